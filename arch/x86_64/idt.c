@@ -1,0 +1,81 @@
+/* The interrupt descriptor table and the dispatch of vectors to handlers. */
+#include <stdint.h>
+#include <arch/trap.h>
+#include <yolk/panic.h>
+
+#define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
+#define KERNEL_CS 0x08
+
+struct idt_gate {
+	uint16_t off_lo, sel;
+	uint8_t ist, type;
+	uint16_t off_mid;
+	uint32_t off_hi, zero;
+} __attribute__((packed));
+
+extern const uint64_t isr_stubs[256];
+static struct idt_gate idt[256];
+
+static struct {
+	irq_handler_t fn;
+	void *arg;
+} handlers[256];
+
+static void set_gate(unsigned vec, uint64_t addr, uint8_t ist)
+{
+	idt[vec] = (struct idt_gate){
+		.off_lo = addr & 0xffff,
+		.sel = KERNEL_CS,
+		.ist = ist,
+		.type = GATE_INTERRUPT,
+		.off_mid = (addr >> 16) & 0xffff,
+		.off_hi = addr >> 32,
+	};
+}
+
+void idt_init(void)
+{
+	for (unsigned v = 0; v < 256; v++)
+		set_gate(v, isr_stubs[v], 0);
+	/* IST numbers match gdt.c: 1 double fault, 2 NMI, 3 machine check. */
+	idt[8].ist = 1;
+	idt[2].ist = 2;
+	idt[18].ist = 3;
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) p = {sizeof(idt) - 1, (uint64_t)idt};
+	__asm__ volatile("lidt %0" ::"m"(p));
+}
+
+void irq_register(unsigned vector, irq_handler_t fn, void *arg)
+{
+	if (vector < IRQ_VECTOR_BASE || vector > 255)
+		panic("irq_register: bad vector %u", vector);
+	handlers[vector].arg = arg;
+	handlers[vector].fn = fn;
+}
+
+int irq_alloc_vector(void)
+{
+	/* 0xf0 and up are reserved for the local APIC's own vectors. */
+	for (unsigned v = IRQ_VECTOR_BASE + 16; v < 0xf0; v++)
+		if (handlers[v].fn == 0)
+			return (int)v;
+	return -1;
+}
+
+void trap_fatal(struct trap_frame *tf);
+
+void trap_dispatch(struct trap_frame *tf)
+{
+	if (tf->vector < IRQ_VECTOR_BASE) {
+		trap_fatal(tf);
+		return;
+	}
+	if (tf->vector == VECTOR_SPURIOUS)
+		return;
+	if (handlers[tf->vector].fn)
+		handlers[tf->vector].fn(tf, handlers[tf->vector].arg);
+	lapic_eoi();
+}

@@ -1,0 +1,31 @@
+/* The register frame every interrupt and exception stub builds on the stack. */
+#ifndef ARCH_TRAP_H
+#define ARCH_TRAP_H
+
+#include <stdint.h>
+
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
+};
+
+#define IRQ_VECTOR_BASE 32
+#define VECTOR_SPURIOUS 0xff
+
+typedef void (*irq_handler_t)(struct trap_frame *tf, void *arg);
+
+void gdt_init(void);
+void idt_init(void);
+
+/* Routes `vector` (>= 32) to `fn`; the handler runs with interrupts off. */
+void irq_register(unsigned vector, irq_handler_t fn, void *arg);
+
+/* Returns a vector no one has claimed yet, or -1. */
+int irq_alloc_vector(void);
+
+/* Called by each IRQ handler's stub path when the device is done. */
+void lapic_eoi(void);
+
+#endif

@@ -1,0 +1,95 @@
+/*
+ * One entry stub per vector. Each pushes a uniform trap_frame (a dummy error
+ * code where the CPU pushes none) and calls trap_dispatch(). Vectors >= 32 are
+ * interrupts that return to arbitrary code, so they also save the FPU/SSE
+ * state: C code in handlers may use SSE registers.
+ */
+	.macro stub vec
+	.balign 16
+isr_\vec:
+	.if (\vec == 8) || (\vec >= 10 && \vec <= 14) || (\vec == 17) || (\vec == 21) || (\vec == 29) || (\vec == 30)
+	.else
+	pushq $0
+	.endif
+	pushq $\vec
+	jmp isr_common
+	.endm
+
+	.text
+isr_common:
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	cld
+	mov %rsp, %rdi
+	/* Frame pointer chain through the interrupted code, for backtraces. */
+	mov 15*8+16(%rsp), %rax		/* rip of the interrupted code */
+	pushq %rax
+	pushq %rbp
+	mov %rsp, %rbp
+	cmpq $32, 15*8(%rdi)		/* frame->vector */
+	jb 1f
+	/* Interrupt: save FPU/SSE state in a 16-byte aligned area. */
+	mov %rsp, %rbx
+	sub $512, %rsp
+	and $~15, %rsp
+	fxsave64 (%rsp)
+	call trap_dispatch
+	fxrstor64 (%rsp)
+	mov %rbx, %rsp
+	jmp 2f
+1:	and $~15, %rsp
+	call trap_dispatch
+	mov %rbp, %rsp
+2:	add $16, %rsp
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	add $16, %rsp
+	iretq
+
+	.altmacro
+	.set i, 0
+	.rept 256
+	stub %i
+	.set i, i + 1
+	.endr
+
+	.macro addr vec
+	.quad isr_\vec
+	.endm
+
+	.section .rodata
+	.balign 8
+	.globl isr_stubs
+isr_stubs:
+	.set i, 0
+	.rept 256
+	addr %i
+	.set i, i + 1
+	.endr
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,233 @@
+/*
+ * The kernel's page tables. vm_init() replaces the boot tables with:
+ *   - the image at KERNEL_VBASE in 4 KiB pages, W^X: text RX, rodata R,
+ *     data/bss RW+NX, the boot stack's guard page unmapped;
+ *   - all RAM (and the low 4 GiB, for firmware tables) at DIRECT_MAP_BASE,
+ *     RW+NX, in 2 MiB pages; non-RAM there is uncached; the image's own
+ *     text/rodata frames are read-only there too, so no writable alias exists;
+ *   - nothing at 0: NULL and small offsets from it fault.
+ * Stacks, the heap and MMIO get their own regions (see arch/layout.h).
+ */
+#include <string.h>
+#include <arch/cpu.h>
+#include <arch/layout.h>
+#include <yolk/mm.h>
+#include <yolk/panic.h>
+
+#define PTE_P (1ul << 0)
+#define PTE_W (1ul << 1)
+#define PTE_PWT (1ul << 3)
+#define PTE_PCD (1ul << 4)
+#define PTE_PS (1ul << 7)
+#define PTE_G (1ul << 8)
+#define PTE_NX (1ul << 63)
+#define PTE_ADDR 0x000ffffffffff000ul
+
+#define SIZE_2M 0x200000ul
+#define LOW_4G 0x100000000ul
+
+extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
+extern char __data_start[], __image_end[], __boot_stack_guard[];
+
+static uint64_t *pml4;
+static int direct_map_ready;
+static uintptr_t stack_next = STACK_REGION_BASE;
+static uintptr_t mmio_next = MMIO_REGION_BASE;
+
+/* Page-table pages: reached through the boot map until the direct map exists. */
+static uint64_t *table_virt(uint64_t pa)
+{
+	return direct_map_ready ? phys_to_virt(pa) : (uint64_t *)(KERNEL_VBASE + pa);
+}
+
+static uint64_t pte_flags(unsigned flags)
+{
+	uint64_t f = PTE_P | PTE_G;
+	if (flags & VM_WRITE)
+		f |= PTE_W;
+	if (!(flags & VM_EXEC))
+		f |= PTE_NX;
+	if (flags & VM_UNCACHED)
+		f |= PTE_PCD | PTE_PWT;
+	return f;
+}
+
+/* A zeroed page-table page; returns its physical address, 0 if out of memory. */
+static uint64_t new_table(void)
+{
+	uint64_t pa = pmm_alloc();
+	if (pa != 0)
+		memset(table_virt(pa), 0, PAGE_SIZE);
+	return pa;
+}
+
+/* Returns the entry for va at `level` (1 = PTE, 2 = PDE), creating tables on the way. */
+static uint64_t *walk(uintptr_t va, int level, int create)
+{
+	uint64_t *t = pml4;
+	for (int l = 4; l > level; l--) {
+		uint64_t *e = &t[(va >> (12 + 9 * (l - 1))) & 511];
+		if (*e & PTE_P && *e & PTE_PS)
+			return create ? NULL : e;
+		if (!(*e & PTE_P)) {
+			uint64_t pa = create ? new_table() : 0;
+			if (pa == 0)
+				return NULL;
+			*e = pa | PTE_P | PTE_W;
+		}
+		t = table_virt(*e & PTE_ADDR);
+	}
+	return &t[(va >> (12 + 9 * (level - 1))) & 511];
+}
+
+int vm_map_page(uintptr_t va, uint64_t pa, unsigned flags)
+{
+	uint64_t *e = walk(va, 1, 1);
+	if (e == NULL)
+		return -1;
+	*e = (pa & PTE_ADDR) | pte_flags(flags);
+	invlpg(va);
+	return 0;
+}
+
+uint64_t vm_unmap_page(uintptr_t va)
+{
+	uint64_t *e = walk(va, 1, 0);
+	if (e == NULL || !(*e & PTE_P) || (*e & PTE_PS))
+		return 0;
+	uint64_t pa = *e & PTE_ADDR;
+	*e = 0;
+	invlpg(va);
+	return pa;
+}
+
+int vm_is_mapped(uintptr_t va)
+{
+	for (int level = 1; level <= 2; level++) {
+		uint64_t *e = walk(va, level, 0);
+		if (e && (*e & PTE_P) && (level == 1 || (*e & PTE_PS)))
+			return 1;
+	}
+	return 0;
+}
+
+int vm_is_stack_guard(uintptr_t va)
+{
+	if (va >= (uintptr_t)__boot_stack_guard && va < (uintptr_t)__boot_stack_guard + PAGE_SIZE)
+		return 1;
+	return va >= STACK_REGION_BASE && va < stack_next && !vm_is_mapped(va);
+}
+
+static int map_range(uintptr_t va, uintptr_t end, unsigned flags)
+{
+	for (; va < end; va += PAGE_SIZE)
+		if (vm_map_page(va, virt_to_phys((void *)va), flags))
+			return -1;
+	return 0;
+}
+
+/* Flags for the image page holding physical address pa, in the direct map. */
+static unsigned image_alias_flags(uint64_t pa)
+{
+	uint64_t ro_start = virt_to_phys(__text_start), ro_end = virt_to_phys(__data_start);
+	return pa >= ro_start && pa < ro_end ? 0 : VM_WRITE;
+}
+
+static int ram_in(const struct boot_info *bi, uint64_t start, uint64_t end)
+{
+	for (size_t i = 0; i < bi->nram; i++)
+		if (bi->ram[i].base < end && start < bi->ram[i].base + bi->ram[i].len)
+			return 1;
+	return 0;
+}
+
+static int map_direct(const struct boot_info *bi)
+{
+	uint64_t top = bi->ram[bi->nram - 1].base + bi->ram[bi->nram - 1].len;
+	uint64_t img_start = virt_to_phys(__text_start), img_end = virt_to_phys(__image_end);
+	if (top < LOW_4G)
+		top = LOW_4G;
+	for (uint64_t pa = 0; pa < top; pa += SIZE_2M) {
+		if (pa < img_end && img_start < pa + SIZE_2M) {
+			for (uint64_t p = pa; p < pa + SIZE_2M; p += PAGE_SIZE)
+				if (vm_map_page(DIRECT_MAP_BASE + p, p, image_alias_flags(p)))
+					return -1;
+			continue;
+		}
+		uint64_t *e = walk(DIRECT_MAP_BASE + pa, 2, 1);
+		if (e == NULL)
+			return -1;
+		unsigned flags = VM_WRITE | (ram_in(bi, pa, pa + SIZE_2M) ? 0 : VM_UNCACHED);
+		*e = pa | pte_flags(flags) | PTE_PS;
+	}
+	return 0;
+}
+
+void vm_init(const struct boot_info *bi)
+{
+	uint64_t root = new_table();
+	if (root == 0)
+		panic("no memory for page tables");
+	pml4 = table_virt(root);
+	int err = map_range((uintptr_t)__text_start, (uintptr_t)__text_end, VM_EXEC);
+	err |= map_range((uintptr_t)__rodata_start, (uintptr_t)__data_start, 0);
+	err |= map_range((uintptr_t)__data_start, (uintptr_t)__boot_stack_guard, VM_WRITE);
+	err |= map_range((uintptr_t)__boot_stack_guard + PAGE_SIZE, (uintptr_t)__image_end, VM_WRITE);
+	err |= map_direct(bi);
+	if (err)
+		panic("out of memory while building page tables");
+	write_cr3(root);
+	direct_map_ready = 1;
+	pml4 = phys_to_virt(root);
+	pmm_use_direct_map();
+}
+
+void *vm_alloc_stack(size_t size)
+{
+	size = (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	int irq = irq_save();
+	uintptr_t base = stack_next + PAGE_SIZE; /* the page below stays unmapped: the guard */
+	if (base + size > STACK_REGION_LIMIT) {
+		irq_restore(irq);
+		return NULL;
+	}
+	stack_next = base + size;
+	irq_restore(irq);
+	for (uintptr_t va = base; va < base + size; va += PAGE_SIZE) {
+		uint64_t pa = pmm_alloc();
+		if (pa == 0 || vm_map_page(va, pa, VM_WRITE)) {
+			if (pa)
+				pmm_free(pa);
+			vm_free_stack((void *)va, va - base);
+			return NULL;
+		}
+	}
+	return (void *)(base + size);
+}
+
+void vm_free_stack(void *top, size_t size)
+{
+	for (uintptr_t va = (uintptr_t)top - size; va < (uintptr_t)top; va += PAGE_SIZE) {
+		uint64_t pa = vm_unmap_page(va);
+		if (pa)
+			pmm_free(pa);
+	}
+}
+
+void *vm_map_mmio(uint64_t pa, size_t len)
+{
+	uint64_t off = pa % PAGE_SIZE;
+	size_t size = (len + off + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	int irq = irq_save();
+	uintptr_t va = mmio_next;
+	if (va + size > MMIO_REGION_LIMIT) {
+		irq_restore(irq);
+		return NULL;
+	}
+	mmio_next += size + PAGE_SIZE;
+	irq_restore(irq);
+	for (size_t i = 0; i < size; i += PAGE_SIZE)
+		if (vm_map_page(va + i, pa - off + i, VM_WRITE | VM_UNCACHED))
+			return NULL;
+	return (void *)(va + off);
+}

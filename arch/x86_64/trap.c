@@ -1,0 +1,82 @@
+/*
+ * CPU exceptions. yolk runs everything in ring 0, so every exception is a bug
+ * in the image: name it, explain the page fault, dump registers, print a
+ * symbolized backtrace and exit with YOLK_EXIT_PANIC.
+ */
+#include <arch/cpu.h>
+#include <arch/trap.h>
+#include <yolk/console.h>
+#include <yolk/exit.h>
+#include <yolk/ksyms.h>
+#include <yolk/mm.h>
+#include <yolk/panic.h>
+
+#define PF_PRESENT (1u << 0)
+#define PF_WRITE (1u << 1)
+#define PF_RESERVED (1u << 3)
+#define PF_IFETCH (1u << 4)
+
+#define VEC_DOUBLE_FAULT 8
+#define VEC_PAGE_FAULT 14
+
+static const char *const exception_names[32] = {
+	"divide error (#DE)", "debug (#DB)", "NMI", "breakpoint (#BP)", "overflow (#OF)",
+	"bound range (#BR)", "invalid opcode (#UD)", "device not available (#NM)",
+	"double fault (#DF)", "coprocessor overrun", "invalid TSS (#TS)",
+	"segment not present (#NP)", "stack fault (#SS)", "general protection (#GP)",
+	"page fault (#PF)", "reserved 15", "x87 FP error (#MF)", "alignment check (#AC)",
+	"machine check (#MC)", "SIMD FP error (#XM)", "virtualization (#VE)",
+	"control protection (#CP)", "reserved 22", "reserved 23", "reserved 24", "reserved 25",
+	"reserved 26", "reserved 27", "hypervisor injection (#HV)", "VMM communication (#VC)",
+	"security (#SX)", "reserved 31",
+};
+
+int panic_enter(void);
+
+/* Says in words what a page fault at `addr` with `error` most likely was. */
+static const char *page_fault_reason(uint64_t addr, uint64_t error)
+{
+	if (vm_is_stack_guard(addr))
+		return "kernel stack overflow (hit the guard page)";
+	if (addr < PAGE_SIZE_4K)
+		return "NULL pointer dereference";
+	if (error & PF_RESERVED)
+		return "reserved bit set in a page table";
+	if ((error & PF_PRESENT) && (error & PF_IFETCH))
+		return "jump into non-executable memory (NX)";
+	if ((error & PF_PRESENT) && (error & PF_WRITE))
+		return "write to read-only memory";
+	if (error & PF_IFETCH)
+		return "jump to unmapped memory";
+	return (error & PF_WRITE) ? "write to unmapped memory" : "read of unmapped memory";
+}
+
+static void dump_registers(const struct trap_frame *tf)
+{
+	kprintf("  rax=%016lx rbx=%016lx rcx=%016lx rdx=%016lx\n", tf->rax, tf->rbx, tf->rcx, tf->rdx);
+	kprintf("  rsi=%016lx rdi=%016lx rbp=%016lx rsp=%016lx\n", tf->rsi, tf->rdi, tf->rbp, tf->rsp);
+	kprintf("  r8 =%016lx r9 =%016lx r10=%016lx r11=%016lx\n", tf->r8, tf->r9, tf->r10, tf->r11);
+	kprintf("  r12=%016lx r13=%016lx r14=%016lx r15=%016lx\n", tf->r12, tf->r13, tf->r14, tf->r15);
+	kprintf("  rip=%016lx rflags=%08lx cs=%02lx ss=%02lx error=%lx\n", tf->rip, tf->rflags, tf->cs,
+		tf->ss, tf->error);
+	kprintf("  cr0=%016lx cr2=%016lx cr3=%016lx cr4=%016lx\n", read_cr0(), read_cr2(), read_cr3(),
+		read_cr4());
+}
+
+void trap_fatal(struct trap_frame *tf)
+{
+	uint64_t cr2 = read_cr2(), off = 0;
+	panic_enter();
+	const char *fn = ksym_lookup(tf->rip, &off);
+	kprintf("\nyolk: panic: %s at rip 0x%lx (%s+0x%lx)\n", exception_names[tf->vector & 31], tf->rip,
+		fn ? fn : "?", off);
+	if (tf->vector == VEC_PAGE_FAULT)
+		kprintf("  %s: address 0x%lx\n", page_fault_reason(cr2, tf->error), cr2);
+	else if (tf->vector == VEC_DOUBLE_FAULT && vm_is_stack_guard(tf->rsp - 8))
+		kprintf("  kernel stack overflow (hit the guard page): rsp 0x%lx\n", tf->rsp);
+	else if (tf->vector == VEC_DOUBLE_FAULT && vm_is_stack_guard(cr2))
+		kprintf("  kernel stack overflow (hit the guard page): address 0x%lx\n", cr2);
+	dump_registers(tf);
+	backtrace_print(tf->rip, tf->rbp);
+	machine_exit(YOLK_EXIT_PANIC);
+}

@@ -1,0 +1,62 @@
+/* Fans console output out to every registered device; polls them for input. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <arch/cpu.h>
+#include <yolk/console.h>
+
+extern const struct console *const __start_yolk_console[], *const __stop_yolk_console[];
+
+#define MAX_LIVE 8
+static const struct console *live[MAX_LIVE];
+static size_t nlive;
+
+void console_init(void)
+{
+	for (const struct console *const *c = __start_yolk_console; c < __stop_yolk_console; c++)
+		if (nlive < MAX_LIVE && (*c)->ops->init() == 0)
+			live[nlive++] = *c;
+}
+
+void console_write(const char *buf, size_t len)
+{
+	for (size_t i = 0; i < nlive; i++)
+		live[i]->ops->write(buf, len);
+}
+
+static int console_poll(void)
+{
+	for (size_t i = 0; i < nlive; i++) {
+		int c = live[i]->ops->getc ? live[i]->ops->getc() : -1;
+		if (c >= 0)
+			return c;
+	}
+	return -1;
+}
+
+ssize_t console_read(char *buf, size_t len)
+{
+	size_t n = 0;
+	int c;
+	if (len == 0)
+		return 0;
+	/* The timer tick (or a device interrupt) ends each idle wait. */
+	while ((c = console_poll()) < 0)
+		cpu_idle();
+	do
+		buf[n++] = (char)c;
+	while (n < len && (c = console_poll()) >= 0);
+	return (ssize_t)n;
+}
+
+void kprintf(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(buf) - 1)
+		n = sizeof(buf) - 1;
+	if (n > 0)
+		console_write(buf, (size_t)n);
+}

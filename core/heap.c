@@ -1,0 +1,62 @@
+/*
+ * sbrk() for picolibc's malloc: the heap is a virtual region that gains pages
+ * from the page allocator as it grows and gives them back when malloc trims
+ * it, so free() returns memory to the system, not just to malloc's free list.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <unistd.h>
+#include <arch/cpu.h>
+#include <arch/layout.h>
+#include <yolk/mm.h>
+
+static uintptr_t heap_brk = HEAP_BASE;
+static uintptr_t mapped_end = HEAP_BASE;
+
+static uintptr_t page_up(uintptr_t a) { return (a + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
+
+static int grow(uintptr_t new_end)
+{
+	while (mapped_end < new_end) {
+		uint64_t pa = pmm_alloc();
+		if (pa == 0)
+			return -1;
+		__builtin_memset(phys_to_virt(pa), 0, PAGE_SIZE);
+		if (vm_map_page(mapped_end, pa, VM_WRITE)) {
+			pmm_free(pa);
+			return -1;
+		}
+		mapped_end += PAGE_SIZE;
+	}
+	return 0;
+}
+
+static void shrink(uintptr_t new_end)
+{
+	while (mapped_end > new_end) {
+		mapped_end -= PAGE_SIZE;
+		pmm_free(vm_unmap_page(mapped_end));
+	}
+}
+
+void *sbrk(ptrdiff_t incr)
+{
+	int irq = irq_save();
+	uintptr_t old = heap_brk, want = heap_brk + (uintptr_t)incr;
+	void *ret = (void *)-1;
+	if (incr < 0 ? want < HEAP_BASE || want > old : want > HEAP_LIMIT || want < old) {
+		errno = ENOMEM;
+	} else if (incr > 0 && grow(page_up(want))) {
+		shrink(page_up(old));
+		errno = ENOMEM;
+	} else {
+		if (incr < 0)
+			shrink(page_up(want));
+		heap_brk = want;
+		ret = (void *)old;
+	}
+	irq_restore(irq);
+	return ret;
+}
+
+size_t heap_mapped_bytes(void) { return mapped_end - HEAP_BASE; }

@@ -1,0 +1,1 @@
+const char yolk_image_name[] = YOLK_IMAGE_NAME;

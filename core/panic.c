@@ -1,0 +1,81 @@
+/* panic(), backtraces, and leaving the machine with an exit code. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <arch/cpu.h>
+#include <yolk/console.h>
+#include <yolk/exit.h>
+#include <yolk/ksyms.h>
+#include <yolk/mm.h>
+#include <yolk/panic.h>
+
+#define BACKTRACE_MAX_FRAMES 32
+
+static volatile int panicking;
+
+static void print_frame(int n, uint64_t pc)
+{
+	uint64_t off;
+	const char *name = ksym_lookup(pc, &off);
+	if (name)
+		kprintf("  #%-2d 0x%016lx %s+0x%lx\n", n, (unsigned long)pc, name, (unsigned long)off);
+	else
+		kprintf("  #%-2d 0x%016lx ?\n", n, (unsigned long)pc);
+}
+
+void backtrace_print(uint64_t rip, uint64_t rbp)
+{
+	int n = 0;
+	kprintf("backtrace:\n");
+	if (rip)
+		print_frame(n++, rip);
+	if (rbp == 0)
+		rbp = (uint64_t)__builtin_frame_address(0);
+	/* Walk the frame-pointer chain; stop at anything that is not mapped memory. */
+	while (n < BACKTRACE_MAX_FRAMES && rbp && (rbp & 7) == 0 && vm_is_mapped(rbp) &&
+	       vm_is_mapped(rbp + 8)) {
+		const uint64_t *frame = (const uint64_t *)rbp;
+		if (frame[1] == 0)
+			break;
+		/* A return address points after the call; -1 names the calling line. */
+		print_frame(n++, frame[1] - 1);
+		if (frame[0] <= rbp)
+			break;
+		rbp = frame[0];
+	}
+}
+
+/* Returns nonzero if this is a panic inside a panic: then only exit. */
+int panic_enter(void)
+{
+	irq_disable();
+	if (panicking) {
+		console_write("yolk: panic while panicking\n", 28);
+		machine_exit(YOLK_EXIT_PANIC);
+	}
+	panicking = 1;
+	return 0;
+}
+
+void panic(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	panic_enter();
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	kprintf("\nyolk: panic: %s\n", buf);
+	backtrace_print(0, 0);
+	machine_exit(YOLK_EXIT_PANIC);
+}
+
+void machine_exit(int code)
+{
+	if (code < 0 || code > YOLK_EXIT_PANIC)
+		code = YOLK_EXIT_MAX;
+	irq_disable();
+	outb(YOLK_DEBUG_EXIT_PORT, (uint8_t)(code + 1));
+	/* Not on QEMU (or no debug-exit device): stop here. */
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}

@@ -1,0 +1,161 @@
+#define _GNU_SOURCE
+/*
+ * POSIX clocks and sleeping. The LAPIC timer runs one-shot: it is armed for
+ * the earlier of the next periodic tick and the nearest sleeper's deadline,
+ * so sleeps end on time without a fast tick rate.
+ */
+#include <errno.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+#include <arch/cpu.h>
+#include <arch/timer.h>
+#include <yolk/time.h>
+
+#ifndef CONFIG_TICK_HZ
+#define CONFIG_TICK_HZ 100
+#endif
+#define TICK_NS (NSEC_PER_SEC / CONFIG_TICK_HZ)
+
+static int64_t boot_epoch_s;
+static uint64_t boot_epoch_mono_ns;
+static volatile uint64_t ticks;
+static uint64_t next_tick_ns;
+static uint64_t wake_ns = UINT64_MAX; /* earliest deadline of anyone sleeping */
+
+uint64_t time_monotonic_ns(void) { return arch_monotonic_ns(); }
+
+uint64_t time_ticks(void) { return ticks; }
+
+static void rearm(uint64_t now)
+{
+	uint64_t next = wake_ns < next_tick_ns ? wake_ns : next_tick_ns;
+	lapic_timer_oneshot(next > now ? next - now : 1);
+}
+
+void timer_interrupt(void)
+{
+	uint64_t now = time_monotonic_ns();
+	while (next_tick_ns <= now) {
+		next_tick_ns += TICK_NS;
+		ticks++;
+	}
+	if (wake_ns <= now)
+		wake_ns = UINT64_MAX;
+	rearm(now);
+}
+
+void time_init(void)
+{
+	lapic_init();
+	boot_epoch_s = rtc_read_epoch();
+	boot_epoch_mono_ns = time_monotonic_ns();
+	next_tick_ns = boot_epoch_mono_ns + TICK_NS;
+	rearm(boot_epoch_mono_ns);
+}
+
+void time_sleep_until(uint64_t deadline)
+{
+	for (;;) {
+		int irq = irq_save();
+		uint64_t now = time_monotonic_ns();
+		if (now >= deadline) {
+			irq_restore(irq);
+			return;
+		}
+		if (deadline < wake_ns) {
+			wake_ns = deadline;
+			rearm(now);
+		}
+		cpu_idle(); /* sti; hlt: the wakeup cannot slip in between */
+		if (!irq)
+			irq_disable();
+	}
+}
+
+static int clock_now(clockid_t id, struct timespec *ts)
+{
+	uint64_t ns = time_monotonic_ns();
+	int64_t s;
+	switch (id) {
+	case CLOCK_REALTIME:
+		ns -= boot_epoch_mono_ns;
+		s = boot_epoch_s + (int64_t)(ns / NSEC_PER_SEC);
+		break;
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_BOOTTIME:
+		s = (int64_t)(ns / NSEC_PER_SEC);
+		break;
+	default:
+		errno = EINVAL;
+		return -1;
+	}
+	ts->tv_sec = s;
+	ts->tv_nsec = (long)(ns % NSEC_PER_SEC);
+	return 0;
+}
+
+int clock_gettime(clockid_t id, struct timespec *ts) { return clock_now(id, ts); }
+
+int clock_getres(clockid_t id, struct timespec *res)
+{
+	struct timespec ignored;
+	if (clock_now(id, &ignored))
+		return -1;
+	if (res)
+		*res = (struct timespec){0, 1};
+	return 0;
+}
+
+int gettimeofday(struct timeval *tv, void *tz)
+{
+	struct timespec ts;
+	(void)tz;
+	clock_now(CLOCK_REALTIME, &ts);
+	tv->tv_sec = ts.tv_sec;
+	tv->tv_usec = ts.tv_nsec / 1000;
+	return 0;
+}
+
+int clock_nanosleep(clockid_t id, int flags, const struct timespec *req, struct timespec *rem)
+{
+	struct timespec now;
+	if (req->tv_nsec < 0 || req->tv_nsec >= (long)NSEC_PER_SEC || req->tv_sec < 0)
+		return EINVAL;
+	if (clock_now(id, &now))
+		return EINVAL;
+	uint64_t req_ns = (uint64_t)req->tv_sec * NSEC_PER_SEC + (uint64_t)req->tv_nsec;
+	uint64_t mono = time_monotonic_ns();
+	if (flags & TIMER_ABSTIME) {
+		uint64_t now_ns = (uint64_t)now.tv_sec * NSEC_PER_SEC + (uint64_t)now.tv_nsec;
+		req_ns = req_ns > now_ns ? req_ns - now_ns : 0;
+	}
+	time_sleep_until(mono + req_ns);
+	if (rem)
+		*rem = (struct timespec){0, 0};
+	return 0;
+}
+
+int nanosleep(const struct timespec *req, struct timespec *rem)
+{
+	int err = clock_nanosleep(CLOCK_MONOTONIC, 0, req, rem);
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+int usleep(useconds_t us)
+{
+	time_sleep_until(time_monotonic_ns() + (uint64_t)us * 1000);
+	return 0;
+}
+
+unsigned sleep(unsigned s)
+{
+	time_sleep_until(time_monotonic_ns() + (uint64_t)s * NSEC_PER_SEC);
+	return 0;
+}

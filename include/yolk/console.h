@@ -1,0 +1,39 @@
+/*
+ * Console devices. A driver describes itself with a struct console and
+ * registers with YOLK_CONSOLE(); core writes output to every registered
+ * console and reads input from whichever has some.
+ */
+#ifndef YOLK_CONSOLE_H
+#define YOLK_CONSOLE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct console_ops {
+	int (*init)(void);                             /* 0 if the device is present and ready */
+	void (*write)(const char *buf, size_t len);    /* must work with interrupts off */
+	int (*getc)(void);                             /* a byte, or -1 if none is waiting */
+};
+
+struct console {
+	const char *name;
+	const struct console_ops *ops;
+};
+
+#define YOLK_CONSOLE(var)                                                                  \
+	static const struct console *const console_entry_##var                               \
+		__attribute__((used, section(".yolk_console"))) = &(var)
+
+/* Brings up every registered console; called once, first thing at boot. */
+void console_init(void);
+
+/* Writes to every live console. Safe from any context, including panic. */
+void console_write(const char *buf, size_t len);
+
+/* Reads at least one byte (blocking) and at most len bytes that are already waiting. */
+ssize_t console_read(char *buf, size_t len);
+
+/* printf to the consoles without going through stdio buffers or locks. */
+void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

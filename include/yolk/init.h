@@ -1,0 +1,22 @@
+/*
+ * Start-up hooks. A part registers `int fn(void)` with YOLK_INIT(level, fn);
+ * core runs them in level order after memory, interrupts and time are up,
+ * before main(). A nonzero return is reported and start-up goes on.
+ */
+#ifndef YOLK_INIT_H
+#define YOLK_INIT_H
+
+struct yolk_init {
+	int (*fn)(void);
+	const char *name;
+};
+
+#define YOLK_INIT_BUS 1
+#define YOLK_INIT_DEVICE 2
+#define YOLK_INIT_SERVICE 3
+
+#define YOLK_INIT(level, fn)                                                                  \
+	static const struct yolk_init yolk_init_##fn                                         \
+		__attribute__((used, section(".yolk_init." #level))) = {fn, #fn}
+
+#endif

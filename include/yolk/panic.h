@@ -1,0 +1,16 @@
+/* Fatal errors: report on the console with a backtrace, then leave QEMU. */
+#ifndef YOLK_PANIC_H
+#define YOLK_PANIC_H
+
+#include <stdint.h>
+
+/* Prints the message, a symbolized backtrace of the caller, and exits with YOLK_EXIT_PANIC. */
+__attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
+
+/* Prints a backtrace starting at frame pointer `rbp` (0: the caller's). */
+void backtrace_print(uint64_t rip, uint64_t rbp);
+
+/* Leaves the machine: QEMU exits with `code` (see yolk/exit.h); on hardware, halts. */
+__attribute__((noreturn)) void machine_exit(int code);
+
+#endif

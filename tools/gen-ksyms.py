@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""Writes the assembly for an image's symbol table from `nm -S -n` output.
+
+Usage: gen-ksyms.py NM ELF OUT.S
+
+Only text symbols are kept: backtraces symbolize return addresses. The table
+lands at the end of .rodata (see kernel.ld), so adding it does not move code
+and the addresses read from the first link hold in the second.
+"""
+import subprocess
+import sys
+
+
+def text_symbols(nm, elf):
+    out = subprocess.run([nm, "-S", "-n", "--defined-only", elf],
+                         check=True, capture_output=True, text=True).stdout
+    syms = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 4:
+            addr, size, kind, name = parts
+        elif len(parts) == 3:
+            addr, kind, name = parts
+            size = "0"
+        else:
+            continue
+        if kind not in "tTwW" or name.startswith(".L"):
+            continue
+        a = int(addr, 16)
+        # Prefer the global name when a local alias shares the address.
+        if a not in syms or kind in "TW":
+            syms[a] = (int(size, 16), name)
+    return sorted(syms.items())
+
+
+def main():
+    nm, elf, out = sys.argv[1:4]
+    syms = text_symbols(nm, elf)
+    names, offsets = bytearray(), []
+    for _, (_, name) in syms:
+        offsets.append(len(names))
+        names += name.encode() + b"\0"
+    lines = ['\t.section .rodata.ksyms, "a"', "\t.balign 8",
+             "\t.globl yolk_ksyms, yolk_ksyms_count, yolk_ksym_names",
+             "yolk_ksyms_count:", f"\t.quad {len(syms)}", "yolk_ksyms:"]
+    for (addr, (size, _)), off in zip(syms, offsets):
+        lines.append(f"\t.quad {addr:#x}\n\t.long {min(size, 0xffffffff)}, {off}")
+    lines.append("yolk_ksym_names:")
+    for i in range(0, len(names), 32):
+        lines.append("\t.byte " + ",".join(str(b) for b in names[i:i + 32]))
+    lines.append('\t.section .note.GNU-stack, "", @progbits')
+    with open(out, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Boot a yolk image in QEMU and exit with the guest's exit status.
+
+Used by `ninja qemu`, the tests and the benchmarks, so all three boot the
+image the same way. The guest's status arrives through isa-debug-exit (see
+include/yolk/exit.h): QEMU status s = ((code + 1) << 1) | 1, so
+code = (s >> 1) - 1. Anything else means the guest never said how it
+ended (triple fault, reset, QEMU error) and is reported as 127.
+"""
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+EXIT_PANIC = 126
+EXIT_LOST = 127
+EXIT_TIMEOUT = 124
+
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS.fd"
+
+
+def guest_status(qemu_status):
+    """Maps QEMU's exit status to the guest's exit code."""
+    if qemu_status >= 3 and qemu_status & 1:
+        return (qemu_status >> 1) - 1
+    return EXIT_LOST
+
+
+def qemu_command(args, serial):
+    cmd = ["qemu-system-x86_64", "-machine", "q35", "-cpu", "max", "-m", args.memory,
+           "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if args.kernel:
+        cmd += ["-kernel", args.kernel]
+        if args.cmdline:
+            cmd += ["-append", args.cmdline]
+        if args.initrd:
+            cmd += ["-initrd", args.initrd]
+    elif args.iso:
+        cmd += ["-cdrom", args.iso, "-boot", "d"]
+    if args.uefi:
+        cmd += ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
+                "-drive", f"if=pflash,format=raw,unit=1,file={args.uefi_vars}"]
+    cmd += serial
+    if args.gdb:
+        cmd += ["-s", "-S"]
+    cmd += args.qemu_arg
+    return cmd
+
+
+def run(args):
+    if args.uefi:
+        # OVMF writes to its variable store: give each run its own copy.
+        shutil.copyfile(OVMF_VARS, args.uefi_vars)
+    if args.log:
+        # Unattended: serial to a file, no display, no monitor on stdio.
+        serial = ["-display", "none", "-monitor", "none", "-serial", f"file:{args.log}"]
+        stdin = subprocess.DEVNULL
+    else:
+        serial = ["-nographic"]
+        stdin = None
+    cmd = qemu_command(args, serial)
+    if args.verbose:
+        print("+ " + " ".join(cmd), file=sys.stderr)
+    if args.gdb:
+        print("yolk: QEMU halted at reset; attach with `ninja gdb` (port 1234)", file=sys.stderr)
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=stdin, start_new_session=args.log is not None)
+    try:
+        status = proc.wait(timeout=args.timeout or None)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL) if args.log else proc.kill()
+        proc.wait()
+        print(f"yolk: timed out after {args.timeout} s", file=sys.stderr)
+        return EXIT_TIMEOUT
+    finally:
+        if args.uefi and os.path.exists(args.uefi_vars):
+            os.unlink(args.uefi_vars)
+    code = guest_status(status)
+    if args.verbose:
+        print(f"yolk: qemu status {status}, guest exit {code}, "
+              f"{time.monotonic() - start:.2f} s", file=sys.stderr)
+    if code == EXIT_LOST:
+        print(f"yolk: the guest stopped without an exit code (QEMU status {status})",
+              file=sys.stderr)
+    return code
+
+
+def parser():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--kernel", help="boot this image with -kernel (PVH)")
+    src.add_argument("--iso", help="boot this GRUB ISO from CD")
+    p.add_argument("--cmdline", default="", help="kernel command line (argv[1..] of main)")
+    p.add_argument("--initrd", help="initrd to pass with -kernel")
+    p.add_argument("--uefi", action="store_true", help="boot with OVMF (UEFI) firmware")
+    p.add_argument("--memory", default="128M")
+    p.add_argument("--timeout", type=float, default=0, help="seconds before QEMU is killed")
+    p.add_argument("--log", help="write the serial console here instead of the terminal")
+    p.add_argument("--gdb", action="store_true", help="start halted with a gdb stub on :1234")
+    p.add_argument("--qemu-arg", action="append", default=[], help="extra QEMU argument")
+    p.add_argument("-v", "--verbose", action="store_true")
+    return p
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    args.uefi_vars = f"/tmp/yolk-ovmf-vars-{os.getpid()}.fd"
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
