@@ -19,7 +19,8 @@ const char *ksym_find(const struct ksym_table *t, uint64_t pc, uint64_t *offset)
 	if (lo == 0)
 		return NULL;
 	const struct ksym *s = &t->syms[lo - 1];
-	if (s->size != 0 && pc - s->addr >= s->size)
+	/* An empty name marks the end of the text: nothing lies past it. */
+	if ((s->size != 0 && pc - s->addr >= s->size) || t->names[s->name] == '\0')
 		return NULL;
 	*offset = pc - s->addr;
 	return t->names + s->name;

@@ -9,6 +9,7 @@
 #include <yolk/panic.h>
 
 #define BACKTRACE_MAX_FRAMES 32
+#define BACKTRACE_MAX_WALK 100000ul
 
 static volatile int panicking;
 
@@ -22,26 +23,50 @@ static void print_frame(int n, uint64_t pc)
 		kprintf("  #%-2d 0x%016lx ?\n", n, (unsigned long)pc);
 }
 
+/* Prints pc unless it repeats the previous frame (deep recursion); counts repeats. */
+static void emit(int *n, uint64_t pc, uint64_t *last, unsigned long *repeats)
+{
+	if (pc == *last) {
+		(*repeats)++;
+		return;
+	}
+	if (*repeats)
+		kprintf("      ... the frame above repeats %lu more times\n", *repeats);
+	*repeats = 0;
+	*last = pc;
+	if (pc == 0)
+		return;
+	if (*n < BACKTRACE_MAX_FRAMES)
+		print_frame(*n, pc);
+	(*n)++;
+}
+
 void backtrace_print(uint64_t rip, uint64_t rbp)
 {
 	int n = 0;
+	uint64_t last = 0;
+	unsigned long repeats = 0;
 	kprintf("backtrace:\n");
 	if (rip)
-		print_frame(n++, rip);
+		emit(&n, rip, &last, &repeats);
 	if (rbp == 0)
 		rbp = (uint64_t)__builtin_frame_address(0);
 	/* Walk the frame-pointer chain; stop at anything that is not mapped memory. */
-	while (n < BACKTRACE_MAX_FRAMES && rbp && (rbp & 7) == 0 && vm_is_mapped(rbp) &&
-	       vm_is_mapped(rbp + 8)) {
+	for (unsigned long walked = 0; walked < BACKTRACE_MAX_WALK && rbp && (rbp & 7) == 0 &&
+				       vm_is_mapped(rbp) && vm_is_mapped(rbp + 8);
+	     walked++) {
 		const uint64_t *frame = (const uint64_t *)rbp;
 		if (frame[1] == 0)
 			break;
 		/* A return address points after the call; -1 names the calling line. */
-		print_frame(n++, frame[1] - 1);
+		emit(&n, frame[1] - 1, &last, &repeats);
 		if (frame[0] <= rbp)
 			break;
 		rbp = frame[0];
 	}
+	emit(&n, 0, &last, &repeats); /* flushes a pending repeat count */
+	if (n > BACKTRACE_MAX_FRAMES)
+		kprintf("      ... %d more frames\n", n - BACKTRACE_MAX_FRAMES);
 }
 
 /* Returns nonzero if this is a panic inside a panic: then only exit. */

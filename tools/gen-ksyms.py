@@ -12,25 +12,32 @@ import sys
 
 
 def text_symbols(nm, elf):
+    """Returns [(addr, (size, name))] for the code in .text, sorted, ending
+    with a nameless sentinel at the end of .text so that an address past the
+    last function is not blamed on it."""
     out = subprocess.run([nm, "-S", "-n", "--defined-only", elf],
                          check=True, capture_output=True, text=True).stdout
-    syms = {}
+    syms, bounds = {}, {}
     for line in out.splitlines():
         parts = line.split()
-        if len(parts) == 4:
-            addr, size, kind, name = parts
-        elif len(parts) == 3:
-            addr, kind, name = parts
-            size = "0"
-        else:
+        if len(parts) == 3:
+            parts.insert(1, "0")
+        if len(parts) != 4:
+            continue
+        addr, size, kind, name = int(parts[0], 16), int(parts[1], 16), parts[2], parts[3]
+        if name in ("__text_start", "__text_end"):
+            bounds[name] = addr
             continue
         if kind not in "tTwW" or name.startswith(".L"):
             continue
-        a = int(addr, 16)
-        # Prefer the global name when a local alias shares the address.
-        if a not in syms or kind in "TW":
-            syms[a] = (int(size, 16), name)
-    return sorted(syms.items())
+        # Where names share an address, prefer a sized one (a function over a
+        # bare label), then a global one.
+        rank = (size > 0, kind in "TW")
+        if addr not in syms or rank > syms[addr][2]:
+            syms[addr] = (size, name, rank)
+    lo, hi = bounds["__text_start"], bounds["__text_end"]
+    table = sorted((a, (size, name)) for a, (size, name, _) in syms.items() if lo <= a < hi)
+    return table + [(hi, (0, ""))]
 
 
 def main():

@@ -51,6 +51,40 @@ static const char *page_fault_reason(uint64_t addr, uint64_t error)
 	return (error & PF_WRITE) ? "write to unmapped memory" : "read of unmapped memory";
 }
 
+/*
+ * Where the interrupted function keeps its return address. Functions start
+ * with `push %rbp; mov %rsp, %rbp` (frame pointers are on everywhere). A
+ * fault before that prologue finished, or in code that is no function at all
+ * (a jump into data), leaves the caller's return address on top of the
+ * stack rather than in the frame chain: returns its slot, or NULL.
+ */
+static const uint64_t *pre_prologue_return(const struct trap_frame *tf)
+{
+	static const uint8_t prologue[4] = {0x55, 0x48, 0x89, 0xe5};
+	uint64_t off;
+	const uint8_t *fn = ksym_lookup(tf->rip, &off) ? (const uint8_t *)(tf->rip - off) : NULL;
+	size_t pushed = 0;
+	if (fn && __builtin_memcmp(fn, prologue, sizeof(prologue)) == 0) {
+		if (off >= sizeof(prologue))
+			return NULL;
+		pushed = off > 0;
+	}
+	const uint64_t *slot = (const uint64_t *)tf->rsp + pushed;
+	return vm_is_mapped((uintptr_t)slot) && ksym_lookup(*slot, &off) ? slot : NULL;
+}
+
+static void backtrace_from_trap(const struct trap_frame *tf)
+{
+	const uint64_t *ret = pre_prologue_return(tf);
+	if (ret == NULL) {
+		backtrace_print(tf->rip, tf->rbp);
+		return;
+	}
+	/* A stand-in frame for the caller: its saved rbp is still the live one. */
+	uint64_t frame[2] = {tf->rbp, *ret};
+	backtrace_print(tf->rip, (uint64_t)frame);
+}
+
 static void dump_registers(const struct trap_frame *tf)
 {
 	kprintf("  rax=%016lx rbx=%016lx rcx=%016lx rdx=%016lx\n", tf->rax, tf->rbx, tf->rcx, tf->rdx);
@@ -68,8 +102,10 @@ void trap_fatal(struct trap_frame *tf)
 	uint64_t cr2 = read_cr2(), off = 0;
 	panic_enter();
 	const char *fn = ksym_lookup(tf->rip, &off);
-	kprintf("\nyolk: panic: %s at rip 0x%lx (%s+0x%lx)\n", exception_names[tf->vector & 31], tf->rip,
-		fn ? fn : "?", off);
+	kprintf("\nyolk: panic: %s at rip 0x%lx", exception_names[tf->vector & 31], tf->rip);
+	if (fn)
+		kprintf(" (%s+0x%lx)", fn, off);
+	kprintf("\n");
 	if (tf->vector == VEC_PAGE_FAULT)
 		kprintf("  %s: address 0x%lx\n", page_fault_reason(cr2, tf->error), cr2);
 	else if (tf->vector == VEC_DOUBLE_FAULT && vm_is_stack_guard(tf->rsp - 8))
@@ -77,6 +113,6 @@ void trap_fatal(struct trap_frame *tf)
 	else if (tf->vector == VEC_DOUBLE_FAULT && vm_is_stack_guard(cr2))
 		kprintf("  kernel stack overflow (hit the guard page): address 0x%lx\n", cr2);
 	dump_registers(tf);
-	backtrace_print(tf->rip, tf->rbp);
+	backtrace_from_trap(tf);
 	machine_exit(YOLK_EXIT_PANIC);
 }

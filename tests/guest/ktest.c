@@ -94,7 +94,7 @@ static int cmd_libc(void)
 	return 0;
 }
 
-static int cmd_assert(int argc)
+__attribute__((noinline)) static int cmd_assert(int argc)
 {
 	assert(argc == 12345);
 	return 0;
@@ -143,33 +143,43 @@ __attribute__((noinline)) static int fault_canary(const char *src)
 	return small[0];
 }
 
+static int cmd_exit(int argc, char **argv) { return argc > 2 ? atoi(argv[2]) : 0; }
+static int run_null(int argc, char **argv) { (void)argc, (void)argv; return fault_null(); }
+static int run_write_text(int argc, char **argv) { (void)argc, (void)argv; return fault_write_text(); }
+static int run_exec_data(int argc, char **argv) { (void)argc, (void)argv; return fault_exec_data(); }
+static int run_overflow(int argc, char **argv) { (void)argc, (void)argv; return fault_overflow(0); }
+static int run_clock(int argc, char **argv) { (void)argc, (void)argv; return cmd_clock(); }
+static int run_malloc(int argc, char **argv) { (void)argc, (void)argv; return cmd_malloc(); }
+static int run_libc(int argc, char **argv) { (void)argc, (void)argv; return cmd_libc(); }
+static int run_assert(int argc, char **argv) { (void)argv; return cmd_assert(argc); }
+
+static int run_canary(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	return fault_canary("this string is far longer than eight bytes, to smash the frame");
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} cases[] = {
+	{"argv", cmd_argv},         {"exit", cmd_exit},       {"sleep", cmd_sleep},
+	{"clock", run_clock},       {"malloc", run_malloc},   {"libc", run_libc},
+	{"assert", run_assert},     {"null", run_null},       {"write-text", run_write_text},
+	{"exec-data", run_exec_data}, {"overflow", run_overflow}, {"canary", run_canary},
+};
+
 int main(int argc, char **argv)
 {
-	const char *cmd = argc > 1 ? argv[1] : "";
-	if (!strcmp(cmd, "argv"))
-		return cmd_argv(argc, argv);
-	if (!strcmp(cmd, "exit"))
-		return argc > 2 ? atoi(argv[2]) : 0;
-	if (!strcmp(cmd, "sleep"))
-		return cmd_sleep(argc, argv);
-	if (!strcmp(cmd, "clock"))
-		return cmd_clock();
-	if (!strcmp(cmd, "malloc"))
-		return cmd_malloc();
-	if (!strcmp(cmd, "libc"))
-		return cmd_libc();
-	if (!strcmp(cmd, "assert"))
-		return cmd_assert(argc);
-	if (!strcmp(cmd, "null"))
-		return fault_null();
-	if (!strcmp(cmd, "write-text"))
-		return fault_write_text();
-	if (!strcmp(cmd, "exec-data"))
-		return fault_exec_data();
-	if (!strcmp(cmd, "overflow"))
-		return fault_overflow(0);
-	if (!strcmp(cmd, "canary"))
-		return fault_canary("this string is far longer than eight bytes, to smash the frame");
-	fprintf(stderr, "ktest: unknown case '%s'\n", cmd);
+	const char *name = argc > 1 ? argv[1] : "";
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (strcmp(cases[i].name, name) == 0) {
+			int rc = cases[i].fn(argc, argv);
+			/* Work after the call keeps main's frame in fault backtraces. */
+			fflush(stdout);
+			return rc;
+		}
+	}
+	fprintf(stderr, "ktest: unknown case '%s'\n", name);
 	return 2;
 }
