@@ -46,7 +46,7 @@ def qemu_command(args, serial):
                 "-drive", f"if=pflash,format=raw,unit=1,file={args.uefi_vars}"]
     cmd += serial
     if args.gdb:
-        cmd += ["-s", "-S"]
+        cmd += ["-gdb", f"tcp:127.0.0.1:{args.gdb_port}", "-S"]
     cmd += args.qemu_arg
     return cmd
 
@@ -66,7 +66,8 @@ def run(args):
     if args.verbose:
         print("+ " + " ".join(cmd), file=sys.stderr)
     if args.gdb:
-        print("yolk: QEMU halted at reset; attach with `ninja gdb` (port 1234)", file=sys.stderr)
+        print(f"yolk: QEMU halted at reset; attach with `ninja gdb` (port {args.gdb_port})",
+              file=sys.stderr, flush=True)
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=stdin, start_new_session=args.log is not None)
     try:
@@ -100,7 +101,8 @@ def parser():
     p.add_argument("--memory", default="128M")
     p.add_argument("--timeout", type=float, default=0, help="seconds before QEMU is killed")
     p.add_argument("--log", help="write the serial console here instead of the terminal")
-    p.add_argument("--gdb", action="store_true", help="start halted with a gdb stub on :1234")
+    p.add_argument("--gdb", action="store_true", help="start halted with a gdb stub")
+    p.add_argument("--gdb-port", type=int, default=1234, help="gdb stub port (default 1234)")
     p.add_argument("--qemu-arg", action="append", default=[], help="extra QEMU argument")
     p.add_argument("-v", "--verbose", action="store_true")
     return p
