@@ -33,6 +33,8 @@ def guest_status(qemu_status):
 def qemu_command(args, serial):
     cmd = ["qemu-system-x86_64", "-machine", "q35", "-cpu", "max", "-m", args.memory,
            "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if not any(a.startswith(("-nic", "-netdev")) for a in args.qemu_arg):
+        cmd += ["-nic", "none"]  # no NIC unless asked for: its option ROM slows the boot
     if args.kernel:
         cmd += ["-kernel", args.kernel]
         if args.cmdline:
@@ -55,7 +57,13 @@ def run(args):
     if args.uefi:
         # OVMF writes to its variable store: give each run its own copy.
         shutil.copyfile(OVMF_VARS, args.uefi_vars)
-    if args.log:
+    stdout = None
+    if args.log and args.input:
+        # Unattended, typed input: serial on stdio, fed from a file, output to the log.
+        serial = ["-display", "none", "-monitor", "none", "-serial", "stdio"]
+        stdin = open(args.input, "rb")
+        stdout = open(args.log, "wb")
+    elif args.log:
         # Unattended: serial to a file, no display, no monitor on stdio.
         serial = ["-display", "none", "-monitor", "none", "-serial", f"file:{args.log}"]
         stdin = subprocess.DEVNULL
@@ -69,7 +77,7 @@ def run(args):
         print(f"yolk: QEMU halted at reset; attach with `ninja gdb` (port {args.gdb_port})",
               file=sys.stderr, flush=True)
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=stdin, start_new_session=args.log is not None)
+    proc = subprocess.Popen(cmd, stdin=stdin, stdout=stdout, start_new_session=args.log is not None)
     try:
         status = proc.wait(timeout=args.timeout or None)
     except subprocess.TimeoutExpired:
@@ -101,6 +109,7 @@ def parser():
     p.add_argument("--memory", default="128M")
     p.add_argument("--timeout", type=float, default=0, help="seconds before QEMU is killed")
     p.add_argument("--log", help="write the serial console here instead of the terminal")
+    p.add_argument("--input", help="with --log: feed this file to the serial console as typed input")
     p.add_argument("--gdb", action="store_true", help="start halted with a gdb stub")
     p.add_argument("--gdb-port", type=int, default=1234, help="gdb stub port (default 1234)")
     p.add_argument("--qemu-arg", action="append", default=[], help="extra QEMU argument")

@@ -25,6 +25,10 @@
 
 #define UART_CLOCK 115200
 
+/* Bytes that arrived before init: enabling the FIFO would drop them. */
+static char early_rx[16];
+static unsigned early_head, early_tail;
+
 static int uart_init(void)
 {
 	/* The scratch register tells whether a UART is there at all. */
@@ -32,6 +36,8 @@ static int uart_init(void)
 	if (inb(COM1 + UART_SCR) != 0x5a)
 		return -1;
 	outb(COM1 + UART_IER, 0);
+	while ((inb(COM1 + UART_LSR) & LSR_DATA_READY) && early_tail < sizeof(early_rx))
+		early_rx[early_tail++] = (char)inb(COM1 + UART_THR);
 	outb(COM1 + UART_LCR, LCR_DLAB);
 	outb(COM1 + UART_DLL, UART_CLOCK / 115200);
 	outb(COM1 + UART_DLM, 0);
@@ -60,6 +66,8 @@ static void uart_write(const char *buf, size_t len)
 
 static int uart_getc(void)
 {
+	if (early_head < early_tail)
+		return (unsigned char)early_rx[early_head++];
 	if (!(inb(COM1 + UART_LSR) & LSR_DATA_READY))
 		return -1;
 	return inb(COM1 + UART_THR);

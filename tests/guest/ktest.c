@@ -143,6 +143,21 @@ __attribute__((noinline)) static int fault_canary(const char *src)
 	return small[0];
 }
 
+/* Echoes stdin lines until "quit" or EOF: the serial console as stdin. */
+static int cmd_echo(int argc, char **argv)
+{
+	char line[128];
+	(void)argc, (void)argv;
+	while (fgets(line, sizeof(line), stdin)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (strcmp(line, "quit") == 0)
+			return 0;
+		printf("got <%s>\n", line);
+	}
+	printf("eof\n");
+	return 0;
+}
+
 static int cmd_exit(int argc, char **argv) { return argc > 2 ? atoi(argv[2]) : 0; }
 static int run_null(int argc, char **argv) { (void)argc, (void)argv; return fault_null(); }
 static int run_write_text(int argc, char **argv) { (void)argc, (void)argv; return fault_write_text(); }
@@ -163,7 +178,7 @@ static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } cases[] = {
-	{"argv", cmd_argv},         {"exit", cmd_exit},       {"sleep", cmd_sleep},
+	{"echo", cmd_echo},         {"argv", cmd_argv},         {"exit", cmd_exit},       {"sleep", cmd_sleep},
 	{"clock", run_clock},       {"malloc", run_malloc},   {"libc", run_libc},
 	{"assert", run_assert},     {"null", run_null},       {"write-text", run_write_text},
 	{"exec-data", run_exec_data}, {"overflow", run_overflow}, {"canary", run_canary},
