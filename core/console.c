@@ -1,7 +1,9 @@
 /* Fans console output out to every registered device; polls them for input. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <arch/cpu.h>
+#include <yolk-config/core.h>
 #include <yolk/console.h>
 
 extern const struct console *const __start_yolk_console[], *const __stop_yolk_console[];
@@ -48,15 +50,32 @@ ssize_t console_read(char *buf, size_t len)
 	return (ssize_t)n;
 }
 
-void kprintf(const char *fmt, ...)
+static void vkprintf(const char *prefix, const char *fmt, va_list ap)
 {
 	char buf[512];
+	size_t p = strlen(prefix);
+	memcpy(buf, prefix, p);
+	int n = vsnprintf(buf + p, sizeof(buf) - p, fmt, ap);
+	if (n > (int)(sizeof(buf) - p) - 1)
+		n = (int)(sizeof(buf) - p) - 1;
+	if (n > 0)
+		console_write(buf, p + (size_t)n);
+}
+
+void kprintf(const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	vkprintf("", fmt, ap);
 	va_end(ap);
-	if (n > (int)sizeof(buf) - 1)
-		n = sizeof(buf) - 1;
-	if (n > 0)
-		console_write(buf, (size_t)n);
+}
+
+void klog(int level, const char *fmt, ...)
+{
+	va_list ap;
+	if (level > CONFIG_LOG_LEVEL)
+		return;
+	va_start(ap, fmt);
+	vkprintf("yolk: ", fmt, ap);
+	va_end(ap);
 }

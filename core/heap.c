@@ -8,7 +8,12 @@
 #include <unistd.h>
 #include <arch/cpu.h>
 #include <arch/layout.h>
+#include <yolk-config/core.h>
 #include <yolk/mm.h>
+
+/* The heap may grow up to CONFIG_HEAP_MAX_MB, and never past its region. */
+#define HEAP_MAX_BYTES ((uintptr_t)CONFIG_HEAP_MAX_MB << 20)
+#define HEAP_END (HEAP_MAX_BYTES < HEAP_LIMIT - HEAP_BASE ? HEAP_BASE + HEAP_MAX_BYTES : HEAP_LIMIT)
 
 static uintptr_t heap_brk = HEAP_BASE;
 static uintptr_t mapped_end = HEAP_BASE;
@@ -44,7 +49,7 @@ void *sbrk(ptrdiff_t incr)
 	int irq = irq_save();
 	uintptr_t old = heap_brk, want = heap_brk + (uintptr_t)incr;
 	void *ret = (void *)-1;
-	if (incr < 0 ? want < HEAP_BASE || want > old : want > HEAP_LIMIT || want < old) {
+	if (incr < 0 ? want < HEAP_BASE || want > old : want > HEAP_END || want < old) {
 		errno = ENOMEM;
 	} else if (incr > 0 && grow(page_up(want))) {
 		shrink(page_up(old));

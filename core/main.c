@@ -5,10 +5,14 @@
  * (so its faults are reported), the real page tables before stacks and heap.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arch/cpu.h>
+#include <arch/timer.h>
 #include <arch/trap.h>
+#include <yolk-config/core.h>
+#include <yolk/app.h>
 #include <yolk/boot.h>
 #include <yolk/cmdline.h>
 #include <yolk/console.h>
@@ -16,27 +20,50 @@
 #include <yolk/init.h>
 #include <yolk/mm.h>
 #include <yolk/panic.h>
+#include <yolk/param.h>
 #include <yolk/time.h>
 
-#ifndef CONFIG_MAIN_STACK_SIZE
-#define CONFIG_MAIN_STACK_SIZE (256 * 1024)
-#endif
+#define MAIN_STACK_SIZE (CONFIG_MAIN_STACK_SIZE_KB * 1024ul)
 #define MAX_ARGS 64
 
 extern uintptr_t __stack_chk_guard;
 extern char __tls_size[];
-extern const char yolk_image_name[];
 extern const struct yolk_init __start_yolk_init[], __stop_yolk_init[];
+extern const struct yolk_param __start_yolk_param[], __stop_yolk_param[];
 
 void _init_tls(void *tls);
 void _set_tls(void *tls);
 void __libc_init_array(void);
 void gdt_init_ist(void);
-int main(int argc, char **argv);
 
 static char boot_tls[1024] __attribute__((aligned(64)));
 static char cmdline_copy[BOOT_CMDLINE_MAX];
-static char *argv[MAX_ARGS + 2];
+static char *words[MAX_ARGS + 1];
+static const struct yolk_app *main_app;
+
+const struct yolk_app *yolk_app_find(const char *name)
+{
+	for (unsigned i = 0; i < yolk_napps; i++)
+		if (strcmp(yolk_apps[i].name, name) == 0)
+			return &yolk_apps[i];
+	return NULL;
+}
+
+/* app=NAME: run another linked application as main(). */
+static const char *param_app(const char *name)
+{
+	static char msg[160];
+	main_app = yolk_app_find(name);
+	if (main_app)
+		return NULL;
+	size_t n = (size_t)snprintf(msg, sizeof(msg), "no such application (linked:");
+	for (unsigned i = 0; i < yolk_napps && n < sizeof(msg); i++)
+		n += (size_t)snprintf(msg + n, sizeof(msg) - n, " %s", yolk_apps[i].name);
+	if (n < sizeof(msg))
+		snprintf(msg + n, sizeof(msg) - n, ")");
+	return msg;
+}
+YOLK_PARAM(app, param_app);
 
 static __attribute__((no_stack_protector)) void canary_init(void)
 {
@@ -54,27 +81,39 @@ static void run_initcalls(void)
 			kprintf("yolk: %s failed to start\n", i->name);
 }
 
-/* Builds argv: the image name, then the kernel command line's words. */
-static int build_argv(void)
+/*
+ * Splits the command line, applies the kernel parameters at its head, and
+ * leaves main()'s argv in words[]: the app's name, then the remaining words.
+ * Returns argc.
+ */
+static int build_argv(char ***argv)
 {
-	const char *err = NULL;
+	const char *err = NULL, *bad = NULL;
 	char *line = cmdline_copy;
 	strncpy(cmdline_copy, boot_info.cmdline, sizeof(cmdline_copy) - 1);
 	/* GRUB starts the command line with the kernel's path: it is not an argument. */
 	if (boot_info.loader == BOOT_LOADER_MULTIBOOT2 && line[0] == '/')
 		line += strcspn(line, " \t");
-	argv[0] = (char *)yolk_image_name;
-	int n = cmdline_split(line, argv + 1, MAX_ARGS, &err);
+	int n = cmdline_split(line, words + 1, MAX_ARGS - 1, &err);
 	if (n < 0)
 		panic("bad kernel command line: %s: \"%s\"", err, boot_info.cmdline);
-	return n + 1;
+	int first = param_consume(words + 1, n, __start_yolk_param,
+				  (size_t)(__stop_yolk_param - __start_yolk_param), &err, &bad);
+	if (first < 0)
+		panic("bad kernel command line: %s: %s", bad, err);
+	if (main_app == NULL && (main_app = yolk_app_find(CONFIG_MAIN_APP)) == NULL)
+		panic("the main application \"%s\" is not linked in", CONFIG_MAIN_APP);
+	*argv = words + first;
+	(*argv)[0] = (char *)main_app->name;
+	return n - first + 1;
 }
 
 static __attribute__((noreturn)) void start_main(void)
 {
-	int argc = build_argv();
+	char **argv;
+	int argc = build_argv(&argv);
 	__libc_init_array();
-	exit(main(argc, argv));
+	exit(main_app->main(argc, argv));
 }
 
 __attribute__((noreturn, no_stack_protector)) void kernel_entry(uint32_t magic, uint32_t info)
@@ -94,8 +133,11 @@ __attribute__((noreturn, no_stack_protector)) void kernel_entry(uint32_t magic, 
 	gdt_init_ist();
 	time_init();
 	irq_enable();
+	klog(KLOG_NOTICE, "%zu MiB free, TSC %lu MHz, booted by %s\n", pmm_free_pages() / 256,
+	     (unsigned long)(tsc_hz() / 1000000),
+	     boot_info.loader == BOOT_LOADER_PVH ? "PVH (-kernel)" : "multiboot2");
 	run_initcalls();
-	void *stack = vm_alloc_stack(CONFIG_MAIN_STACK_SIZE);
+	void *stack = vm_alloc_stack(MAIN_STACK_SIZE);
 	if (stack == NULL)
 		panic("no memory for the main stack");
 	__asm__ volatile("mov %0, %%rsp\n\t"

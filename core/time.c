@@ -10,11 +10,8 @@
 #include <unistd.h>
 #include <arch/cpu.h>
 #include <arch/timer.h>
+#include <yolk-config/core.h>
 #include <yolk/time.h>
-
-#ifndef CONFIG_TICK_HZ
-#define CONFIG_TICK_HZ 100
-#endif
 #define TICK_NS (NSEC_PER_SEC / CONFIG_TICK_HZ)
 
 static int64_t boot_epoch_s;

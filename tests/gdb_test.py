@@ -19,7 +19,7 @@ with socket.socket() as s:  # a free port on loopback
 
 with tempfile.TemporaryDirectory() as tmp:
     log = os.path.join(tmp, "serial.log")
-    qemu = subprocess.Popen([sys.executable, runner, "--kernel", image, "--cmdline", "argv gdb",
+    qemu = subprocess.Popen([sys.executable, runner, "--kernel", image, "--cmdline", "app=ktest argv gdb",
                              "--gdb", "--gdb-port", str(port), "--log", log, "--timeout", "60"])
     for _ in range(100):
         try:
@@ -29,7 +29,7 @@ with tempfile.TemporaryDirectory() as tmp:
             time.sleep(0.1)
     gdb = subprocess.run(
         ["gdb", "-q", "-batch", "-nx", "-ex", "set architecture i386:x86-64",
-         "-ex", f"target remote 127.0.0.1:{port}", "-ex", "hbreak main", "-ex", "continue",
+         "-ex", f"target remote 127.0.0.1:{port}", "-ex", "hbreak yolk_app_ktest_main", "-ex", "continue",
          "-ex", "bt", "-ex", "print argc", "-ex", "print argv[1]", "-ex", "delete",
          "-ex", "continue", elf],
         capture_output=True, text=True, timeout=120)
@@ -38,10 +38,10 @@ with tempfile.TemporaryDirectory() as tmp:
 
 out = gdb.stdout + gdb.stderr
 checks = {
-    "stopped at main": "Breakpoint 1, main (" in out or "main (argc=" in out,
+    "stopped at ktest's main": "yolk_app_ktest_main (argc=3" in out,
     "argc is 3": "$1 = 3" in out,
     "argv[1] is \"argv\"": '$2 = ' in out and '"argv"' in out,
-    "backtrace shows main with its arguments": "#0  main (argc=3" in out,
+    "backtrace shows main with its arguments": "#0  yolk_app_ktest_main (argc=3" in out,
     "guest ran on to exit 0": code == 0 and "argc=3" in serial,
 }
 failed = [k for k, ok in checks.items() if not ok]

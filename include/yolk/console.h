@@ -36,4 +36,14 @@ ssize_t console_read(char *buf, size_t len);
 /* printf to the consoles without going through stdio buffers or locks. */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Kernel log levels (CONFIG_LOG_LEVEL picks how much is printed). */
+#define KLOG_ERR 0
+#define KLOG_WARN 1
+#define KLOG_NOTICE 2
+#define KLOG_INFO 3
+#define KLOG_DEBUG 4
+
+/* kprintf() prefixed with "yolk: ", if level is at most CONFIG_LOG_LEVEL. */
+void klog(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

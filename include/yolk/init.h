@@ -4,6 +4,8 @@
  * before main(). A nonzero return is reported and start-up goes on.
  */
 #ifndef YOLK_INIT_H
+/* The explicit alignment stops GCC padding entries to 16 bytes, which would
+ * leave holes in the table. */
 #define YOLK_INIT_H
 
 struct yolk_init {
@@ -17,6 +19,6 @@ struct yolk_init {
 
 #define YOLK_INIT(level, fn)                                                                  \
 	static const struct yolk_init yolk_init_##fn                                         \
-		__attribute__((used, section(".yolk_init." #level))) = {fn, #fn}
+		__attribute__((used, aligned(__alignof__(struct yolk_init)), section(".yolk_init." #level))) = {fn, #fn}
 
 #endif

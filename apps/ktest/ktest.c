@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <yolk-config/app-ktest.h>
 #include <yolk/mm.h>
 
 static uint64_t now_ns(clockid_t clk)
@@ -187,6 +188,15 @@ static const struct {
 int main(int argc, char **argv)
 {
 	const char *name = argc > 1 ? argv[1] : "";
+	if (CONFIG_APP_KTEST_BANNER[0])
+		printf("%s\n", CONFIG_APP_KTEST_BANNER);
+	if (argc < 2) {
+		printf("ktest: no case given; cases:");
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+			printf(" %s", cases[i].name);
+		printf("\n");
+		return 0;
+	}
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		if (strcmp(cases[i].name, name) == 0) {
 			int rc = cases[i].fn(argc, argv);

@@ -1,1 +1,0 @@
-const char yolk_image_name[] = YOLK_IMAGE_NAME;

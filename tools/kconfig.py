@@ -1,0 +1,403 @@
+#!/usr/bin/python3
+"""yolk's Kconfig front end (Kconfiglib), called by Meson and by hand.
+
+  kconfig.py configure ...   build the .config Meson configures from
+  kconfig.py menuconfig      Kconfiglib's curses UI on the build's .config
+  kconfig.py savedefconfig   write the build's minimal config to BUILD/defconfig
+  kconfig.py olddefconfig    bring .config up to date with the Kconfig files
+  kconfig.py randconfig      write a random valid configuration
+
+Parts are found by globbing {drivers,net,fs,apps}/*/Kconfig — the same rule
+the top-level Kconfig uses — and a part named drivers/foo-bar is switched on
+by the symbol DRIVER_FOO_BAR and built as the Meson subproject driver-foo-bar.
+
+`configure` is strict where Kconfig is lenient: an unknown symbol, a value
+out of range, or an assignment Kconfig would silently drop (unmet
+`depends on`) stops configuration with a message naming the symbol and what
+it is missing.
+"""
+import argparse
+import glob
+import os
+import random
+import re
+import sys
+
+CLASSES = {  # tree directory -> (symbol prefix, subproject prefix, meson option)
+    "drivers": ("DRIVER", "driver", "drivers"),
+    "net": ("NET", "net", "net"),
+    "fs": ("FS", "fs", "fs"),
+    "apps": ("APP", "app", "apps"),
+}
+CORE_PART = "core"
+
+
+class ConfigError(Exception):
+    pass
+
+
+def import_kconfiglib():
+    try:
+        import kconfiglib
+    except ImportError:
+        sys.exit("yolk: Kconfiglib is missing: run tools/bootstrap (Debian package python3-kconfiglib)")
+    return kconfiglib
+
+
+class Part:
+    def __init__(self, cls, path):
+        self.cls = cls
+        self.path = os.path.abspath(path)
+        self.name = os.path.basename(self.path)
+        sym_prefix, sub_prefix, _ = CLASSES[cls]
+        self.symbol = sym_prefix + "_" + self.name.upper().replace("-", "_")
+        self.subproject = sub_prefix + "-" + self.name
+        self.kconfig = os.path.join(self.path, "Kconfig")
+
+
+def find_parts(srctree, external):
+    parts = []
+    for cls in CLASSES:
+        for kc in sorted(glob.glob(os.path.join(srctree, cls, "*", "Kconfig"))):
+            parts.append(Part(cls, os.path.dirname(kc)))
+    for d in external:
+        cls = os.path.basename(os.path.dirname(os.path.abspath(d)))
+        if cls not in CLASSES:
+            raise ConfigError(f"external part {d}: its parent directory must be one of "
+                              f"{', '.join(CLASSES)} (e.g. apps/myapp)")
+        parts.append(Part(cls, d))
+    return parts
+
+
+def load_kconfig(srctree, builddir, external):
+    """Parses the Kconfig tree; any Kconfiglib warning is an error."""
+    kconfiglib = import_kconfiglib()
+    os.environ["srctree"] = srctree
+    ext = os.path.join(builddir, "Kconfig.external")
+    write_if_changed(ext, "".join(f'source "{os.path.abspath(d)}/Kconfig"\n' for d in external))
+    os.environ["YOLK_EXTERNAL_KCONFIG"] = ext
+    kconf = kconfiglib.Kconfig(os.path.join(srctree, "Kconfig"), warn_to_stderr=False,
+                               suppress_traceback=True)
+    if kconf.warnings:
+        raise ConfigError("the Kconfig files have problems:\n  " + "\n  ".join(kconf.warnings))
+    kconf.warn_assign_undef = True  # a config file naming an unknown symbol is an error
+    return kconf
+
+
+def load_values(kconf, path, what):
+    """Loads a config file; unknown symbols and malformed lines are errors."""
+    kconf.warnings.clear()
+    kconf.load_config(path, replace=True)
+    if kconf.warnings:
+        raise ConfigError(f"{what} {path}:\n  " + "\n  ".join(kconf.warnings))
+
+
+def explain(kconf, sym, want):
+    """Why `sym` did not take the value `want`, in words."""
+    kconfiglib = import_kconfiglib()
+    got = sym.str_value
+    if not sym.nodes:
+        return f"{sym.name} is not a known configuration symbol"
+    if sym.type in (kconfiglib.BOOL, kconfiglib.TRISTATE):
+        if not any(n.prompt for n in sym.nodes):
+            return (f"{sym.name}={want} cannot be set by hand: it has no prompt and is only "
+                    f"selected by other options")
+        missing = [s.name for s in kconfiglib.expr_items(sym.direct_dep)
+                   if isinstance(s, kconfiglib.Symbol) and s.tri_value == 0 and s.name != "n"]
+        if want != "n" and missing:
+            return (f"{sym.name}={want} was dropped: it depends on "
+                    f"{kconfiglib.expr_str(sym.direct_dep)}, and "
+                    f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} n")
+        if want == "n" and sym.rev_dep is not kconf.n:
+            return (f"{sym.name}=n was overridden: it is selected by "
+                    f"{kconfiglib.expr_str(sym.rev_dep)}")
+    if sym.type in (kconfiglib.INT, kconfiglib.HEX):
+        for lo, hi, cond in sym.ranges:
+            if kconfiglib.expr_value(cond):
+                return f"{sym.name}={want} is outside its range {lo.str_value}..{hi.str_value}"
+    if sym.visibility == 0:
+        return (f"{sym.name}={want} was dropped: it depends on "
+                f"{kconfiglib.expr_str(sym.direct_dep)}, which is not met")
+    return f"{sym.name}={want} did not take: the value is {got or '(empty)'}"
+
+
+def check_taken(kconf, wanted, source):
+    """Every user assignment must have produced exactly that value."""
+    errors = []
+    for name, want in wanted:
+        sym = kconf.syms.get(name)
+        if sym is None or not sym.nodes:
+            errors.append(f"{source}: unknown symbol {name}")
+        elif sym.str_value != want:
+            errors.append(f"{source}: {explain(kconf, sym, want)}")
+    if errors:
+        raise ConfigError("\n".join(errors))
+
+
+def user_assignments(kconf):
+    """The (symbol, value) pairs the loaded file asked for."""
+    return [(s.name, s.user_value if isinstance(s.user_value, str) else
+             {0: "n", 1: "m", 2: "y"}[s.user_value])
+            for s in kconf.unique_defined_syms if s.user_value is not None]
+
+
+def parse_assignment(text):
+    if "=" not in text:
+        raise ConfigError(f"-Dconfig: '{text}' is not SYMBOL=value")
+    name, value = text.split("=", 1)
+    name = name.strip()
+    if name.startswith("CONFIG_"):
+        name = name[len("CONFIG_"):]
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        value = value[1:-1]
+    return name, value
+
+
+def apply_part_lists(kconf, parts, lists):
+    """-Ddrivers=a,b etc.: exactly these parts of that class are on."""
+    wanted = []
+    for cls, (_, _, option) in CLASSES.items():
+        names = [n for item in lists.get(option, []) for n in item.split(",") if n]
+        if not names:
+            continue
+        known = {p.name: p for p in parts if p.cls == cls}
+        on = set() if names == ["none"] else set(names)
+        unknown = sorted(on - set(known))
+        if unknown:
+            raise ConfigError(f"-D{option}: no such part {', '.join(unknown)} "
+                              f"(known: {', '.join(sorted(known)) or 'none'})")
+        for p in known.values():
+            wanted.append((p.symbol, "y" if p.name in on else "n"))
+    return wanted
+
+
+def set_values(kconf, wanted):
+    kconfiglib = import_kconfiglib()
+    for name, value in wanted:
+        sym = kconf.syms.get(name)
+        if sym is None or not sym.nodes:
+            raise ConfigError(f"-Dconfig: unknown symbol {name}")
+        base = {kconfiglib.INT: 10, kconfiglib.HEX: 16}.get(sym.type)
+        try:
+            if base:
+                int(value, base)
+        except ValueError:
+            raise ConfigError(f"-Dconfig: {name}={value} is not a valid "
+                              f"{kconfiglib.TYPE_TO_STR[sym.type]}") from None
+        if not sym.set_value(value):
+            raise ConfigError(f"-Dconfig: {name}={value} is not a valid value for this "
+                              f"{kconfiglib.TYPE_TO_STR[sym.type]} symbol")
+
+
+def header_line(sym):
+    kconfiglib = import_kconfiglib()
+    v = sym.str_value
+    if sym.type in (kconfiglib.BOOL, kconfiglib.TRISTATE):
+        return f"#define CONFIG_{sym.name} 1\n" if v == "y" else None
+    if sym.type == kconfiglib.STRING:
+        return f'#define CONFIG_{sym.name} "{kconfiglib.escape(v)}"\n'
+    if sym.type == kconfiglib.HEX and v and not v.lower().startswith("0x"):
+        v = "0x" + v
+    return f"#define CONFIG_{sym.name} {v}\n" if v else None
+
+
+def part_of(sym, parts, srctree):
+    """The part whose Kconfig defines sym (core for the top, arch and core files)."""
+    path = sym.nodes[0].filename
+    path = path if os.path.isabs(path) else os.path.join(srctree, path)
+    d = os.path.dirname(os.path.abspath(path))
+    for p in parts:
+        if p.path == d:
+            return p.subproject
+    return CORE_PART
+
+
+def write_if_changed(path, text):
+    try:
+        with open(path) as f:
+            if f.read() == text:
+                return
+    except OSError:
+        pass
+    with open(path + ".tmp", "w") as f:
+        f.write(text)
+    os.replace(path + ".tmp", path)
+
+
+def write_headers(kconf, parts, srctree, builddir):
+    """One header per part (and core): a changed option rebuilds only its part."""
+    outdir = os.path.join(builddir, "yolk-config")
+    os.makedirs(outdir, exist_ok=True)
+    per_part = {CORE_PART: []}
+    per_part.update({p.subproject: [] for p in parts})
+    for sym in kconf.unique_defined_syms:
+        line = header_line(sym)
+        if line:
+            per_part[part_of(sym, parts, srctree)].append(line)
+    for name, lines in per_part.items():
+        guard = "YOLK_CONFIG_" + name.upper().replace("-", "_") + "_H"
+        write_if_changed(os.path.join(outdir, name + ".h"),
+                         f"/* Generated by tools/kconfig.py from .config: do not edit. */\n"
+                         f"#ifndef {guard}\n#define {guard}\n" + "".join(lines) + "#endif\n")
+    write_if_changed(os.path.join(outdir, "all.h"),
+                     "/* Generated by tools/kconfig.py: every part's options. */\n" +
+                     "".join(f'#include "{n}.h"\n' for n in sorted(per_part)))
+
+
+def app_id(name):
+    return re.sub(r"[^A-Za-z0-9_]", "_", name)
+
+
+def write_app_table(builddir, apps):
+    """The table core/main.c looks applications up in (see include/yolk/app.h)."""
+    decls = "".join(f"int yolk_app_{app_id(p.name)}_main(int argc, char **argv);\n" for p in apps)
+    rows = "".join(f'\t{{"{p.name}", yolk_app_{app_id(p.name)}_main}},\n' for p in apps)
+    write_if_changed(os.path.join(builddir, "yolk-apps.c"),
+                     "/* Generated by tools/kconfig.py from the selected applications. */\n"
+                     "#include <yolk/app.h>\n\n" + decls +
+                     "\nconst struct yolk_app yolk_apps[] = {\n" + rows + "};\n"
+                     f"const unsigned yolk_napps = {len(apps)};\n")
+
+
+def defconfig_path(srctree, name):
+    if os.sep in name or name.endswith("_defconfig"):
+        path = name if os.path.isabs(name) else os.path.abspath(name)
+    else:
+        path = os.path.join(srctree, "configs", name + "_defconfig")
+    if not os.path.isfile(path):
+        known = sorted(f[:-len("_defconfig")] for f in os.listdir(os.path.join(srctree, "configs"))
+                       if f.endswith("_defconfig"))
+        raise ConfigError(f"no defconfig '{name}' (known: {', '.join(known)}; or give a path)")
+    return path
+
+
+def cmd_configure(a):
+    external = [d for d in a.external if d]
+    parts = find_parts(a.srctree, external)
+    kconf = load_kconfig(a.srctree, a.builddir, external)
+    for p in parts:
+        if p.symbol not in kconf.syms or not kconf.syms[p.symbol].nodes:
+            raise ConfigError(f"part {p.path}: its Kconfig must define {p.symbol}")
+    dotconfig = os.path.join(a.builddir, ".config")
+    stamp = os.path.join(a.builddir, ".config.defconfig")
+    base = defconfig_path(a.srctree, a.defconfig)
+    same_base = os.path.exists(stamp) and open(stamp).read().strip() == base
+    if os.path.exists(dotconfig) and same_base:
+        load_values(kconf, dotconfig, "in")
+    else:
+        load_values(kconf, base, "in defconfig")
+    check_taken(kconf, user_assignments(kconf), os.path.basename(base) if not same_base else ".config")
+    lists = {"drivers": a.drivers, "net": a.net, "fs": a.fs, "apps": a.apps}
+    wanted = apply_part_lists(kconf, parts, lists)
+    wanted += [parse_assignment(x) for x in a.config if x]
+    set_values(kconf, wanted)
+    check_taken(kconf, wanted, "meson option")
+    apps = [p for p in parts if p.cls == "apps" and kconf.syms[p.symbol].str_value == "y"]
+    main_app = kconf.syms["MAIN_APP"].str_value
+    if main_app not in [p.name for p in apps]:
+        raise ConfigError(f"MAIN_APP=\"{main_app}\" is not a selected application "
+                          f"(selected: {', '.join(p.name for p in apps) or 'none'})")
+    kconf.write_config(dotconfig, save_old=False)
+    write_if_changed(stamp, base + "\n")
+    write_headers(kconf, parts, a.srctree, a.builddir)
+    write_app_table(a.builddir, apps)
+    enabled = [p for p in parts if kconf.syms[p.symbol].str_value == "y"]
+    out = [f"PARTS={' '.join(p.subproject for p in enabled)}",
+           f"APPS={' '.join(p.name for p in apps)}",
+           f"MAIN_APP={main_app}",
+           f"STACK_PROTECTOR={kconf.syms['STACK_PROTECTOR'].str_value}"]
+    write_if_changed(a.out, "\n".join(out) + "\n")
+    deps = sorted({os.path.abspath(os.path.join(a.srctree, d)) for d in kconf.kconfig_filenames} |
+                  {base, dotconfig} | {p.kconfig for p in parts})
+    with open(a.depfile, "w") as f:
+        f.write(a.out.replace(" ", "\\ ") + ": " + " ".join(d.replace(" ", "\\ ") for d in deps) + "\n")
+
+
+def open_build_config(a):
+    """The Kconfig tree and .config of a configured build directory."""
+    dotconfig = os.path.join(a.builddir, ".config")
+    if not os.path.exists(dotconfig):
+        raise ConfigError(f"{a.builddir} has no .config: run meson setup first")
+    ext_file = os.path.join(a.builddir, "Kconfig.external")
+    external = []
+    if os.path.exists(ext_file):
+        external = [line.split('"')[1].rsplit("/Kconfig", 1)[0] for line in open(ext_file) if '"' in line]
+    kconf = load_kconfig(a.srctree, a.builddir, external)
+    os.environ["KCONFIG_CONFIG"] = dotconfig
+    return kconf, dotconfig
+
+
+def cmd_menuconfig(a):
+    kconf, _ = open_build_config(a)
+    import menuconfig
+    menuconfig.menuconfig(kconf)
+    print("yolk: the next ninja run reconfigures with the saved .config")
+
+
+def cmd_savedefconfig(a):
+    kconf, dotconfig = open_build_config(a)
+    load_values(kconf, dotconfig, "in")
+    out = os.path.join(a.builddir, "defconfig")
+    kconf.write_min_config(out)
+    print(f"yolk: minimal configuration written to {out} (copy it to configs/NAME_defconfig)")
+
+
+def cmd_olddefconfig(a):
+    kconf, dotconfig = open_build_config(a)
+    load_values(kconf, dotconfig, "in")
+    print(kconf.write_config(dotconfig, save_old=False))
+
+
+def cmd_randconfig(a):
+    """A random configuration that Kconfig accepts as it is (so configure takes it)."""
+    kconfiglib = import_kconfiglib()
+    parts = find_parts(a.srctree, [])
+    kconf = load_kconfig(a.srctree, a.builddir, [])
+    rng = random.Random(a.seed)
+    for sym in kconf.unique_defined_syms:
+        if not any(n.prompt for n in sym.nodes) or sym.name == "MAIN_APP":
+            continue
+        if sym.type in (kconfiglib.BOOL, kconfiglib.TRISTATE) and sym.assignable:
+            sym.set_value(rng.choice(sym.assignable))
+        elif sym.type in (kconfiglib.INT, kconfiglib.HEX) and sym.ranges:
+            lo, hi = (int(x.str_value, 0) for x in sym.ranges[0][:2])
+            sym.set_value(str(rng.choice([lo, hi, rng.randint(lo, hi)])))
+    # A test build boots every random image, so the console stays on and
+    # one application runs as main.
+    for sym in ("DRIVER_UART16550",):
+        kconf.syms[sym].set_value("y")
+    apps = [p for p in parts if p.cls == "apps" and kconf.syms[p.symbol].str_value == "y"]
+    if not apps:
+        hello = kconf.syms["APP_HELLO"]
+        hello.set_value("y")
+        apps = [p for p in parts if p.symbol == "APP_HELLO"]
+    kconf.syms["MAIN_APP"].set_value(rng.choice(apps).name)
+    kconf.write_min_config(a.out)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("command", choices=["configure", "menuconfig", "savedefconfig", "olddefconfig",
+                                       "randconfig"])
+    p.add_argument("--srctree", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    p.add_argument("--builddir", default="build")
+    p.add_argument("--defconfig", default="default")
+    # One argument per list item (a string value may hold commas).
+    for option in ("drivers", "net", "fs", "apps", "config", "external"):
+        p.add_argument("--" + option, action="append", default=[])
+    p.add_argument("--out")
+    p.add_argument("--depfile")
+    p.add_argument("--seed", type=int, default=0)
+    a = p.parse_args()
+    a.srctree = os.path.abspath(a.srctree)
+    a.builddir = os.path.abspath(a.builddir)
+    try:
+        {"configure": cmd_configure, "menuconfig": cmd_menuconfig, "savedefconfig": cmd_savedefconfig,
+         "olddefconfig": cmd_olddefconfig, "randconfig": cmd_randconfig}[a.command](a)
+    except ConfigError as e:
+        sys.exit("yolk: configuration error: " + str(e).replace("\n", "\nyolk: configuration error: "))
+
+
+if __name__ == "__main__":
+    main()
