@@ -303,15 +303,15 @@ def cmd_configure(a):
     write_headers(kconf, parts, a.srctree, a.builddir)
     write_app_table(a.builddir, apps)
     enabled = [p for p in parts if kconf.syms[p.symbol].str_value == "y"]
+    # The files this configuration was made from: Meson reconfigures when one changes.
+    deps = sorted({os.path.abspath(os.path.join(a.srctree, d)) for d in kconf.kconfig_filenames} |
+                  {base} | {p.kconfig for p in parts})
     out = [f"PARTS={' '.join(p.subproject for p in enabled)}",
            f"APPS={' '.join(p.name for p in apps)}",
            f"MAIN_APP={main_app}",
-           f"STACK_PROTECTOR={kconf.syms['STACK_PROTECTOR'].str_value}"]
+           f"STACK_PROTECTOR={kconf.syms['STACK_PROTECTOR'].str_value}",
+           f"DEPS={' '.join(d for d in deps if not d.startswith(a.builddir + os.sep))}"]
     write_if_changed(a.out, "\n".join(out) + "\n")
-    deps = sorted({os.path.abspath(os.path.join(a.srctree, d)) for d in kconf.kconfig_filenames} |
-                  {base, dotconfig} | {p.kconfig for p in parts})
-    with open(a.depfile, "w") as f:
-        f.write(a.out.replace(" ", "\\ ") + ": " + " ".join(d.replace(" ", "\\ ") for d in deps) + "\n")
 
 
 def open_build_config(a):
@@ -355,18 +355,19 @@ def cmd_randconfig(a):
     parts = find_parts(a.srctree, [])
     kconf = load_kconfig(a.srctree, a.builddir, [])
     rng = random.Random(a.seed)
+    # A test build boots every random image, so the serial console stays on
+    # and one application runs as main.
+    keep = {"DRIVER_UART16550": "y"}
+    for name, value in keep.items():
+        kconf.syms[name].set_value(value)
     for sym in kconf.unique_defined_syms:
-        if not any(n.prompt for n in sym.nodes) or sym.name == "MAIN_APP":
+        if not any(n.prompt for n in sym.nodes) or sym.name == "MAIN_APP" or sym.name in keep:
             continue
         if sym.type in (kconfiglib.BOOL, kconfiglib.TRISTATE) and sym.assignable:
             sym.set_value(rng.choice(sym.assignable))
         elif sym.type in (kconfiglib.INT, kconfiglib.HEX) and sym.ranges:
             lo, hi = (int(x.str_value, 0) for x in sym.ranges[0][:2])
             sym.set_value(str(rng.choice([lo, hi, rng.randint(lo, hi)])))
-    # A test build boots every random image, so the console stays on and
-    # one application runs as main.
-    for sym in ("DRIVER_UART16550",):
-        kconf.syms[sym].set_value("y")
     apps = [p for p in parts if p.cls == "apps" and kconf.syms[p.symbol].str_value == "y"]
     if not apps:
         hello = kconf.syms["APP_HELLO"]
@@ -387,7 +388,6 @@ def main():
     for option in ("drivers", "net", "fs", "apps", "config", "external"):
         p.add_argument("--" + option, action="append", default=[])
     p.add_argument("--out")
-    p.add_argument("--depfile")
     p.add_argument("--seed", type=int, default=0)
     a = p.parse_args()
     a.srctree = os.path.abspath(a.srctree)
