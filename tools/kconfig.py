@@ -47,7 +47,7 @@ def import_kconfiglib():
 class Part:
     def __init__(self, cls, path):
         self.cls = cls
-        self.path = os.path.abspath(path)
+        self.path = os.path.realpath(path)
         self.name = os.path.basename(self.path)
         sym_prefix, sub_prefix, _ = CLASSES[cls]
         self.symbol = sym_prefix + "_" + self.name.upper().replace("-", "_")
@@ -204,9 +204,9 @@ def header_line(sym):
 
 def part_of(sym, parts, srctree):
     """The part whose Kconfig defines sym (core for the top, arch and core files)."""
-    path = sym.nodes[0].filename
-    path = path if os.path.isabs(path) else os.path.join(srctree, path)
-    d = os.path.dirname(os.path.abspath(path))
+    # Kconfiglib names files relative to the real (symlink-free) source tree.
+    path = os.path.join(os.path.realpath(srctree), sym.nodes[0].filename)
+    d = os.path.dirname(os.path.realpath(path))
     for p in parts:
         if p.path == d:
             return p.subproject
