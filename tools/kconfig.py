@@ -304,13 +304,15 @@ def cmd_configure(a):
     write_app_table(a.builddir, apps)
     enabled = [p for p in parts if kconf.syms[p.symbol].str_value == "y"]
     # The files this configuration was made from: Meson reconfigures when one changes.
-    deps = sorted({os.path.abspath(os.path.join(a.srctree, d)) for d in kconf.kconfig_filenames} |
-                  {base} | {p.kconfig for p in parts})
+    # (Kconfiglib names files relative to the real, symlink-free source tree.)
+    real_src, real_build = os.path.realpath(a.srctree), os.path.realpath(a.builddir)
+    deps = sorted({os.path.realpath(os.path.join(real_src, d)) for d in kconf.kconfig_filenames} |
+                  {os.path.realpath(base)} | {os.path.realpath(p.kconfig) for p in parts})
     out = [f"PARTS={' '.join(p.subproject for p in enabled)}",
            f"APPS={' '.join(p.name for p in apps)}",
            f"MAIN_APP={main_app}",
            f"STACK_PROTECTOR={kconf.syms['STACK_PROTECTOR'].str_value}",
-           f"DEPS={' '.join(d for d in deps if not d.startswith(a.builddir + os.sep))}"]
+           f"DEPS={' '.join(d for d in deps if not d.startswith(real_build + os.sep))}"]
     write_if_changed(a.out, "\n".join(out) + "\n")
 
 
