@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/lock.h>
 #include <sys/times.h>
@@ -13,6 +14,8 @@
 #include <arch/cpu.h>
 #include <yolk/exit.h>
 #include <yolk/panic.h>
+#include <yolk/sched.h>
+#include <yolk/sync.h>
 #include <yolk/time.h>
 
 void _exit(int status)
@@ -66,31 +69,45 @@ int getentropy(void *buf, size_t len)
 }
 
 /*
- * One thread of control so far: a lock only has to keep interrupt handlers
- * out. The scheduler replaces these with sleeping mutexes.
+ * picolibc's locks (malloc, stdio streams, atexit ...) are recursive sleeping
+ * mutexes. Stream locks are created on first use, under the global lock.
  */
 struct __lock {
-	int depth;
-	int irq;
+	struct kmutex m;
 };
-struct __lock __lock___libc_recursive_mutex;
+struct __lock __lock___libc_recursive_mutex = {KMUTEX_RECURSIVE_INIT};
 
-void __retarget_lock_init(_LOCK_T *lock) { *lock = &__lock___libc_recursive_mutex; }
-void __retarget_lock_init_recursive(_LOCK_T *lock) { *lock = &__lock___libc_recursive_mutex; }
-void __retarget_lock_close(_LOCK_T lock) { (void)lock; }
-void __retarget_lock_close_recursive(_LOCK_T lock) { (void)lock; }
+void __retarget_lock_init(_LOCK_T *lock)
+{
+	*lock = calloc(1, sizeof(struct __lock));
+}
 
+void __retarget_lock_init_recursive(_LOCK_T *lock)
+{
+	*lock = calloc(1, sizeof(struct __lock));
+	if (*lock)
+		(*lock)->m.recursive = 1;
+}
+
+void __retarget_lock_close(_LOCK_T lock)
+{
+	if (lock != &__lock___libc_recursive_mutex)
+		free(lock);
+}
+
+void __retarget_lock_close_recursive(_LOCK_T lock) { __retarget_lock_close(lock); }
+
+/* Before the scheduler runs there is one context and nothing to wait for. */
 void __retarget_lock_acquire_recursive(_LOCK_T lock)
 {
-	int irq = irq_save();
-	if (lock->depth++ == 0)
-		lock->irq = irq;
+	if (lock && sched_running())
+		kmutex_lock(&lock->m, WAIT_FOREVER);
 }
 
 void __retarget_lock_release_recursive(_LOCK_T lock)
 {
-	if (--lock->depth == 0)
-		irq_restore(lock->irq);
+	if (lock && sched_running())
+		kmutex_unlock(&lock->m);
 }
 
 void __retarget_lock_acquire(_LOCK_T lock) { __retarget_lock_acquire_recursive(lock); }

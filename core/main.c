@@ -21,6 +21,7 @@
 #include <yolk/mm.h>
 #include <yolk/panic.h>
 #include <yolk/param.h>
+#include <yolk/sched.h>
 #include <yolk/time.h>
 
 #define MAIN_STACK_SIZE (CONFIG_MAIN_STACK_SIZE_KB * 1024ul)
@@ -112,6 +113,7 @@ static __attribute__((noreturn)) void start_main(void)
 {
 	char **argv;
 	int argc = build_argv(&argv);
+	sched_init();
 	__libc_init_array();
 	exit(main_app->main(argc, argv));
 }

@@ -11,14 +11,16 @@
 #include <arch/cpu.h>
 #include <arch/timer.h>
 #include <yolk-config/core.h>
+#include <yolk/sched.h>
 #include <yolk/time.h>
+#include "sched_internal.h"
 #define TICK_NS (NSEC_PER_SEC / CONFIG_TICK_HZ)
 
 static int64_t boot_epoch_s;
 static uint64_t boot_epoch_mono_ns;
 static volatile uint64_t ticks;
 static uint64_t next_tick_ns;
-static uint64_t wake_ns = UINT64_MAX; /* earliest deadline of anyone sleeping */
+static uint64_t wake_ns = UINT64_MAX; /* the earliest deadline anyone asked for */
 
 uint64_t time_monotonic_ns(void) { return arch_monotonic_ns(); }
 
@@ -33,13 +35,29 @@ static void rearm(uint64_t now)
 void timer_interrupt(void)
 {
 	uint64_t now = time_monotonic_ns();
+	int new_tick = 0;
 	while (next_tick_ns <= now) {
 		next_tick_ns += TICK_NS;
 		ticks++;
+		new_tick = 1;
 	}
 	if (wake_ns <= now)
 		wake_ns = UINT64_MAX;
+	sched_tick(now, new_tick);
+	uint64_t next_sleeper = sched_next_wakeup();
+	if (next_sleeper < wake_ns)
+		wake_ns = next_sleeper;
 	rearm(now);
+}
+
+void time_request_wakeup(uint64_t deadline)
+{
+	int irq = irq_save();
+	if (deadline < wake_ns) {
+		wake_ns = deadline;
+		rearm(time_monotonic_ns());
+	}
+	irq_restore(irq);
 }
 
 void time_init(void)
@@ -53,6 +71,10 @@ void time_init(void)
 
 void time_sleep_until(uint64_t deadline)
 {
+	if (sched_running()) {
+		thread_sleep_until(deadline);
+		return;
+	}
 	for (;;) {
 		int irq = irq_save();
 		uint64_t now = time_monotonic_ns();

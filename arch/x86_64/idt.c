@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <arch/trap.h>
 #include <yolk/panic.h>
+#include <yolk/sched.h>
 
 #define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
 #define KERNEL_CS 0x08
@@ -78,4 +79,6 @@ void trap_dispatch(struct trap_frame *tf)
 	if (handlers[tf->vector].fn)
 		handlers[tf->vector].fn(tf, handlers[tf->vector].arg);
 	lapic_eoi();
+	/* The handler may have woken a more important thread, or ended a time slice. */
+	sched_preempt_point();
 }

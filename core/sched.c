@@ -1,0 +1,506 @@
+/*
+ * The scheduler: one CPU, THREAD_NPRIO priorities, round-robin within a
+ * priority, preemption on the timer tick (a time slice is one tick) and when
+ * a higher-priority thread becomes runnable. Everything here runs with
+ * interrupts disabled; that is the only lock a uniprocessor needs.
+ *
+ * Blocking is built from two primitives: sched_park() puts the current thread
+ * to sleep (optionally until a deadline), sched_unpark() makes a parked
+ * thread runnable. Wait queues (below) and channels (core/chan.c) use them.
+ */
+#include <errno.h>
+#include <malloc.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arch/context.h>
+#include <arch/cpu.h>
+#include <yolk-config/core.h>
+#include <yolk/console.h>
+#include <yolk/mm.h>
+#include <yolk/panic.h>
+#include <yolk/sched.h>
+#include <yolk/time.h>
+#include <yolk/waitq.h>
+#include "sched_internal.h"
+
+#define THREAD_STACK_DEFAULT (CONFIG_THREAD_STACK_KB * 1024ul)
+#define IDLE_STACK (16 * 1024ul)
+
+extern char __tls_size[], __x86_tls_tcb_offset[];
+void _init_tls(void *tls);
+
+enum thread_state { T_RUNNABLE, T_RUNNING, T_BLOCKED, T_ZOMBIE };
+static const char *const state_names[] = {"runnable", "running", "blocked", "zombie"};
+
+static struct thread *current;
+static struct thread *idle_thread;
+static struct thread *runq_head[THREAD_NPRIO], *runq_tail[THREAD_NPRIO];
+static struct thread *sleepers; /* sorted by wake_at */
+static struct thread *all_threads, *all_tail;
+static struct thread *reapable;
+static int need_resched;
+static int next_id;
+static uint8_t fpu_initial[ARCH_FPU_STATE_SIZE] __attribute__((aligned(ARCH_FPU_STATE_ALIGN)));
+
+int sched_running(void) { return current != NULL; }
+
+struct thread *thread_self(void) { return current; }
+
+int thread_id(const struct thread *t) { return t->id; }
+
+int thread_get_prio(const struct thread *t) { return t->prio; }
+
+void **thread_key_slots(struct thread *t) { return t->keys; }
+
+void thread_set_name(struct thread *t, const char *name)
+{
+	strncpy(t->name, name ? name : "", THREAD_NAME_MAX - 1);
+}
+
+static void runq_push(struct thread *t)
+{
+	t->state = T_RUNNABLE;
+	t->run_next = NULL;
+	if (runq_tail[t->prio])
+		runq_tail[t->prio]->run_next = t;
+	else
+		runq_head[t->prio] = t;
+	runq_tail[t->prio] = t;
+	if (current == idle_thread || t->prio > current->prio)
+		need_resched = 1;
+}
+
+static struct thread *runq_pop(void)
+{
+	for (int p = THREAD_NPRIO - 1; p >= 0; p--) {
+		struct thread *t = runq_head[p];
+		if (t) {
+			runq_head[p] = t->run_next;
+			if (runq_head[p] == NULL)
+				runq_tail[p] = NULL;
+			return t;
+		}
+	}
+	return NULL;
+}
+
+static int runq_has(int min_prio)
+{
+	for (int p = THREAD_NPRIO - 1; p >= min_prio; p--)
+		if (runq_head[p])
+			return 1;
+	return 0;
+}
+
+static void runq_remove(struct thread *t)
+{
+	struct thread **pp = &runq_head[t->prio], *prev = NULL;
+	while (*pp && *pp != t) {
+		prev = *pp;
+		pp = &(*pp)->run_next;
+	}
+	if (*pp == NULL)
+		return;
+	*pp = t->run_next;
+	if (runq_tail[t->prio] == t)
+		runq_tail[t->prio] = prev;
+}
+
+static void sleepers_insert(struct thread *t)
+{
+	struct thread **pp = &sleepers;
+	while (*pp && (*pp)->wake_at <= t->wake_at)
+		pp = &(*pp)->sleep_next;
+	t->sleep_next = *pp;
+	*pp = t;
+	t->sleeping = 1;
+}
+
+static void sleepers_remove(struct thread *t)
+{
+	if (!t->sleeping)
+		return;
+	for (struct thread **pp = &sleepers; *pp; pp = &(*pp)->sleep_next) {
+		if (*pp == t) {
+			*pp = t->sleep_next;
+			break;
+		}
+	}
+	t->sleeping = 0;
+}
+
+/* Runs the next thread; the caller has already queued or parked `current`. */
+static void switch_to_next(void)
+{
+	struct thread *prev = current, *next = runq_pop();
+	if (next == NULL)
+		next = idle_thread;
+	need_resched = 0;
+	if (next == prev) {
+		prev->state = T_RUNNING;
+		return;
+	}
+	arch_fpu_save(prev->fpu);
+	current = next;
+	next->state = T_RUNNING;
+	arch_set_thread_pointer(next->tp);
+	arch_context_switch(&prev->rsp, next->rsp);
+	/* Back in prev, switched to by someone else. */
+	arch_fpu_restore(prev->fpu);
+}
+
+int sched_park(uint64_t deadline)
+{
+	current->state = T_BLOCKED;
+	current->wake_reason = 0;
+	if (deadline != WAIT_FOREVER) {
+		current->wake_at = deadline;
+		sleepers_insert(current);
+		time_request_wakeup(deadline);
+	}
+	switch_to_next();
+	sleepers_remove(current);
+	return current->wake_reason;
+}
+
+void sched_unpark(struct thread *t)
+{
+	if (t->state != T_BLOCKED)
+		return;
+	sleepers_remove(t);
+	t->wake_reason = 0;
+	runq_push(t);
+}
+
+void sched_tick(uint64_t now, int new_tick)
+{
+	if (current == NULL)
+		return;
+	while (sleepers && sleepers->wake_at <= now) {
+		struct thread *t = sleepers;
+		sleepers = t->sleep_next;
+		t->sleeping = 0;
+		t->wake_reason = ETIMEDOUT;
+		runq_push(t);
+	}
+	if (new_tick) {
+		current->cpu_ticks++;
+		/* Time slice over: let the next thread of the same priority run. */
+		if (current != idle_thread && runq_has(current->prio))
+			need_resched = 1;
+	}
+}
+
+uint64_t sched_next_wakeup(void) { return sleepers ? sleepers->wake_at : UINT64_MAX; }
+
+void sched_preempt_point(void)
+{
+	if (!need_resched || current == NULL)
+		return;
+	if (current != idle_thread && current->state == T_RUNNING)
+		runq_push(current);
+	switch_to_next();
+}
+
+void thread_yield(void)
+{
+	int irq = irq_save();
+	if (current) {
+		runq_push(current);
+		switch_to_next();
+	}
+	irq_restore(irq);
+}
+
+void thread_sleep_until(uint64_t deadline)
+{
+	int irq = irq_save();
+	while (time_monotonic_ns() < deadline)
+		sched_park(deadline);
+	irq_restore(irq);
+}
+
+/* --- creation, exit, join --- */
+
+static void thread_free(struct thread *t)
+{
+	if (t->stack_top)
+		vm_free_stack(t->stack_top, t->stack_size);
+	free(t->tls);
+	free(t);
+}
+
+static void unlink_from_all(struct thread *t)
+{
+	struct thread *prev = NULL;
+	for (struct thread *i = all_threads; i; prev = i, i = i->all_next) {
+		if (i == t) {
+			if (prev)
+				prev->all_next = t->all_next;
+			else
+				all_threads = t->all_next;
+			if (all_tail == t)
+				all_tail = prev;
+			return;
+		}
+	}
+}
+
+/* Frees detached threads that have finished (never the running one). */
+static void reap(void)
+{
+	int irq = irq_save();
+	struct thread *list = reapable;
+	reapable = NULL;
+	for (struct thread *t = list; t; t = t->run_next)
+		unlink_from_all(t);
+	irq_restore(irq);
+	while (list) {
+		struct thread *next = list->run_next;
+		thread_free(list);
+		list = next;
+	}
+}
+
+static __attribute__((noreturn)) void thread_start(void)
+{
+	arch_fpu_restore(current->fpu);
+	irq_enable();
+	thread_exit(current->fn(current->arg));
+}
+
+static struct thread *thread_alloc(const char *name, int prio)
+{
+	struct thread *t = memalign(64, sizeof(*t));
+	void *tls = memalign(64, (size_t)__tls_size);
+	if (t == NULL || tls == NULL) {
+		free(t);
+		free(tls);
+		return NULL;
+	}
+	memset(t, 0, sizeof(*t));
+	_init_tls(tls);
+	t->tls = tls;
+	t->tp = (uint64_t)tls + (uint64_t)__x86_tls_tcb_offset;
+	*(uint64_t *)t->tp = t->tp; /* the TCB's self pointer (%fs:0) */
+	memcpy(t->fpu, fpu_initial, sizeof(t->fpu));
+	thread_set_name(t, name);
+	t->prio = prio < 0 ? 0 : prio >= THREAD_NPRIO ? THREAD_NPRIO - 1 : prio;
+	return t;
+}
+
+static void register_thread(struct thread *t)
+{
+	t->id = next_id++;
+	if (all_tail)
+		all_tail->all_next = t;
+	else
+		all_threads = t;
+	all_tail = t;
+}
+
+struct thread *thread_create(const char *name, thread_fn fn, void *arg, int prio, size_t stack_size)
+{
+	reap();
+	struct thread *t = thread_alloc(name, prio);
+	if (t == NULL)
+		return NULL;
+	t->stack_size = (stack_size ? stack_size : THREAD_STACK_DEFAULT + PAGE_SIZE_4K - 1) & ~(PAGE_SIZE_4K - 1);
+	t->stack_top = vm_alloc_stack(t->stack_size);
+	if (t->stack_top == NULL) {
+		thread_free(t);
+		return NULL;
+	}
+	t->fn = fn;
+	t->arg = arg;
+	t->rsp = arch_thread_stack_init(t->stack_top, thread_start);
+	int irq = irq_save();
+	register_thread(t);
+	runq_push(t);
+	irq_restore(irq);
+	return t;
+}
+
+void thread_exit(void *retval)
+{
+	irq_disable();
+	struct thread *t = current;
+	t->retval = retval;
+	t->state = T_ZOMBIE;
+	waitq_wake_all(&t->joiners);
+	if (t->detached) {
+		t->run_next = reapable;
+		reapable = t;
+	}
+	switch_to_next();
+	panic("a finished thread was scheduled again");
+}
+
+int thread_join(struct thread *t, void **retval)
+{
+	int irq = irq_save();
+	if (t == current || t->detached || t->joining) {
+		irq_restore(irq);
+		return t == current ? EDEADLK : EINVAL;
+	}
+	t->joining = 1;
+	while (t->state != T_ZOMBIE)
+		waitq_wait(&t->joiners, WAIT_FOREVER);
+	unlink_from_all(t);
+	irq_restore(irq);
+	if (retval)
+		*retval = t->retval;
+	thread_free(t);
+	return 0;
+}
+
+int thread_detach(struct thread *t)
+{
+	int irq = irq_save();
+	if (t->detached || t->joining) {
+		irq_restore(irq);
+		return EINVAL;
+	}
+	t->detached = 1;
+	if (t->state == T_ZOMBIE && t != current) {
+		t->run_next = reapable;
+		reapable = t;
+	}
+	irq_restore(irq);
+	return 0;
+}
+
+void thread_set_prio(struct thread *t, int prio)
+{
+	int irq = irq_save();
+	prio = prio < 0 ? 0 : prio >= THREAD_NPRIO ? THREAD_NPRIO - 1 : prio;
+	if (t->state == T_RUNNABLE) {
+		runq_remove(t);
+		t->prio = prio;
+		runq_push(t);
+	} else {
+		t->prio = prio;
+	}
+	if (t == current && runq_has(prio + 1))
+		need_resched = 1;
+	irq_restore(irq);
+	if (t == current)
+		sched_preempt_point_voluntary();
+}
+
+void sched_preempt_point_voluntary(void)
+{
+	int irq = irq_save();
+	sched_preempt_point();
+	irq_restore(irq);
+}
+
+void thread_list(void (*visit)(const struct thread_info *info, void *arg), void *arg)
+{
+	int irq = irq_save();
+	for (struct thread *t = all_threads; t; t = t->all_next) {
+		struct thread_info info = {t->id, {0}, state_names[t->state], t->prio, t->cpu_ticks, t->stack_size};
+		memcpy(info.name, t->name, THREAD_NAME_MAX);
+		if (t->state == T_BLOCKED && t->sleeping)
+			info.state = "sleeping";
+		visit(&info, arg);
+	}
+	irq_restore(irq);
+}
+
+/* --- start-up --- */
+
+static void *idle_loop(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		reap();
+		irq_disable();
+		if (runq_has(0))
+			switch_to_next();
+		cpu_idle(); /* sti; hlt: the next interrupt ends it */
+	}
+	return NULL;
+}
+
+void sched_init(void)
+{
+	/* main's struct is never freed: main never exits through thread_exit(). */
+	static struct thread main_thread __attribute__((aligned(64)));
+	/* The FPU image every new thread starts from: fninit + default MXCSR. */
+	__asm__ volatile("fninit");
+	arch_fpu_save(fpu_initial);
+	struct thread *m = &main_thread;
+	thread_set_name(m, "main");
+	m->prio = THREAD_PRIO_NORMAL;
+	m->tp = rdmsr(MSR_FS_BASE);
+	m->state = T_RUNNING;
+	int irq = irq_save();
+	register_thread(m);
+	current = m;
+	irq_restore(irq);
+	idle_thread = thread_alloc("idle", 0);
+	if (idle_thread == NULL || (idle_thread->stack_top = vm_alloc_stack(IDLE_STACK)) == NULL)
+		panic("no memory for the idle thread");
+	idle_thread->stack_size = IDLE_STACK;
+	idle_thread->fn = idle_loop;
+	idle_thread->rsp = arch_thread_stack_init(idle_thread->stack_top, thread_start);
+	irq = irq_save();
+	register_thread(idle_thread);
+	idle_thread->state = T_RUNNABLE;
+	irq_restore(irq);
+}
+
+/* --- wait queues --- */
+
+int waitq_wait(struct waitq *q, uint64_t deadline)
+{
+	struct thread *self = current;
+	self->wq_next = NULL;
+	if (q->tail)
+		q->tail->wq_next = self;
+	else
+		q->head = self;
+	q->tail = self;
+	int r = sched_park(deadline);
+	if (r) {
+		/* Timed out: take ourselves out of the queue if still in it. */
+		struct thread *prev = NULL;
+		for (struct thread *t = q->head; t; prev = t, t = t->wq_next) {
+			if (t == self) {
+				if (prev)
+					prev->wq_next = self->wq_next;
+				else
+					q->head = self->wq_next;
+				if (q->tail == self)
+					q->tail = prev;
+				break;
+			}
+		}
+	}
+	return r;
+}
+
+int waitq_wake_one(struct waitq *q)
+{
+	while (q->head) {
+		struct thread *t = q->head;
+		q->head = t->wq_next;
+		if (q->head == NULL)
+			q->tail = NULL;
+		/* One that already timed out is runnable: the wakeup goes to the next. */
+		if (t->state == T_BLOCKED) {
+			sched_unpark(t);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int waitq_wake_all(struct waitq *q)
+{
+	int n = 0;
+	while (waitq_wake_one(q))
+		n++;
+	return n;
+}

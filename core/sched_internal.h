@@ -1,0 +1,43 @@
+/* The scheduler's own view of a thread, shared with the code that blocks. */
+#ifndef CORE_SCHED_INTERNAL_H
+#define CORE_SCHED_INTERNAL_H
+
+#include <stdint.h>
+#include <arch/context.h>
+#include <yolk/sched.h>
+#include <yolk/waitq.h>
+
+struct thread {
+	uint8_t fpu[ARCH_FPU_STATE_SIZE] __attribute__((aligned(ARCH_FPU_STATE_ALIGN)));
+	uint64_t rsp;      /* saved stack pointer while not running */
+	uint64_t tp;       /* thread pointer (%fs base) */
+	void *tls;         /* TLS block (NULL for main: it uses the boot block) */
+	void *stack_top;
+	size_t stack_size;
+	int id, prio, state;
+	int wake_reason;   /* 0: unparked; ETIMEDOUT: deadline passed */
+	int sleeping;      /* on the sleepers list */
+	int detached, joining;
+	uint64_t wake_at;
+	uint64_t cpu_ticks;
+	thread_fn fn;
+	void *arg, *retval;
+	struct waitq joiners;
+	struct thread *run_next, *sleep_next, *wq_next, *all_next;
+	void *keys[THREAD_KEYS_MAX];
+	char name[THREAD_NAME_MAX];
+};
+
+/*
+ * Parks the current thread until sched_unpark() or the deadline. Interrupts
+ * must be disabled. Returns 0 or ETIMEDOUT.
+ */
+int sched_park(uint64_t deadline_ns);
+
+/* Makes a parked thread runnable (no-op otherwise). Interrupts disabled. */
+void sched_unpark(struct thread *t);
+
+/* Asks the timer to interrupt no later than deadline (core/time.c). */
+void time_request_wakeup(uint64_t deadline_ns);
+
+#endif

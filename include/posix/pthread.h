@@ -1,0 +1,132 @@
+/*
+ * POSIX threads for yolk (picolibc has none): the subset ordinary C programs
+ * use, on yolk's kernel threads and sleeping locks. Timed waits take absolute
+ * times on CLOCK_REALTIME, or on the clock set with pthread_condattr_setclock.
+ */
+#ifndef _PTHREAD_H
+#define _PTHREAD_H
+
+#include <sched.h>
+#include <stddef.h>
+#include <time.h>
+#include <yolk/sync.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct thread *pthread_t;
+typedef unsigned pthread_key_t;
+
+typedef struct {
+	size_t stacksize;
+	int detachstate;
+	int priority; /* yolk priority 0..3 */
+} pthread_attr_t;
+
+typedef struct {
+	struct kmutex m;
+} pthread_mutex_t;
+
+typedef struct {
+	int type;
+} pthread_mutexattr_t;
+
+typedef struct {
+	struct kcond c;
+	clockid_t clock;
+} pthread_cond_t;
+
+typedef struct {
+	clockid_t clock;
+} pthread_condattr_t;
+
+typedef struct {
+	struct kmutex m;
+	struct kcond changed;
+	int readers;      /* holding it for reading */
+	int writer;       /* 1 if held for writing */
+	int writers_waiting;
+} pthread_rwlock_t;
+
+typedef struct {
+	int unused;
+} pthread_rwlockattr_t;
+
+typedef struct {
+	volatile int state; /* 0 not run, 1 running, 2 done */
+} pthread_once_t;
+
+#define PTHREAD_CREATE_JOINABLE 0
+#define PTHREAD_CREATE_DETACHED 1
+
+#define PTHREAD_MUTEX_NORMAL 0
+#define PTHREAD_MUTEX_ERRORCHECK 1
+#define PTHREAD_MUTEX_RECURSIVE 2
+#define PTHREAD_MUTEX_DEFAULT PTHREAD_MUTEX_NORMAL
+
+#define PTHREAD_MUTEX_INITIALIZER {KMUTEX_INIT}
+#define PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP {KMUTEX_RECURSIVE_INIT}
+#define PTHREAD_COND_INITIALIZER {KCOND_INIT, CLOCK_REALTIME}
+#define PTHREAD_RWLOCK_INITIALIZER {KMUTEX_INIT, KCOND_INIT, 0, 0, 0}
+#define PTHREAD_ONCE_INIT {0}
+#define PTHREAD_KEYS_MAX 32
+
+int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *), void *arg);
+int pthread_join(pthread_t thread, void **retval);
+int pthread_detach(pthread_t thread);
+pthread_t pthread_self(void);
+int pthread_equal(pthread_t a, pthread_t b);
+__attribute__((noreturn)) void pthread_exit(void *retval);
+int pthread_once(pthread_once_t *once, void (*fn)(void));
+int pthread_setname_np(pthread_t thread, const char *name);
+int pthread_setschedprio(pthread_t thread, int prio);
+
+int pthread_attr_init(pthread_attr_t *attr);
+int pthread_attr_destroy(pthread_attr_t *attr);
+int pthread_attr_setstacksize(pthread_attr_t *attr, size_t size);
+int pthread_attr_getstacksize(const pthread_attr_t *attr, size_t *size);
+int pthread_attr_setdetachstate(pthread_attr_t *attr, int state);
+int pthread_attr_getdetachstate(const pthread_attr_t *attr, int *state);
+int pthread_attr_setschedparam(pthread_attr_t *attr, const struct sched_param *param);
+int pthread_attr_getschedparam(const pthread_attr_t *attr, struct sched_param *param);
+
+int pthread_mutexattr_init(pthread_mutexattr_t *attr);
+int pthread_mutexattr_destroy(pthread_mutexattr_t *attr);
+int pthread_mutexattr_settype(pthread_mutexattr_t *attr, int type);
+int pthread_mutexattr_gettype(const pthread_mutexattr_t *attr, int *type);
+int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr);
+int pthread_mutex_destroy(pthread_mutex_t *m);
+int pthread_mutex_lock(pthread_mutex_t *m);
+int pthread_mutex_trylock(pthread_mutex_t *m);
+int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime);
+int pthread_mutex_unlock(pthread_mutex_t *m);
+
+int pthread_condattr_init(pthread_condattr_t *attr);
+int pthread_condattr_destroy(pthread_condattr_t *attr);
+int pthread_condattr_setclock(pthread_condattr_t *attr, clockid_t clock);
+int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr);
+int pthread_cond_destroy(pthread_cond_t *c);
+int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m);
+int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *abstime);
+int pthread_cond_signal(pthread_cond_t *c);
+int pthread_cond_broadcast(pthread_cond_t *c);
+
+int pthread_rwlock_init(pthread_rwlock_t *rw, const pthread_rwlockattr_t *attr);
+int pthread_rwlock_destroy(pthread_rwlock_t *rw);
+int pthread_rwlock_rdlock(pthread_rwlock_t *rw);
+int pthread_rwlock_tryrdlock(pthread_rwlock_t *rw);
+int pthread_rwlock_wrlock(pthread_rwlock_t *rw);
+int pthread_rwlock_trywrlock(pthread_rwlock_t *rw);
+int pthread_rwlock_unlock(pthread_rwlock_t *rw);
+
+int pthread_key_create(pthread_key_t *key, void (*destructor)(void *));
+int pthread_key_delete(pthread_key_t key);
+void *pthread_getspecific(pthread_key_t key);
+int pthread_setspecific(pthread_key_t key, const void *value);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

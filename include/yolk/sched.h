@@ -1,0 +1,85 @@
+/*
+ * Kernel threads: preemptive, priority round-robin, one CPU. Every thread
+ * has its own guarded stack, TLS block (picolibc's errno is per thread) and
+ * FPU/SSE state. pthreads (include/posix/pthread.h) are built on these.
+ */
+#ifndef YOLK_SCHED_H
+#define YOLK_SCHED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define THREAD_PRIO_LOW 0
+#define THREAD_PRIO_NORMAL 1
+#define THREAD_PRIO_HIGH 2
+#define THREAD_PRIO_REALTIME 3
+#define THREAD_NPRIO 4
+
+#define THREAD_NAME_MAX 16
+
+struct thread;
+typedef void *(*thread_fn)(void *arg);
+
+/* Makes the running boot context the thread "main" and starts the idle thread. */
+void sched_init(void);
+
+/* 1 once sched_init() has run: blocking primitives may be used. */
+int sched_running(void);
+
+/*
+ * Starts fn(arg) in a new thread. stack_size 0 means the configured default.
+ * Returns NULL if memory ran out.
+ */
+struct thread *thread_create(const char *name, thread_fn fn, void *arg, int prio, size_t stack_size);
+
+__attribute__((noreturn)) void thread_exit(void *retval);
+
+/* Waits for t to finish; stores its return value. 0, or an errno value. */
+int thread_join(struct thread *t, void **retval);
+
+/* t's resources go back by themselves when it finishes. 0, or an errno value. */
+int thread_detach(struct thread *t);
+
+struct thread *thread_self(void);
+int thread_id(const struct thread *t);
+void thread_set_name(struct thread *t, const char *name);
+int thread_get_prio(const struct thread *t);
+void thread_set_prio(struct thread *t, int prio);
+
+/* Gives the CPU to another runnable thread of the same or higher priority. */
+void thread_yield(void);
+
+/* Blocks until time_monotonic_ns() >= deadline. */
+void thread_sleep_until(uint64_t deadline_ns);
+
+/* Per-thread slot for pthread keys (see core/pthread.c). */
+void **thread_key_slots(struct thread *t);
+#define THREAD_KEYS_MAX 32
+
+struct thread_info {
+	int id;
+	char name[THREAD_NAME_MAX];
+	const char *state;
+	int prio;
+	uint64_t cpu_ticks;
+	size_t stack_size;
+};
+
+/* Calls visit once per thread, in creation order; for the shell's `ps`. */
+void thread_list(void (*visit)(const struct thread_info *info, void *arg), void *arg);
+
+/* --- for time and wait queues --- */
+
+/* The timer interrupt: account the tick, wake sleepers, maybe preempt. */
+void sched_tick(uint64_t now_ns, int new_tick);
+
+/* Earliest wakeup any sleeping thread wants, or UINT64_MAX. */
+uint64_t sched_next_wakeup(void);
+
+/* Called on the way out of an interrupt: switch if a better thread is ready. */
+void sched_preempt_point(void);
+
+/* The same from thread context: after waking someone, let them run if they should. */
+void sched_preempt_point_voluntary(void);
+
+#endif
