@@ -18,6 +18,7 @@ it is missing.
 """
 import argparse
 import glob
+import hashlib
 import os
 import random
 import re
@@ -282,7 +283,13 @@ def cmd_configure(a):
     dotconfig = os.path.join(a.builddir, ".config")
     stamp = os.path.join(a.builddir, ".config.defconfig")
     base = defconfig_path(a.srctree, a.defconfig)
-    same_base = os.path.exists(stamp) and open(stamp).read().strip() == base
+    # .config stays authoritative (menuconfig edits survive) until another
+    # defconfig is chosen or the chosen one's contents change.
+    with open(base, "rb") as f:
+        base_id = base + " " + hashlib.sha256(f.read()).hexdigest()
+    same_base = os.path.exists(stamp) and open(stamp).read().strip() == base_id
+    if os.path.exists(dotconfig) and not same_base:
+        print(f"yolk: starting .config over from {base}", file=sys.stderr)
     if os.path.exists(dotconfig) and same_base:
         load_values(kconf, dotconfig, "in")
     else:
@@ -299,7 +306,7 @@ def cmd_configure(a):
         raise ConfigError(f"MAIN_APP=\"{main_app}\" is not a selected application "
                           f"(selected: {', '.join(p.name for p in apps) or 'none'})")
     kconf.write_config(dotconfig, save_old=False)
-    write_if_changed(stamp, base + "\n")
+    write_if_changed(stamp, base_id + "\n")
     write_headers(kconf, parts, a.srctree, a.builddir)
     write_app_table(a.builddir, apps)
     enabled = [p for p in parts if kconf.syms[p.symbol].str_value == "y"]

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <yolk-config/app-ktest.h>
 #include <yolk/mm.h>
+#include "ktest.h"
 
 static uint64_t now_ns(clockid_t clk)
 {
@@ -183,6 +184,10 @@ static const struct {
 	{"clock", run_clock},       {"malloc", run_malloc},   {"libc", run_libc},
 	{"assert", run_assert},     {"null", run_null},       {"write-text", run_write_text},
 	{"exec-data", run_exec_data}, {"overflow", run_overflow}, {"canary", run_canary},
+	{"threads", ktest_threads}, {"mutex", ktest_mutex}, {"pingpong", ktest_pingpong},
+	{"select", ktest_select}, {"chan-close", ktest_chan_close},
+	{"thread-overflow", ktest_thread_overflow}, {"tls", ktest_tls}, {"preempt", ktest_preempt},
+	{"ps", ktest_ps}, {"sync", ktest_sync},
 };
 
 int main(int argc, char **argv)
