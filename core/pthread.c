@@ -217,7 +217,7 @@ int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a)
 	return 0;
 }
 
-int pthread_mutex_destroy(pthread_mutex_t *m) { return m->m.owner ? EBUSY : 0; }
+int pthread_mutex_destroy(pthread_mutex_t *m) { return m->m.state ? EBUSY : 0; }
 int pthread_mutex_lock(pthread_mutex_t *m) { return kmutex_lock(&m->m, WAIT_FOREVER); }
 int pthread_mutex_trylock(pthread_mutex_t *m) { return kmutex_trylock(&m->m); }
 int pthread_mutex_unlock(pthread_mutex_t *m) { return kmutex_unlock(&m->m); }

@@ -4,55 +4,90 @@
 #include <yolk/sched.h>
 #include <yolk/sync.h>
 
+#define CONTENDED 1ul
+
+static int cas(uintptr_t *p, uintptr_t old, uintptr_t new)
+{
+	return __atomic_compare_exchange_n(p, &old, new, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+static uintptr_t self_word(void) { return (uintptr_t)thread_self(); }
+
+/*
+ * Takes m for `self`, waiting as needed. Interrupts are disabled. A waiter
+ * marks the lock contended before it sleeps, so the owner's unlock takes the
+ * slow path and wakes it; whoever acquires keeps the mark while others wait.
+ */
+static int lock_slow(struct kmutex *m, uintptr_t self, uint64_t deadline)
+{
+	for (;;) {
+		uintptr_t s = m->state;
+		if (s == 0) {
+			if (cas(&m->state, 0, self | (m->waiters.head ? CONTENDED : 0)))
+				return 0;
+			continue;
+		}
+		if (!(s & CONTENDED) && !cas(&m->state, s, s | CONTENDED))
+			continue;
+		int r = waitq_wait(&m->waiters, deadline);
+		if (r)
+			return r;
+	}
+}
+
 int kmutex_lock(struct kmutex *m, uint64_t deadline)
 {
-	struct thread *self = thread_self();
-	int irq = irq_save(), r = 0;
-	if (m->owner == self && self) {
-		if (m->recursive)
-			m->depth++;
-		else
-			r = EDEADLK;
-		irq_restore(irq);
-		return r;
-	}
-	while (m->owner && r == 0)
-		r = waitq_wait(&m->waiters, deadline);
-	if (r == 0) {
-		m->owner = self;
+	uintptr_t self = self_word();
+	if (cas(&m->state, 0, self)) {
 		m->depth = 1;
+		return 0;
 	}
+	if ((m->state & ~CONTENDED) == self && self) {
+		if (!m->recursive)
+			return EDEADLK;
+		m->depth++;
+		return 0;
+	}
+	int irq = irq_save();
+	int r = lock_slow(m, self, deadline);
 	irq_restore(irq);
+	if (r == 0)
+		m->depth = 1;
 	return r;
 }
 
 int kmutex_trylock(struct kmutex *m)
 {
-	int irq = irq_save(), r = 0;
-	struct thread *self = thread_self();
-	if (m->owner == NULL) {
-		m->owner = self;
+	uintptr_t self = self_word();
+	if (cas(&m->state, 0, self)) {
 		m->depth = 1;
-	} else if (m->owner == self && m->recursive) {
-		m->depth++;
-	} else {
-		r = EBUSY;
+		return 0;
 	}
-	irq_restore(irq);
-	return r;
+	if ((m->state & ~CONTENDED) == self && self && m->recursive) {
+		m->depth++;
+		return 0;
+	}
+	return EBUSY;
+}
+
+/* Frees m and wakes one waiter; interrupts disabled. */
+static void unlock_slow(struct kmutex *m)
+{
+	__atomic_store_n(&m->state, 0, __ATOMIC_RELEASE);
+	waitq_wake_one(&m->waiters);
 }
 
 int kmutex_unlock(struct kmutex *m)
 {
-	int irq = irq_save();
-	if (m->owner != thread_self() || m->depth == 0) {
-		irq_restore(irq);
+	uintptr_t self = self_word();
+	if ((m->state & ~CONTENDED) != self || m->depth == 0)
 		return EPERM;
-	}
-	if (--m->depth == 0) {
-		m->owner = NULL;
-		waitq_wake_one(&m->waiters);
-	}
+	if (--m->depth)
+		return 0;
+	if (cas(&m->state, self, 0))
+		return 0;
+	int irq = irq_save();
+	unlock_slow(m);
 	irq_restore(irq);
 	/* A woken waiter of higher priority runs now, not at the next tick. */
 	sched_preempt_point_voluntary();
@@ -61,20 +96,16 @@ int kmutex_unlock(struct kmutex *m)
 
 int kcond_wait(struct kcond *c, struct kmutex *m, uint64_t deadline)
 {
-	int irq = irq_save();
-	if (m->owner != thread_self()) {
-		irq_restore(irq);
+	uintptr_t self = self_word();
+	if ((m->state & ~CONTENDED) != self)
 		return EPERM;
-	}
+	int irq = irq_save();
 	unsigned depth = m->depth;
 	m->depth = 0;
-	m->owner = NULL;
-	waitq_wake_one(&m->waiters);
+	unlock_slow(m);
 	/* Interrupts stay off from the unlock to the wait: no signal is missed. */
 	int r = waitq_wait(&c->waiters, deadline);
-	while (m->owner)
-		waitq_wait(&m->waiters, WAIT_FOREVER);
-	m->owner = thread_self();
+	lock_slow(m, self, WAIT_FOREVER);
 	m->depth = depth;
 	irq_restore(irq);
 	return r;

@@ -10,8 +10,13 @@
 #include <stdint.h>
 #include <yolk/waitq.h>
 
+/*
+ * state: the owning thread's address, with bit 0 set while threads wait
+ * (so an uncontended lock and unlock are one compare-and-swap each, with
+ * interrupts left on), or 0 when free.
+ */
 struct kmutex {
-	struct thread *owner;
+	uintptr_t state;
 	unsigned depth;
 	int recursive;
 	struct waitq waiters;
