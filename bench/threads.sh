@@ -28,6 +28,17 @@ python3 "$top/tools/yolkqemu.py" --kernel "$build/yolk" --cmdline "$scale" --mem
 timeout 900 qemu-system-x86_64 "${machine[@]}" -kernel "$kernel" -initrd "$build/bench-threads-initrd.gz" \
 	-append "console=ttyS0 quiet panic=-1" -serial "file:$build/bench-linux.log" </dev/null
 
+# Host CPU used by an idle yolk guest (main sleeping, the idle thread in hlt).
+python3 "$top/tools/yolkqemu.py" --kernel "$build/yolk" --cmdline "idle 6" --log "$build/bench-idle.log" \
+	--timeout 60 &
+sleep 2
+qemu_pid=$(pgrep -n -f "qemu-system-x86_64.*$build/yolk")
+t0=$(awk '{ print $14 + $15 }' "/proc/$qemu_pid/stat")
+sleep 3
+t1=$(awk '{ print $14 + $15 }' "/proc/$qemu_pid/stat")
+wait
+idle_pct=$(( (t1 - t0) * 100 / $(getconf CLK_TCK) / 3 ))
+
 python3 - "$build/bench-yolk.log" "$build/bench-linux.log" <<'PY'
 import re, sys
 def read(path):
@@ -42,3 +53,4 @@ for name in yolk:
     ratio = f"{l / y:8.1f}x" if l and y else "        -"
     print(f"{name:26} {y:10} {l if l is not None else '-':>10} {ratio}")
 PY
+echo "idle guest: QEMU used ${idle_pct}% of a host CPU over 3 s (main asleep, idle thread in hlt)"

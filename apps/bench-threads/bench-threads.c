@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <time.h>
 #include <yolk/chan.h>
 
@@ -104,6 +106,12 @@ static void bench_create(long n)
 
 int main(int argc, char **argv)
 {
+	/* "idle SECONDS": sleep, so the host can measure what an idle guest costs. */
+	if (argc > 2 && strcmp(argv[1], "idle") == 0) {
+		sleep((unsigned)atoi(argv[2]));
+		printf("bench idle done\n");
+		return 0;
+	}
 	long scale = argc > 1 ? atol(argv[1]) : 1;
 	bench_switch(20000 * scale);
 	bench_chan(20000 * scale);

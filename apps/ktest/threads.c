@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <yolk/chan.h>
 #include <yolk/sched.h>
+#include <yolk/sync.h>
 #include "ktest.h"
 
 static uint64_t mono_ns(void)
@@ -380,6 +381,13 @@ int ktest_sync(int argc, char **argv)
 	pthread_mutex_t plain = PTHREAD_MUTEX_INITIALIZER;
 	pthread_mutex_lock(&plain);
 	int relock = pthread_mutex_lock(&plain);
+	struct ksem sem = KSEM_INIT(0);
+	uint64_t t0 = mono_ns();
+	int sem_timeout = ksem_wait(&sem, t0 + 10000000);
+	ksem_post(&sem);
+	int sem_ok = ksem_wait(&sem, WAIT_FOREVER) == 0 && ksem_trywait(&sem) == EAGAIN;
+	printf("semaphore timeout=%s waited_ge_10ms=%d then_ok=%d\n", sem_timeout == ETIMEDOUT ? "ETIMEDOUT" : "wrong",
+	       mono_ns() - t0 >= 10000000, sem_ok);
 	printf("cond_signal_ok=%d cond_timeout=%s once_runs=%d destructor_runs=%d\n", ready,
 	       timed == ETIMEDOUT ? "ETIMEDOUT" : "wrong", once_runs, destructor_runs);
 	printf("rwlock second_reader=%d writer_blocked=%s writer_after=%d recursive_ok=%d relock=%s\n",
