@@ -58,14 +58,16 @@ def run(args):
         # OVMF writes to its variable store: give each run its own copy.
         shutil.copyfile(OVMF_VARS, args.uefi_vars)
     stdout = None
+    monitor = ["-monitor", f"unix:{args.monitor_socket},server,nowait"] if args.monitor_socket else \
+        ["-monitor", "none"]
     if args.log and args.input:
         # Unattended, typed input: serial on stdio, fed from a file, output to the log.
-        serial = ["-display", "none", "-monitor", "none", "-serial", "stdio"]
+        serial = ["-display", "none"] + monitor + ["-serial", "stdio"]
         stdin = open(args.input, "rb")
         stdout = open(args.log, "wb")
     elif args.log:
         # Unattended: serial to a file, no display, no monitor on stdio.
-        serial = ["-display", "none", "-monitor", "none", "-serial", f"file:{args.log}"]
+        serial = ["-display", "none"] + monitor + ["-serial", f"file:{args.log}"]
         stdin = subprocess.DEVNULL
     else:
         serial = ["-nographic"]
@@ -110,6 +112,7 @@ def parser():
     p.add_argument("--timeout", type=float, default=0, help="seconds before QEMU is killed")
     p.add_argument("--log", help="write the serial console here instead of the terminal")
     p.add_argument("--input", help="with --log: feed this file to the serial console as typed input")
+    p.add_argument("--monitor-socket", help="with --log: QEMU's monitor (HMP) on this unix socket")
     p.add_argument("--gdb", action="store_true", help="start halted with a gdb stub")
     p.add_argument("--gdb-port", type=int, default=1234, help="gdb stub port (default 1234)")
     p.add_argument("--qemu-arg", action="append", default=[], help="extra QEMU argument")

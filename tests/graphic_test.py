@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""apps/graphic, seen the way a person would: boot it, take two QEMU monitor
+screendumps some time apart, and check the screen: the configured
+resolution, the curve inside its expected box, the figure symmetric about
+the vertical centre line (x = sin(3t + p), y = sin(2t) is, for every p), and
+the two frames different (it animates).
+
+Usage: graphic_test.py WIDTH HEIGHT OUT_DIR RUNNER-ARGS...
+"""
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+CURVE = (0xff, 0xc0, 0x20)
+here = os.path.dirname(os.path.abspath(__file__))
+runner = os.path.join(here, "..", "tools", "yolkqemu.py")
+
+
+def read_ppm(path):
+    data = open(path, "rb").read()
+    parts, pos = [], 0
+    while len(parts) < 4:  # magic, width, height, maxval; '#' comments skipped
+        while data[pos:pos + 1].isspace():
+            pos += 1
+        if data[pos:pos + 1] == b"#":
+            pos = data.index(b"\n", pos) + 1
+            continue
+        end = pos
+        while not data[end:end + 1].isspace():
+            end += 1
+        parts.append(data[pos:end])
+        pos = end
+    assert parts[0] == b"P6", parts[0]
+    w, h = int(parts[1]), int(parts[2])
+    return w, h, data[pos + 1:pos + 1 + 3 * w * h]
+
+
+def curve_pixels(w, h, rgb):
+    pts = set()
+    for i in range(w * h):
+        r, g, b = rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2]
+        if abs(r - CURVE[0]) < 40 and abs(g - CURVE[1]) < 40 and abs(b - CURVE[2]) < 40:
+            pts.add((i % w, i // w))
+    return pts
+
+
+def hmp(sock_path, command):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sock_path)
+    s.settimeout(10)
+    s.recv(4096)  # banner
+    s.sendall(command.encode() + b"\n")
+    time.sleep(0.5)
+    s.close()
+
+
+def main():
+    want_w, want_h, outdir = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+    os.makedirs(outdir, exist_ok=True)
+    tmp = tempfile.mkdtemp()
+    sock, log = os.path.join(tmp, "mon.sock"), os.path.join(tmp, "serial.log")
+    qemu = subprocess.Popen([sys.executable, runner, "--log", log, "--monitor-socket", sock,
+                             "--timeout", "200"] + sys.argv[4:])
+    deadline = time.time() + 150
+    while time.time() < deadline:
+        if os.path.exists(log) and "graphic: " in open(log, errors="replace").read():
+            break
+        time.sleep(0.2)
+    time.sleep(1.5)
+    shots = []
+    for n in range(2):
+        path = os.path.join(outdir, f"frame{n}.ppm")
+        if os.path.exists(path):
+            os.unlink(path)
+        hmp(sock, f"screendump {path}")
+        for _ in range(50):
+            if os.path.exists(path) and os.path.getsize(path) > 0:
+                break
+            time.sleep(0.1)
+        shots.append(path)
+        time.sleep(0.8)
+    code = qemu.wait(timeout=200)
+    serial = open(log, errors="replace").read()
+    (w, h, a), (_, _, b) = read_ppm(shots[0]), read_ppm(shots[1])
+    pa, pb = curve_pixels(w, h, a), curve_pixels(w, h, b)
+    cx, cy = w // 2, h // 2
+    xs, ys = [p[0] for p in pa] or [0], [p[1] for p in pa] or [0]
+    near = lambda pts, x, y: any((x + dx, y + dy) in pts for dx in (-2, -1, 0, 1, 2) for dy in (-1, 0, 1))
+    mirrored = sum(near(pa, 2 * cx - x, y) for x, y in pa) / max(len(pa), 1)
+    differ = len(pa ^ pb) / max(len(pa | pb), 1)
+    checks = {
+        f"resolution {want_w}x{want_h} (got {w}x{h})": (w, h) == (want_w, want_h),
+        f"curve drawn ({len(pa)} pixels)": len(pa) > 2000,
+        f"curve spans its box (x {min(xs)}..{max(xs)}, y {min(ys)}..{max(ys)})":
+            abs(min(xs) - (cx - 0.45 * w)) < 0.03 * w and abs(max(xs) - (cx + 0.45 * w)) < 0.03 * w and
+            abs(min(ys) - (cy - 0.45 * h)) < 0.03 * h and abs(max(ys) - (cy + 0.45 * h)) < 0.03 * h,
+        f"symmetric about the vertical centre line ({mirrored:.1%} of pixels mirrored)": mirrored > 0.95,
+        f"the two frames differ ({differ:.1%} of curve pixels)": differ > 0.05,
+        f"the app ran to the end and exited 0 (exit {code})": code == 0 and "frames in" in serial,
+    }
+    for k, ok in checks.items():
+        print(("ok: " if ok else "FAIL: ") + k)
+    if not all(checks.values()):
+        print("----- serial -----\n" + serial)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
