@@ -139,6 +139,10 @@ static void parse_mb2_tag(struct boot_info *bi, const struct mb2_tag *tag)
 		memcpy(&bi->fb.width, f + 12, 4);
 		memcpy(&bi->fb.height, f + 16, 4);
 		bi->fb.bpp = f[20];
+		bi->fb.type = f[21];
+		bi->fb.red_shift = f[24];
+		bi->fb.green_shift = f[26];
+		bi->fb.blue_shift = f[28];
 		break;
 	}
 	case MB2_TAG_ACPI_OLD:

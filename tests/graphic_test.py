@@ -5,7 +5,8 @@ resolution, the curve inside its expected box, the figure symmetric about
 the vertical centre line (x = sin(3t + p), y = sin(2t) is, for every p), and
 the two frames different (it animates).
 
-Usage: graphic_test.py WIDTH HEIGHT OUT_DIR RUNNER-ARGS...
+Usage: graphic_test.py WIDTH HEIGHT DRIVER OUT_DIR RUNNER-ARGS...
+(DRIVER: the display driver that must have provided the framebuffer)
 """
 import os
 import socket
@@ -58,12 +59,12 @@ def hmp(sock_path, command):
 
 
 def main():
-    want_w, want_h, outdir = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+    want_w, want_h, driver, outdir = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
     os.makedirs(outdir, exist_ok=True)
     tmp = tempfile.mkdtemp()
     sock, log = os.path.join(tmp, "mon.sock"), os.path.join(tmp, "serial.log")
     qemu = subprocess.Popen([sys.executable, runner, "--log", log, "--monitor-socket", sock,
-                             "--timeout", "200"] + sys.argv[4:])
+                             "--timeout", "200"] + sys.argv[5:])
     deadline = time.time() + 150
     while time.time() < deadline:
         if os.path.exists(log) and "graphic: " in open(log, errors="replace").read():
@@ -93,6 +94,7 @@ def main():
     differ = len(pa ^ pb) / max(len(pa | pb), 1)
     checks = {
         f"resolution {want_w}x{want_h} (got {w}x{h})": (w, h) == (want_w, want_h),
+        f"framebuffer from {driver}": f" from {driver}," in serial,
         f"curve drawn ({len(pa)} pixels)": len(pa) > 2000,
         f"curve spans its box (x {min(xs)}..{max(xs)}, y {min(ys)}..{max(ys)})":
             abs(min(xs) - (cx - 0.45 * w)) < 0.03 * w and abs(max(xs) - (cx + 0.45 * w)) < 0.03 * w and

@@ -51,7 +51,7 @@ int main(int argc, char **argv)
 	if (fps < 1)
 		fps = 1;
 	const struct fb_info *fb = fb_get();
-	printf("graphic: %ux%u, %d fps\n", fb->width, fb->height, fps);
+	printf("graphic: %ux%u, %u bpp from %s, %d fps\n", fb->width, fb->height, fb->bpp, fb->driver, fps);
 	uint64_t frame_ns = 1000000000u / (uint64_t)fps, start = now_ns(), next = start;
 	long frames = 0;
 	while (seconds <= 0 || now_ns() - start < (uint64_t)(seconds * 1e9)) {

@@ -32,18 +32,23 @@
 
 #define BOOT_STACK_SIZE 16384
 
+	/*
+	 * The multiboot2 header: this fixed part, then the tags parts add in
+	 * section .multiboot2.tag (e.g. fb-multiboot's framebuffer request),
+	 * then the end tag. The linker script sums up length and checksum.
+	 */
 	.section .multiboot2, "a"
 	.balign 8
 mb2_header:
 	.long MB2_MAGIC
 	.long MB2_ARCH_I386
-	.long mb2_header_end - mb2_header
-	.long -(MB2_MAGIC + MB2_ARCH_I386 + (mb2_header_end - mb2_header))
-	/* end tag */
+	.long __mb2_header_length
+	.long __mb2_checksum
+
+	.section .multiboot2.end, "a"
 	.balign 8
 	.word 0, 0
 	.long 8
-mb2_header_end:
 
 	.section .note.Xen, "a"
 	.balign 4

@@ -25,6 +25,8 @@ struct boot_framebuffer {
 	uint64_t addr;
 	uint32_t pitch, width, height;
 	uint8_t bpp;
+	uint8_t type; /* multiboot2: 1 = direct RGB (the only kind yolk draws on) */
+	uint8_t red_shift, green_shift, blue_shift;
 };
 
 struct boot_info {
