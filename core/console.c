@@ -19,6 +19,19 @@ void console_init(void)
 			live[nlive++] = *c;
 }
 
+int console_add(const struct console *c)
+{
+	int irq = irq_save();
+	int ok = nlive < MAX_LIVE;
+	irq_restore(irq);
+	if (!ok || c->ops->init() != 0)
+		return -1;
+	irq = irq_save();
+	live[nlive++] = c;
+	irq_restore(irq);
+	return 0;
+}
+
 void console_write(const char *buf, size_t len)
 {
 	for (size_t i = 0; i < nlive; i++)

@@ -9,34 +9,12 @@ Usage: graphic_test.py WIDTH HEIGHT DRIVER OUT_DIR RUNNER-ARGS...
 (DRIVER: the display driver that must have provided the framebuffer)
 """
 import os
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 
+from screen import Guest
+
 CURVE = (0xff, 0xc0, 0x20)
-here = os.path.dirname(os.path.abspath(__file__))
-runner = os.path.join(here, "..", "tools", "yolkqemu.py")
-
-
-def read_ppm(path):
-    data = open(path, "rb").read()
-    parts, pos = [], 0
-    while len(parts) < 4:  # magic, width, height, maxval; '#' comments skipped
-        while data[pos:pos + 1].isspace():
-            pos += 1
-        if data[pos:pos + 1] == b"#":
-            pos = data.index(b"\n", pos) + 1
-            continue
-        end = pos
-        while not data[end:end + 1].isspace():
-            end += 1
-        parts.append(data[pos:end])
-        pos = end
-    assert parts[0] == b"P6", parts[0]
-    w, h = int(parts[1]), int(parts[2])
-    return w, h, data[pos + 1:pos + 1 + 3 * w * h]
 
 
 def curve_pixels(w, h, rgb):
@@ -48,44 +26,18 @@ def curve_pixels(w, h, rgb):
     return pts
 
 
-def hmp(sock_path, command):
-    s = socket.socket(socket.AF_UNIX)
-    s.connect(sock_path)
-    s.settimeout(10)
-    s.recv(4096)  # banner
-    s.sendall(command.encode() + b"\n")
-    time.sleep(0.5)
-    s.close()
-
-
 def main():
     want_w, want_h, driver, outdir = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
     os.makedirs(outdir, exist_ok=True)
-    tmp = tempfile.mkdtemp()
-    sock, log = os.path.join(tmp, "mon.sock"), os.path.join(tmp, "serial.log")
-    qemu = subprocess.Popen([sys.executable, runner, "--log", log, "--monitor-socket", sock,
-                             "--timeout", "200"] + sys.argv[5:])
-    deadline = time.time() + 150
-    while time.time() < deadline:
-        if os.path.exists(log) and "graphic: " in open(log, errors="replace").read():
-            break
-        time.sleep(0.2)
+    guest = Guest(sys.argv[5:])
+    guest.wait_for("graphic: ")
     time.sleep(1.5)
-    shots = []
-    for n in range(2):
-        path = os.path.join(outdir, f"frame{n}.ppm")
-        if os.path.exists(path):
-            os.unlink(path)
-        hmp(sock, f"screendump {path}")
-        for _ in range(50):
-            if os.path.exists(path) and os.path.getsize(path) > 0:
-                break
-            time.sleep(0.1)
-        shots.append(path)
-        time.sleep(0.8)
-    code = qemu.wait(timeout=200)
-    serial = open(log, errors="replace").read()
-    (w, h, a), (_, _, b) = read_ppm(shots[0]), read_ppm(shots[1])
+    a_shot = guest.screendump(os.path.join(outdir, "frame0.ppm"))
+    time.sleep(0.8)
+    b_shot = guest.screendump(os.path.join(outdir, "frame1.ppm"))
+    code = guest.wait()
+    serial = guest.serial()
+    (w, h, a), (_, _, b) = a_shot, b_shot
     pa, pb = curve_pixels(w, h, a), curve_pixels(w, h, b)
     cx, cy = w // 2, h // 2
     xs, ys = [p[0] for p in pa] or [0], [p[1] for p in pa] or [0]

@@ -160,6 +160,16 @@ static int cmd_echo(int argc, char **argv)
 	return 0;
 }
 
+/* Prints its arguments, one per line, then waits a minute (for screendumps). */
+static int cmd_show(int argc, char **argv)
+{
+	for (int i = 2; i < argc; i++)
+		printf("%s\n", argv[i]);
+	fflush(stdout);
+	sleep(60);
+	return 0;
+}
+
 static int cmd_exit(int argc, char **argv) { return argc > 2 ? atoi(argv[2]) : 0; }
 static int run_null(int argc, char **argv) { (void)argc, (void)argv; return fault_null(); }
 static int run_write_text(int argc, char **argv) { (void)argc, (void)argv; return fault_write_text(); }
@@ -180,7 +190,7 @@ static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } cases[] = {
-	{"echo", cmd_echo},         {"argv", cmd_argv},         {"exit", cmd_exit},       {"sleep", cmd_sleep},
+	{"echo", cmd_echo},         {"show", cmd_show},         {"argv", cmd_argv},         {"exit", cmd_exit},       {"sleep", cmd_sleep},
 	{"clock", run_clock},       {"malloc", run_malloc},   {"libc", run_libc},
 	{"assert", run_assert},     {"null", run_null},       {"write-text", run_write_text},
 	{"exec-data", run_exec_data}, {"overflow", run_overflow}, {"canary", run_canary},

@@ -27,6 +27,13 @@ struct console {
 /* Brings up every registered console; called once, first thing at boot. */
 void console_init(void);
 
+/*
+ * Adds a console that could not start at boot (one that needs a device found
+ * later, like a framebuffer). Calls its init(); 0, or -1 if it failed or no
+ * slot is left.
+ */
+int console_add(const struct console *c);
+
 /* Writes to every live console. Safe from any context, including panic. */
 void console_write(const char *buf, size_t len);
 
