@@ -70,7 +70,10 @@ def run(args):
         serial = ["-display", "none"] + monitor + ["-serial", f"file:{args.log}"]
         stdin = subprocess.DEVNULL
     else:
-        serial = ["-nographic"]
+        # Serial and monitor on the terminal (Ctrl-A x quits); a window only if asked for.
+        serial = ["-serial", "mon:stdio"]
+        if "-display" not in args.qemu_arg:
+            serial += ["-display", "none"]
         stdin = None
     cmd = qemu_command(args, serial)
     if args.verbose:
