@@ -1,4 +1,5 @@
 /* Fans console output out to every registered device; polls them for input. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -73,6 +74,15 @@ static void vkprintf(const char *prefix, const char *fmt, va_list ap)
 		n = (int)(sizeof(buf) - p) - 1;
 	if (n > 0)
 		console_write(buf, p + (size_t)n);
+}
+
+ssize_t console_read_nowait(char *buf, size_t len)
+{
+	size_t n = 0;
+	int c;
+	while (n < len && (c = console_poll()) >= 0)
+		buf[n++] = (char)c;
+	return n || len == 0 ? (ssize_t)n : -EAGAIN;
 }
 
 void kprintf(const char *fmt, ...)

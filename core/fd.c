@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,7 +13,8 @@
 #define FD_MAX 64
 
 struct file_ops {
-	ssize_t (*read)(void *priv, void *buf, size_t len);
+	/* nonblock: return -EAGAIN instead of waiting when nothing is there */
+	ssize_t (*read)(void *priv, void *buf, size_t len, int nonblock);
 	ssize_t (*write)(void *priv, const void *buf, size_t len);
 	int (*close)(void *priv);
 	mode_t mode; /* S_IFCHR, S_IFREG ... for fstat */
@@ -21,12 +23,13 @@ struct file_ops {
 struct file {
 	const struct file_ops *ops;
 	void *priv;
+	int flags; /* O_NONBLOCK ... (fcntl F_GETFL/F_SETFL) */
 };
 
-static ssize_t console_file_read(void *priv, void *buf, size_t len)
+static ssize_t console_file_read(void *priv, void *buf, size_t len, int nonblock)
 {
 	(void)priv;
-	return console_read(buf, len);
+	return nonblock ? console_read_nowait(buf, len) : console_read(buf, len);
 }
 
 static ssize_t console_file_write(void *priv, const void *buf, size_t len)
@@ -43,9 +46,9 @@ static const struct file_ops console_file_ops = {
 };
 
 static struct file fds[FD_MAX] = {
-	[0] = {&console_file_ops, 0},
-	[1] = {&console_file_ops, 0},
-	[2] = {&console_file_ops, 0},
+	[0] = {&console_file_ops, 0, O_RDONLY},
+	[1] = {&console_file_ops, 0, O_WRONLY},
+	[2] = {&console_file_ops, 0, O_WRONLY},
 };
 
 /* The open file behind fd, or NULL with errno = EBADF. */
@@ -67,7 +70,37 @@ ssize_t read(int fd, void *buf, size_t len)
 		errno = EBADF;
 		return -1;
 	}
-	return f->ops->read(f->priv, buf, len);
+	ssize_t n = f->ops->read(f->priv, buf, len, (f->flags & O_NONBLOCK) != 0);
+	if (n < 0) {
+		errno = (int)-n;
+		return -1;
+	}
+	return n;
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+	struct file *f = fd_get(fd);
+	if (f == NULL)
+		return -1;
+	va_list ap;
+	va_start(ap, cmd);
+	int arg = va_arg(ap, int);
+	va_end(ap);
+	switch (cmd) {
+	case F_GETFL:
+		return f->flags;
+	case F_SETFL:
+		/* Only the status flags change; the access mode stays. */
+		f->flags = (f->flags & O_ACCMODE) | (arg & O_NONBLOCK);
+		return 0;
+	case F_GETFD:
+	case F_SETFD:
+		return 0;
+	default:
+		errno = EINVAL;
+		return -1;
+	}
 }
 
 ssize_t write(int fd, const void *buf, size_t len)

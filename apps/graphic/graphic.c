@@ -3,12 +3,14 @@
  * y = sin(2t), redrawn every frame with the phase moving, at a steady frame
  * rate, into the back buffer and then onto the screen.
  *
- *   graphic [SECONDS [FPS]]   run for SECONDS (default 10, 0 = forever)
+ *   graphic [SECONDS [FPS]]   run for SECONDS (default 10, 0 = forever) or until a key
  */
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 #include <yolk/fb.h>
 
 #define STEPS 2000
@@ -54,7 +56,13 @@ int main(int argc, char **argv)
 	printf("graphic: %ux%u, %u bpp from %s, %d fps\n", fb->width, fb->height, fb->bpp, fb->driver, fps);
 	uint64_t frame_ns = 1000000000u / (uint64_t)fps, start = now_ns(), next = start;
 	long frames = 0;
+	char key;
+	fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
 	while (seconds <= 0 || now_ns() - start < (uint64_t)(seconds * 1e9)) {
+		if (read(0, &key, 1) == 1) {
+			printf("graphic: stopped by a key\n");
+			break;
+		}
 		draw(c, frames * 0.05);
 		fb_present(c);
 		frames++;

@@ -40,6 +40,9 @@ void console_write(const char *buf, size_t len);
 /* Reads at least one byte (blocking) and at most len bytes that are already waiting. */
 ssize_t console_read(char *buf, size_t len);
 
+/* Reads what is waiting, at most len bytes; -EAGAIN if nothing is. */
+ssize_t console_read_nowait(char *buf, size_t len);
+
 /* printf to the consoles without going through stdio buffers or locks. */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
