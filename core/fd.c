@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <yolk/console.h>
+#include <yolk/tty.h>
 
 #define FD_MAX 64
 
@@ -29,7 +30,8 @@ struct file {
 static ssize_t console_file_read(void *priv, void *buf, size_t len, int nonblock)
 {
 	(void)priv;
-	return nonblock ? console_read_nowait(buf, len) : console_read(buf, len);
+	/* Blocking reads get edited lines (cooked mode); non-blocking ones raw bytes. */
+	return nonblock ? console_read_nowait(buf, len) : tty_read(buf, len);
 }
 
 static ssize_t console_file_write(void *priv, const void *buf, size_t len)
