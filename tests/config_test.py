@@ -59,9 +59,12 @@ def build():
 
 
 def boot(cmdline=""):
-    log = os.path.join(scratch, "serial.log")
+    """Boots the image; the console input is a lone Ctrl-D, so interactive apps see end of input."""
+    log, keys = os.path.join(scratch, "serial.log"), os.path.join(scratch, "eof.keys")
+    with open(keys, "w") as f:
+        f.write("\x04")
     p = run([sys.executable, runner, "--kernel", os.path.join(scratch, "yolk"), "--cmdline", cmdline,
-             "--log", log, "--timeout", "60"], check=False)
+             "--input", keys, "--log", log, "--timeout", "60"], check=False)
     return p.returncode, open(log, errors="replace").read().replace("\r", "")
 
 
