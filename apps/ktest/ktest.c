@@ -160,10 +160,20 @@ static int cmd_echo(int argc, char **argv)
 	return 0;
 }
 
-/* Prints its arguments, one per line, then waits a minute (for screendumps). */
+/*
+ * Prints its arguments, one per line, then waits a minute (for screendumps).
+ * "show --charset ..." first prints every printable ASCII character, in order.
+ */
 static int cmd_show(int argc, char **argv)
 {
-	for (int i = 2; i < argc; i++)
+	int first = 2;
+	if (argc > 2 && strcmp(argv[2], "--charset") == 0) {
+		for (int c = ' '; c <= '~'; c++)
+			putchar(c);
+		putchar('\n');
+		first = 3;
+	}
+	for (int i = first; i < argc; i++)
 		printf("%s\n", argv[i]);
 	fflush(stdout);
 	sleep(60);

@@ -101,6 +101,8 @@ uint64_t vm_unmap_page(uintptr_t va)
 	return pa;
 }
 
+int vm_ready(void) { return direct_map_ready; }
+
 int vm_is_mapped(uintptr_t va)
 {
 	for (int level = 1; level <= 2; level++) {

@@ -24,6 +24,7 @@ void pmm_use_direct_map(void); /* paging is up: reach the bitmap through the dir
 #define VM_UNCACHED 0x4u
 
 void vm_init(const struct boot_info *bi);
+int vm_ready(void); /* 1 once vm_init() has switched to yolk's page tables */
 int vm_map_page(uintptr_t va, uint64_t pa, unsigned flags); /* 0, or -1 if out of memory */
 uint64_t vm_unmap_page(uintptr_t va);                       /* the page's pa, 0 if none */
 int vm_is_mapped(uintptr_t va);
