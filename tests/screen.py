@@ -33,12 +33,15 @@ class Guest:
             time.sleep(0.2)
         return text in self.serial()
 
-    def hmp(self, command):
+    def hmp(self, *commands, delay=0.05):
+        """Sends monitor commands over one connection, `delay` seconds apart."""
         s = socket.socket(socket.AF_UNIX)
         s.connect(self.sock)
         s.settimeout(10)
         s.recv(4096)  # banner
-        s.sendall(command.encode() + b"\n")
+        for command in commands:
+            s.sendall(command.encode() + b"\n")
+            time.sleep(delay)
         time.sleep(0.5)
         s.close()
 
