@@ -20,6 +20,9 @@
 
 void _exit(int status)
 {
+	/* An app a shell started ends its own thread; the shell gets the status. */
+	if (sched_running() && thread_is_app(thread_self()))
+		thread_exit((void *)(intptr_t)status);
 	if (status < 0 || status > YOLK_EXIT_MAX)
 		status = YOLK_EXIT_MAX;
 	machine_exit(status);

@@ -52,6 +52,10 @@ int thread_get_prio(const struct thread *t) { return t->prio; }
 
 void **thread_key_slots(struct thread *t) { return t->keys; }
 
+void thread_set_app(struct thread *t, int is_app) { t->is_app = is_app; }
+
+int thread_is_app(const struct thread *t) { return t && t->is_app; }
+
 void thread_set_name(struct thread *t, const char *name)
 {
 	strncpy(t->name, name ? name : "", THREAD_NAME_MAX - 1);
@@ -433,6 +437,7 @@ void sched_init(void)
 	struct thread *m = &main_thread;
 	thread_set_name(m, "main");
 	m->prio = THREAD_PRIO_NORMAL;
+	m->stack_size = CONFIG_MAIN_STACK_SIZE_KB * 1024ul;
 	m->tp = rdmsr(MSR_FS_BASE);
 	m->state = T_RUNNING;
 	int irq = irq_save();

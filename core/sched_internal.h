@@ -18,6 +18,7 @@ struct thread {
 	int wake_reason;   /* 0: unparked; ETIMEDOUT: deadline passed */
 	int sleeping;      /* on the sleepers list */
 	int detached, joining;
+	int is_app;        /* started by yolk_app_run: exit() ends only this thread */
 	uint64_t wake_at;
 	uint64_t cpu_ticks;
 	thread_fn fn;

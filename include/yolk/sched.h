@@ -52,6 +52,14 @@ void thread_yield(void);
 /* Blocks until time_monotonic_ns() >= deadline. */
 void thread_sleep_until(uint64_t deadline_ns);
 
+/*
+ * Marks t as running an application started by yolk_app_run(): exit() in
+ * such a thread ends that thread (with the status as its return value), not
+ * the machine.
+ */
+void thread_set_app(struct thread *t, int is_app);
+int thread_is_app(const struct thread *t);
+
 /* Per-thread slot for pthread keys (see core/pthread.c). */
 void **thread_key_slots(struct thread *t);
 #define THREAD_KEYS_MAX 32

@@ -1,0 +1,210 @@
+/*
+ * yolk's shell: a prompt, words split with shell quoting, built-in commands,
+ * and every application linked into the image runnable by name
+ * (`prime-sieve 50`, or `prime-sieve 50 &` in the background).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <yolk/app.h>
+#include <yolk/cmdline.h>
+#include <yolk/exit.h>
+#include <yolk/mm.h>
+#include <yolk/panic.h>
+#include <yolk/sched.h>
+#include <yolk/time.h>
+
+#define MAX_WORDS 64
+
+struct builtin {
+	const char *name, *usage, *help;
+	int (*run)(int argc, char **argv);
+};
+
+#define NBUILTINS 10
+static const struct builtin builtins[NBUILTINS + 1];
+
+static int sh_help(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	printf("built-in commands:\n");
+	for (const struct builtin *b = builtins; b->name; b++)
+		printf("  %-22s %s\n", b->usage, b->help);
+	printf("applications (run with arguments; end with & to run in the background):\n ");
+	for (unsigned i = 0; i < yolk_napps; i++)
+		printf(" %s", yolk_apps[i].name);
+	printf("\n");
+	return 0;
+}
+
+static int sh_echo(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		printf("%s%s", argv[i], i + 1 < argc ? " " : "");
+	printf("\n");
+	return 0;
+}
+
+static void print_thread(const struct thread_info *t, void *arg)
+{
+	(void)arg;
+	printf("%4d  %-16s %-9s %4d %10llu %8zu\n", t->id, t->name, t->state, t->prio,
+	       (unsigned long long)t->cpu_ticks, t->stack_size / 1024);
+}
+
+static int sh_ps(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	printf("  ID  NAME             STATE     PRIO      TICKS STACK(K)\n");
+	thread_list(print_thread, NULL);
+	return 0;
+}
+
+static int sh_free(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	size_t total = pmm_total_pages() * 4, free_kib = pmm_free_pages() * 4;
+	printf("memory: %zu KiB free of %zu KiB; heap %zu KiB\n", free_kib, total, heap_mapped_bytes() / 1024);
+	return 0;
+}
+
+static int sh_uptime(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	uint64_t ms = time_monotonic_ns() / 1000000;
+	printf("up %llu.%03llu s\n", (unsigned long long)(ms / 1000), (unsigned long long)(ms % 1000));
+	return 0;
+}
+
+static int sh_date(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	time_t t = time(NULL);
+	struct tm tm;
+	char buf[64];
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	printf("%s\n", buf);
+	return 0;
+}
+
+static int sh_sleep(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: sleep SECONDS\n");
+		return 2;
+	}
+	double s = atof(argv[1]);
+	struct timespec d = {(time_t)s, (long)((s - (time_t)s) * 1e9)};
+	return nanosleep(&d, NULL) ? 1 : 0;
+}
+
+static int sh_cat(int argc, char **argv)
+{
+	int status = 0;
+	for (int i = 1; i < argc; i++) {
+		int fd = open(argv[i], O_RDONLY);
+		if (fd < 0) {
+			fprintf(stderr, "cat: %s: %s\n", argv[i], strerror(errno));
+			status = 1;
+			continue;
+		}
+		char buf[512];
+		ssize_t n;
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			fwrite(buf, 1, (size_t)n, stdout);
+		close(fd);
+	}
+	return status;
+}
+
+__attribute__((noreturn)) static int sh_poweroff(int argc, char **argv)
+{
+	int code = argc > 1 ? atoi(argv[1]) : 0;
+	printf("powering off\n");
+	fflush(stdout);
+	machine_exit(code);
+}
+
+static int sh_reboot(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	printf("rebooting\n");
+	fflush(stdout);
+	/* The keyboard controller's reset line: the classic PC reboot. */
+	__asm__ volatile("outb %0, $0x64" ::"a"((unsigned char)0xfe));
+	return 1;
+}
+
+static const struct builtin builtins[NBUILTINS + 1] = {
+	{"help", "help", "this list", sh_help},
+	{"echo", "echo WORDS...", "print the words", sh_echo},
+	{"cat", "cat FILE...", "print files", sh_cat},
+	{"ps", "ps", "threads: id, name, state, priority, CPU ticks", sh_ps},
+	{"free", "free", "memory in use and free", sh_free},
+	{"uptime", "uptime", "time since boot", sh_uptime},
+	{"date", "date", "the time of day (UTC)", sh_date},
+	{"sleep", "sleep SECONDS", "wait", sh_sleep},
+	{"reboot", "reboot", "restart the machine", sh_reboot},
+	{"poweroff", "poweroff [STATUS]", "stop the machine (QEMU exits with STATUS)", sh_poweroff},
+	{0, 0, 0, 0},
+};
+
+/* Runs one command line; returns its status. */
+static int run_line(char *line)
+{
+	char *argv[MAX_WORDS + 1];
+	const char *err;
+	int argc = cmdline_split(line, argv, MAX_WORDS, &err);
+	if (argc < 0) {
+		fprintf(stderr, "sh: %s\n", err);
+		return 2;
+	}
+	if (argc == 0)
+		return 0;
+	int background = strcmp(argv[argc - 1], "&") == 0;
+	if (background)
+		argv[--argc] = NULL;
+	for (const struct builtin *b = builtins; b->name; b++)
+		if (strcmp(argv[0], b->name) == 0)
+			return b->run(argc, argv);
+	const struct yolk_app *app = yolk_app_find(argv[0]);
+	if (app == NULL) {
+		fprintf(stderr, "sh: %s: command not found (try help)\n", argv[0]);
+		return 127;
+	}
+	int status = yolk_app_run(app, argc, argv, !background);
+	if (status < 0)
+		fprintf(stderr, "sh: %s: cannot start (out of memory?)\n", argv[0]);
+	else if (background)
+		printf("[started %s in the background]\n", argv[0]);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	char line[1024];
+	int status = 0;
+	/* sh -c 'COMMAND': run one command line and return its status. */
+	if (argc == 3 && strcmp(argv[1], "-c") == 0) {
+		strncpy(line, argv[2], sizeof(line) - 1);
+		line[sizeof(line) - 1] = '\0';
+		return run_line(line);
+	}
+	printf("yolk shell; `help` lists commands\n");
+	for (;;) {
+		printf("yolk> ");
+		fflush(stdout);
+		if (fgets(line, sizeof(line), stdin) == NULL)
+			break;
+		line[strcspn(line, "\n")] = '\0';
+		status = run_line(line);
+		fflush(stdout);
+	}
+	printf("\n");
+	return status;
+}

@@ -1,0 +1,58 @@
+/* Running a linked application in a thread of its own (shells, app=NAME at boot). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yolk/app.h>
+#include <yolk/sched.h>
+
+struct app_start {
+	const struct yolk_app *app;
+	int argc;
+	char **argv; /* copied: a background app outlives the caller's buffers */
+};
+
+static void *app_thread(void *arg)
+{
+	struct app_start *s = arg;
+	int status = s->app->main(s->argc, s->argv);
+	free(s);
+	return (void *)(intptr_t)status;
+}
+
+static struct app_start *copy_args(const struct yolk_app *app, int argc, char **argv)
+{
+	size_t bytes = sizeof(struct app_start) + (size_t)(argc + 1) * sizeof(char *);
+	for (int i = 0; i < argc; i++)
+		bytes += strlen(argv[i]) + 1;
+	struct app_start *s = malloc(bytes);
+	if (s == NULL)
+		return NULL;
+	s->app = app;
+	s->argc = argc;
+	s->argv = (char **)(s + 1);
+	char *text = (char *)(s->argv + argc + 1);
+	for (int i = 0; i < argc; i++) {
+		s->argv[i] = strcpy(text, argv[i]);
+		text += strlen(text) + 1;
+	}
+	s->argv[argc] = NULL;
+	return s;
+}
+
+int yolk_app_run(const struct yolk_app *app, int argc, char **argv, int wait)
+{
+	struct app_start *s = copy_args(app, argc, argv);
+	if (s == NULL)
+		return -1;
+	struct thread *t = thread_create(app->name, app_thread, s, THREAD_PRIO_NORMAL, 0);
+	if (t == NULL) {
+		free(s);
+		return -1;
+	}
+	thread_set_app(t, 1);
+	if (!wait)
+		return thread_detach(t) ? -1 : 0;
+	void *status;
+	thread_join(t, &status);
+	return (int)(intptr_t)status;
+}
