@@ -11,9 +11,15 @@
  *   Ctrl-L         redraw the line            Ctrl-C                drop the line
  *   Ctrl-D         end of input on an empty line, else delete at the cursor
  *   Enter          deliver the line
+ *
+ * termios (tcsetattr on fd 0) turns off ICANON for raw bytes, ECHO for silent
+ * input (passwords), ISIG for Ctrl-C as an ordinary byte.
  */
 #include <stdio.h>
 #include <string.h>
+#include <errno.h>
+#include <termios.h>
+#include <unistd.h>
 #include <yolk/console.h>
 #include <yolk/tty.h>
 
@@ -32,8 +38,21 @@ static char history[HISTORY][LINE_MAX_LEN];
 static int hist_count, hist_pos;
 static char ready[LINE_MAX_LEN + 1]; /* a delivered line not yet read */
 static size_t ready_len, ready_off;
+static struct termios mode = {
+	.c_iflag = ICRNL | IXON,
+	.c_oflag = OPOST | ONLCR,
+	.c_cflag = CS8 | CREAD,
+	.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | IEXTEN,
+	.c_cc = {[VINTR] = CTRL('C'), [VERASE] = DEL, [VKILL] = CTRL('U'), [VEOF] = CTRL('D'), [VMIN] = 1},
+	.c_ispeed = B115200,
+	.c_ospeed = B115200,
+};
 
-static void out(const char *s, size_t n) { console_write(s, n); }
+static void out(const char *s, size_t n)
+{
+	if (mode.c_lflag & ECHO)
+		console_write(s, n);
+}
 static void outs(const char *s) { out(s, strlen(s)); }
 
 static int getc_blocking(void)
@@ -196,7 +215,7 @@ static int edit_line(void)
 			outs("\x1b[2K\r");
 			out(line, len);
 			cursor_left(len - cur);
-		} else if (c == CTRL('C')) {
+		} else if (c == CTRL('C') && (mode.c_lflag & ISIG)) {
 			outs("^C\n");
 			len = cur = 0;
 		} else if (c >= ' ') {
@@ -209,6 +228,9 @@ ssize_t tty_read(char *buf, size_t n)
 {
 	if (n == 0)
 		return 0;
+	/* Raw mode: whatever bytes are there, waiting for the first (VMIN 1). */
+	if (!(mode.c_lflag & ICANON) && ready_off == ready_len)
+		return console_read(buf, n);
 	if (ready_off == ready_len) {
 		if (!edit_line())
 			return 0;
@@ -222,3 +244,42 @@ ssize_t tty_read(char *buf, size_t n)
 	ready_off += k;
 	return (ssize_t)k;
 }
+
+static int is_console(int fd)
+{
+	if (fd < 0 || fd > 2 || !isatty(fd)) {
+		errno = fd >= 0 && fd <= 2 ? ENOTTY : EBADF;
+		return 0;
+	}
+	return 1;
+}
+
+int tcgetattr(int fd, struct termios *t)
+{
+	if (!is_console(fd))
+		return -1;
+	*t = mode;
+	return 0;
+}
+
+int tcsetattr(int fd, int when, const struct termios *t)
+{
+	(void)when;
+	if (!is_console(fd))
+		return -1;
+	mode = *t;
+	return 0;
+}
+
+void cfmakeraw(struct termios *t)
+{
+	t->c_iflag &= ~(tcflag_t)(ICRNL | IXON);
+	t->c_oflag &= ~(tcflag_t)OPOST;
+	t->c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+	t->c_cflag |= CS8;
+	t->c_cc[VMIN] = 1;
+	t->c_cc[VTIME] = 0;
+}
+
+speed_t cfgetospeed(const struct termios *t) { return t->c_ospeed; }
+speed_t cfgetispeed(const struct termios *t) { return t->c_ispeed; }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include <yolk-config/app-ktest.h>
@@ -180,6 +181,36 @@ static int cmd_show(int argc, char **argv)
 	return 0;
 }
 
+/* termios: raw bytes (no editing, no echo), then a cooked line without echo. */
+static int cmd_raw(int argc, char **argv)
+{
+	struct termios saved, raw;
+	(void)argc, (void)argv;
+	if (tcgetattr(0, &saved) != 0)
+		return 1;
+	raw = saved;
+	cfmakeraw(&raw);
+	tcsetattr(0, TCSANOW, &raw);
+	printf("raw:");
+	for (int i = 0; i < 6; i++) {
+		unsigned char c;
+		if (read(0, &c, 1) != 1)
+			return 1;
+		printf(" %02x", c);
+	}
+	printf("\n");
+	struct termios quiet = saved;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	tcsetattr(0, TCSANOW, &quiet);
+	char line[64];
+	if (fgets(line, sizeof(line), stdin) == NULL)
+		return 1;
+	line[strcspn(line, "\n")] = '\0';
+	tcsetattr(0, TCSANOW, &saved);
+	printf("quiet line <%s>, isatty(1)=%d tcgetattr(5)=%d\n", line, isatty(1), tcgetattr(5, &raw));
+	return 0;
+}
+
 static int cmd_exit(int argc, char **argv) { return argc > 2 ? atoi(argv[2]) : 0; }
 static int run_null(int argc, char **argv) { (void)argc, (void)argv; return fault_null(); }
 static int run_write_text(int argc, char **argv) { (void)argc, (void)argv; return fault_write_text(); }
@@ -200,7 +231,7 @@ static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } cases[] = {
-	{"echo", cmd_echo},         {"show", cmd_show},         {"argv", cmd_argv},         {"exit", cmd_exit},       {"sleep", cmd_sleep},
+	{"echo", cmd_echo},         {"show", cmd_show},       {"raw", cmd_raw},         {"argv", cmd_argv},         {"exit", cmd_exit},       {"sleep", cmd_sleep},
 	{"clock", run_clock},       {"malloc", run_malloc},   {"libc", run_libc},
 	{"assert", run_assert},     {"null", run_null},       {"write-text", run_write_text},
 	{"exec-data", run_exec_data}, {"overflow", run_overflow}, {"canary", run_canary},

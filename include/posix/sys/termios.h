@@ -1,0 +1,67 @@
+/*
+ * The termios subset yolk's console implements (picolibc's <termios.h>
+ * includes this): ICANON (edited lines, core/tty.c) or raw bytes, ECHO, ISIG.
+ * Values follow Linux's. Only the console (fds 0-2) is a terminal.
+ */
+#ifndef _SYS_TERMIOS_H
+#define _SYS_TERMIOS_H
+
+typedef unsigned int tcflag_t;
+typedef unsigned char cc_t;
+typedef unsigned int speed_t;
+
+#define NCCS 32
+struct termios {
+	tcflag_t c_iflag, c_oflag, c_cflag, c_lflag;
+	cc_t c_line;
+	cc_t c_cc[NCCS];
+	speed_t c_ispeed, c_ospeed;
+};
+
+/* c_iflag */
+#define ICRNL 0000400
+#define IXON 0002000
+/* c_oflag */
+#define OPOST 0000001
+#define ONLCR 0000004
+/* c_cflag */
+#define CS8 0000060
+#define CREAD 0000200
+/* c_lflag */
+#define ISIG 0000001
+#define ICANON 0000002
+#define ECHO 0000010
+#define ECHOE 0000020
+#define ECHOK 0000040
+#define ECHONL 0000100
+#define IEXTEN 0100000
+
+/* c_cc */
+#define VINTR 0
+#define VERASE 2
+#define VKILL 3
+#define VEOF 4
+#define VTIME 5
+#define VMIN 6
+
+#define TCSANOW 0
+#define TCSADRAIN 1
+#define TCSAFLUSH 2
+
+#define B115200 0010002
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+int tcgetattr(int fd, struct termios *t);
+int tcsetattr(int fd, int when, const struct termios *t);
+void cfmakeraw(struct termios *t);
+speed_t cfgetospeed(const struct termios *t);
+speed_t cfgetispeed(const struct termios *t);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
