@@ -23,6 +23,8 @@
 #include <stdint.h>
 
 static inline void *phys_to_virt(uint64_t pa) { return (void *)(DIRECT_MAP_BASE + pa); }
+
+/* Only for addresses in the image or the direct map; heap, stack and MMIO pages are not linear. */
 static inline uint64_t virt_to_phys(const void *va)
 {
 	uintptr_t v = (uintptr_t)va;
