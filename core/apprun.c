@@ -4,6 +4,7 @@
 #include <string.h>
 #include <yolk/app.h>
 #include <yolk/sched.h>
+#include <yolk/tty.h>
 
 struct app_start {
 	const struct yolk_app *app;
@@ -16,6 +17,7 @@ static void *app_thread(void *arg)
 	struct app_start *s = arg;
 	int status = s->app->main(s->argc, s->argv);
 	free(s);
+	tty_forget(thread_self());
 	return (void *)(intptr_t)status;
 }
 
@@ -53,6 +55,8 @@ int yolk_app_run(const struct yolk_app *app, int argc, char **argv, int wait)
 	if (!wait)
 		return thread_detach(t) ? -1 : 0;
 	void *status;
+	/* The app clears this itself on its way out (tty_forget), before join frees it. */
+	tty_set_foreground(t);
 	thread_join(t, &status);
 	return (int)(intptr_t)status;
 }

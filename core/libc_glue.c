@@ -17,12 +17,15 @@
 #include <yolk/sched.h>
 #include <yolk/sync.h>
 #include <yolk/time.h>
+#include <yolk/tty.h>
 
 void _exit(int status)
 {
 	/* An app a shell started ends its own thread; the shell gets the status. */
-	if (sched_running() && thread_is_app(thread_self()))
+	if (sched_running() && thread_is_app(thread_self())) {
+		tty_forget(thread_self());
 		thread_exit((void *)(intptr_t)status);
+	}
 	if (status < 0 || status > YOLK_EXIT_MAX)
 		status = YOLK_EXIT_MAX;
 	machine_exit(status);

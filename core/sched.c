@@ -9,6 +9,7 @@
  * thread runnable. Wait queues (below) and channels (core/chan.c) use them.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include <yolk/panic.h>
 #include <yolk/sched.h>
 #include <yolk/time.h>
+#include <yolk/tty.h>
 #include <yolk/waitq.h>
 #include "sched_internal.h"
 
@@ -164,7 +166,30 @@ int sched_park(uint64_t deadline)
 	}
 	switch_to_next();
 	sleepers_remove(current);
-	return current->wake_reason;
+	return current->kill_pending ? EINTR : current->wake_reason;
+}
+
+void thread_kill(struct thread *t)
+{
+	int irq = irq_save();
+	if (t->is_app && t->state != T_ZOMBIE) {
+		t->kill_pending = 1;
+		sched_unpark(t);
+	}
+	irq_restore(irq);
+}
+
+int sched_kill_due(void)
+{
+	return current && current->kill_pending && current->locks_held == 0 && current->state == T_RUNNING;
+}
+
+void sched_killed(void)
+{
+	current->kill_pending = 0;
+	tty_forget(current);
+	irq_enable();
+	thread_exit((void *)(intptr_t)130);
 }
 
 void sched_unpark(struct thread *t)
@@ -219,8 +244,8 @@ void thread_yield(void)
 void thread_sleep_until(uint64_t deadline)
 {
 	int irq = irq_save();
-	while (time_monotonic_ns() < deadline)
-		sched_park(deadline);
+	while (time_monotonic_ns() < deadline && sched_park(deadline) != EINTR)
+		;
 	irq_restore(irq);
 }
 

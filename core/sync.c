@@ -3,6 +3,7 @@
 #include <arch/cpu.h>
 #include <yolk/sched.h>
 #include <yolk/sync.h>
+#include "sched_internal.h"
 
 #define CONTENDED 1ul
 
@@ -12,6 +13,14 @@ static int cas(uintptr_t *p, uintptr_t old, uintptr_t new)
 }
 
 static uintptr_t self_word(void) { return (uintptr_t)thread_self(); }
+
+/* A thread holding a lock is never killed (Ctrl-C waits until it lets go). */
+static void held(int delta)
+{
+	struct thread *t = thread_self();
+	if (t)
+		t->locks_held += delta;
+}
 
 /*
  * Takes m for `self`, waiting as needed. Interrupts are disabled. A waiter
@@ -30,7 +39,7 @@ static int lock_slow(struct kmutex *m, uintptr_t self, uint64_t deadline)
 		if (!(s & CONTENDED) && !cas(&m->state, s, s | CONTENDED))
 			continue;
 		int r = waitq_wait(&m->waiters, deadline);
-		if (r)
+		if (r == ETIMEDOUT)
 			return r;
 	}
 }
@@ -38,10 +47,13 @@ static int lock_slow(struct kmutex *m, uintptr_t self, uint64_t deadline)
 int kmutex_lock(struct kmutex *m, uint64_t deadline)
 {
 	uintptr_t self = self_word();
+	/* Counted before the CAS: an interrupt between the two must not see a held lock as free. */
+	held(1);
 	if (cas(&m->state, 0, self)) {
 		m->depth = 1;
 		return 0;
 	}
+	held(-1);
 	if ((m->state & ~CONTENDED) == self && self) {
 		if (!m->recursive)
 			return EDEADLK;
@@ -50,19 +62,23 @@ int kmutex_lock(struct kmutex *m, uint64_t deadline)
 	}
 	int irq = irq_save();
 	int r = lock_slow(m, self, deadline);
-	irq_restore(irq);
-	if (r == 0)
+	if (r == 0) {
 		m->depth = 1;
+		held(1);
+	}
+	irq_restore(irq);
 	return r;
 }
 
 int kmutex_trylock(struct kmutex *m)
 {
 	uintptr_t self = self_word();
+	held(1);
 	if (cas(&m->state, 0, self)) {
 		m->depth = 1;
 		return 0;
 	}
+	held(-1);
 	if ((m->state & ~CONTENDED) == self && self && m->recursive) {
 		m->depth++;
 		return 0;
@@ -84,6 +100,7 @@ int kmutex_unlock(struct kmutex *m)
 		return EPERM;
 	if (--m->depth)
 		return 0;
+	held(-1);
 	if (cas(&m->state, self, 0))
 		return 0;
 	int irq = irq_save();

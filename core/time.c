@@ -13,6 +13,7 @@
 #include <yolk-config/core.h>
 #include <yolk/sched.h>
 #include <yolk/time.h>
+#include <yolk/tty.h>
 #include "sched_internal.h"
 #define TICK_NS (NSEC_PER_SEC / CONFIG_TICK_HZ)
 
@@ -43,6 +44,8 @@ void timer_interrupt(void)
 	}
 	if (wake_ns <= now)
 		wake_ns = UINT64_MAX;
+	if (new_tick)
+		tty_poll_input();
 	sched_tick(now, new_tick);
 	uint64_t next_sleeper = sched_next_wakeup();
 	if (next_sleeper < wake_ns)

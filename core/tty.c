@@ -20,7 +20,9 @@
 #include <errno.h>
 #include <termios.h>
 #include <unistd.h>
+#include <arch/cpu.h>
 #include <yolk/console.h>
+#include <yolk/sched.h>
 #include <yolk/tty.h>
 
 #define LINE_MAX_LEN 1024
@@ -55,11 +57,65 @@ static void out(const char *s, size_t n)
 }
 static void outs(const char *s) { out(s, strlen(s)); }
 
-static int getc_blocking(void)
+/*
+ * While a shell waits for a foreground app, the timer tick polls the consoles
+ * into this queue so a Ctrl-C reaches the app even when it is not reading.
+ */
+static char inq[256];
+static unsigned inq_head, inq_tail;
+static struct thread *foreground;
+
+void tty_set_foreground(struct thread *t)
+{
+	int irq = irq_save();
+	foreground = t;
+	irq_restore(irq);
+}
+
+void tty_forget(struct thread *t)
+{
+	int irq = irq_save();
+	if (foreground == t)
+		foreground = NULL;
+	irq_restore(irq);
+}
+
+/* A byte from the consoles: Ctrl-C for a foreground app becomes a kill. */
+static int take_byte(void)
 {
 	char c;
-	console_read(&c, 1);
+	if (console_read_nowait(&c, 1) != 1)
+		return -1;
+	if (foreground && (mode.c_lflag & ISIG) && (unsigned char)c == mode.c_cc[VINTR]) {
+		console_write("^C\n", 3);
+		thread_kill(foreground);
+		return -1;
+	}
 	return (unsigned char)c;
+}
+
+void tty_poll_input(void)
+{
+	int c;
+	if (foreground == NULL)
+		return;
+	while ((inq_tail - inq_head) < sizeof(inq) && (c = take_byte()) >= 0)
+		inq[inq_tail++ % sizeof(inq)] = (char)c;
+}
+
+static int getc_blocking(void)
+{
+	for (;;) {
+		int irq = irq_save(), c = -1;
+		if (inq_head != inq_tail)
+			c = (unsigned char)inq[inq_head++ % sizeof(inq)];
+		else
+			c = take_byte();
+		irq_restore(irq);
+		if (c >= 0)
+			return c;
+		cpu_idle(); /* the next interrupt (a tick at the latest) ends it */
+	}
 }
 
 static void cursor_left(size_t n)
@@ -229,8 +285,14 @@ ssize_t tty_read(char *buf, size_t n)
 	if (n == 0)
 		return 0;
 	/* Raw mode: whatever bytes are there, waiting for the first (VMIN 1). */
-	if (!(mode.c_lflag & ICANON) && ready_off == ready_len)
-		return console_read(buf, n);
+	if (!(mode.c_lflag & ICANON) && ready_off == ready_len) {
+		size_t k = 0;
+		buf[k++] = (char)getc_blocking();
+		int c;
+		while (k < n && inq_head == inq_tail && (c = take_byte()) >= 0)
+			buf[k++] = (char)c;
+		return (ssize_t)k;
+	}
 	if (ready_off == ready_len) {
 		if (!edit_line())
 			return 0;

@@ -81,4 +81,13 @@ void trap_dispatch(struct trap_frame *tf)
 	lapic_eoi();
 	/* The handler may have woken a more important thread, or ended a time slice. */
 	sched_preempt_point();
+	/*
+	 * A thread told to end (Ctrl-C) that was interrupted in its own code,
+	 * holding no lock: return into sched_killed() instead, on its own stack,
+	 * aligned as if called.
+	 */
+	if (sched_kill_due()) {
+		tf->rsp = (tf->rsp & ~15ul) - 8;
+		tf->rip = (uint64_t)sched_killed;
+	}
 }

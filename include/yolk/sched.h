@@ -60,6 +60,19 @@ void thread_sleep_until(uint64_t deadline_ns);
 void thread_set_app(struct thread *t, int is_app);
 int thread_is_app(const struct thread *t);
 
+/*
+ * Asks app thread t to end (Ctrl-C): a blocked t is woken (its wait returns
+ * early), and the next timer interrupt that finds t running its own code
+ * with no kmutex held ends it with status 130, as a SIGINT would.
+ */
+void thread_kill(struct thread *t);
+
+/* For the interrupt return path: 1 if the current thread must end now. */
+int sched_kill_due(void);
+
+/* Where a killed thread is sent: ends it with status 130. */
+__attribute__((noreturn)) void sched_killed(void);
+
 /* Per-thread slot for pthread keys (see core/pthread.c). */
 void **thread_key_slots(struct thread *t);
 #define THREAD_KEYS_MAX 32

@@ -12,4 +12,15 @@
  */
 ssize_t tty_read(char *buf, size_t n);
 
+struct thread;
+
+/* The app a shell is waiting for: Ctrl-C typed meanwhile kills it (thread_kill). NULL: none. */
+void tty_set_foreground(struct thread *t);
+
+/* An app thread about to end: it stops being the foreground (called from its own thread). */
+void tty_forget(struct thread *t);
+
+/* From the timer tick: moves typed bytes into the line discipline's queue. */
+void tty_poll_input(void);
+
 #endif
