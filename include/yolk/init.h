@@ -20,7 +20,8 @@ struct yolk_init {
 #define YOLK_INIT_FIRMWARE 0 /* devices the boot loader already set up */
 #define YOLK_INIT_BUS 1
 #define YOLK_INIT_DEVICE 2
-#define YOLK_INIT_SERVICE 3
+#define YOLK_INIT_FS 3      /* root and boot-time mounts; disks are registered by now */
+#define YOLK_INIT_SERVICE 4
 
 #define YOLK_INIT(level, fn)                                                                  \
 	static const struct yolk_init yolk_init_##fn                                         \
