@@ -20,21 +20,31 @@ static uint64_t bitmap_pa;
 
 static size_t pages(uint64_t bytes) { return (size_t)((bytes + PAGE_SIZE - 1) / PAGE_SIZE); }
 
-/* Picks a home for the bitmap: RAM above the image, reachable before paging is up. */
+/* The end of the first boot module overlapping [start, start+bytes), or 0 if none does. */
+static uint64_t module_in_the_way(const struct boot_info *bi, uint64_t start, uint64_t bytes)
+{
+	for (size_t m = 0; m < bi->nmodules; m++) {
+		const struct boot_module *mod = &bi->modules[m];
+		if (start < mod->base + mod->len && mod->base < start + bytes)
+			return mod->base + mod->len;
+	}
+	return 0;
+}
+
+/* Picks a home for the bitmap: RAM above the image, clear of modules, reachable before paging is up. */
 static uint64_t place_bitmap(const struct boot_info *bi, uint64_t bytes)
 {
 	uint64_t above = (uint64_t)__image_phys_end;
 	for (size_t i = 0; i < bi->nram; i++) {
 		uint64_t start = bi->ram[i].base > above ? bi->ram[i].base : above;
-		uint64_t end = bi->ram[i].base + bi->ram[i].len;
-		start = (start + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-		if (start + bytes <= end && start + bytes <= EARLY_MAP_LIMIT) {
-			for (size_t m = 0; m < bi->nmodules; m++)
-				if (start < bi->modules[m].base + bi->modules[m].len &&
-				    bi->modules[m].base < start + bytes)
-					start = 0;
-			if (start)
+		uint64_t end = bi->ram[i].base + bi->ram[i].len, skip;
+		for (;;) {
+			start = (start + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+			if (start + bytes > end || start + bytes > EARLY_MAP_LIMIT)
+				break;
+			if ((skip = module_in_the_way(bi, start, bytes)) == 0)
 				return start;
+			start = skip; /* try just past the module */
 		}
 	}
 	return 0;

@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <arch/cpu.h>
 #include <yolk/console.h>
+#include <yolk/file.h>
 #include <yolk/sched.h>
 #include <yolk/tty.h>
 
@@ -94,23 +95,64 @@ static int take_byte(void)
 	return (unsigned char)c;
 }
 
+/* Moves waiting bytes into inq; 1 if any came. Interrupts off. */
+static int fill_inq(void)
+{
+	int c, got = 0;
+	while ((inq_tail - inq_head) < sizeof(inq) && (c = take_byte()) >= 0) {
+		inq[inq_tail++ % sizeof(inq)] = (char)c;
+		got = 1;
+	}
+	return got;
+}
+
 void tty_poll_input(void)
 {
-	int c;
-	if (foreground == NULL)
+	/* Someone in poll()/select() also needs the tick: input has no interrupt. */
+	if (foreground == NULL && file_pollq.head == NULL)
 		return;
-	while ((inq_tail - inq_head) < sizeof(inq) && (c = take_byte()) >= 0)
-		inq[inq_tail++ % sizeof(inq)] = (char)c;
+	if (fill_inq())
+		file_notify();
+}
+
+/* The next queued byte, or -1. Interrupts off. */
+static int take_queued(void)
+{
+	if (inq_head != inq_tail)
+		return (unsigned char)inq[inq_head++ % sizeof(inq)];
+	return take_byte();
+}
+
+int tty_input_ready(void)
+{
+	int irq = irq_save();
+	fill_inq();
+	int ready_now = ready_off < ready_len;
+	for (unsigned i = inq_head; !ready_now && i != inq_tail; i++) {
+		unsigned char c = (unsigned char)inq[i % sizeof(inq)];
+		/* A cooked reader only wakes for a whole line (or end of input). */
+		ready_now = !(mode.c_lflag & ICANON) || c == '\r' || c == '\n' || c == mode.c_cc[VEOF];
+	}
+	irq_restore(irq);
+	return ready_now;
+}
+
+ssize_t tty_read_nowait(char *buf, size_t n)
+{
+	size_t k = 0;
+	int irq = irq_save(), c;
+	while (k < n && ready_off < ready_len)
+		buf[k++] = ready[ready_off++];
+	while (k < n && (c = take_queued()) >= 0)
+		buf[k++] = (char)c;
+	irq_restore(irq);
+	return k || n == 0 ? (ssize_t)k : -EAGAIN;
 }
 
 static int getc_blocking(void)
 {
 	for (;;) {
-		int irq = irq_save(), c = -1;
-		if (inq_head != inq_tail)
-			c = (unsigned char)inq[inq_head++ % sizeof(inq)];
-		else
-			c = take_byte();
+		int irq = irq_save(), c = take_queued();
 		irq_restore(irq);
 		if (c >= 0)
 			return c;
@@ -288,9 +330,10 @@ ssize_t tty_read(char *buf, size_t n)
 	if (!(mode.c_lflag & ICANON) && ready_off == ready_len) {
 		size_t k = 0;
 		buf[k++] = (char)getc_blocking();
-		int c;
-		while (k < n && inq_head == inq_tail && (c = take_byte()) >= 0)
+		int c, irq = irq_save();
+		while (k < n && (c = take_queued()) >= 0)
 			buf[k++] = (char)c;
+		irq_restore(irq);
 		return (ssize_t)k;
 	}
 	if (ready_off == ready_len) {
@@ -307,14 +350,8 @@ ssize_t tty_read(char *buf, size_t n)
 	return (ssize_t)k;
 }
 
-static int is_console(int fd)
-{
-	if (fd < 0 || fd > 2 || !isatty(fd)) {
-		errno = fd >= 0 && fd <= 2 ? ENOTTY : EBADF;
-		return 0;
-	}
-	return 1;
-}
+/* isatty() sets errno (EBADF, ENOTTY) when it is not. */
+static int is_console(int fd) { return isatty(fd); }
 
 int tcgetattr(int fd, struct termios *t)
 {

@@ -239,6 +239,7 @@ static const struct {
 	{"select", ktest_select}, {"chan-close", ktest_chan_close},
 	{"thread-overflow", ktest_thread_overflow}, {"tls", ktest_tls}, {"preempt", ktest_preempt},
 	{"ps", ktest_ps}, {"sync", ktest_sync},
+	{"files", ktest_files}, {"pipe", ktest_pipe}, {"devfs", ktest_devfs}, {"tree", ktest_tree},
 };
 
 int main(int argc, char **argv)

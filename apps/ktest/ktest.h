@@ -13,4 +13,9 @@ int ktest_preempt(int argc, char **argv);
 int ktest_ps(int argc, char **argv);
 int ktest_sync(int argc, char **argv);
 
+int ktest_files(int argc, char **argv);
+int ktest_pipe(int argc, char **argv);
+int ktest_devfs(int argc, char **argv);
+int ktest_tree(int argc, char **argv);
+
 #endif

@@ -12,6 +12,12 @@
  */
 ssize_t tty_read(char *buf, size_t n);
 
+/* Bytes already typed, at most n, without editing or waiting; -EAGAIN if none. */
+ssize_t tty_read_nowait(char *buf, size_t n);
+
+/* Whether a read would not wait: a whole line in cooked mode, a byte in raw mode. */
+int tty_input_ready(void);
+
 struct thread;
 
 /* The app a shell is waiting for: Ctrl-C typed meanwhile kills it (thread_kill). NULL: none. */

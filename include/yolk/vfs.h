@@ -25,7 +25,12 @@ struct vnode;
 #define VFS_NAME_MAX 255
 
 struct vnode_ops {
-	/* Directories. name is not NUL-terminated: len bytes, never "." or "..". */
+	/*
+	 * Directories. name is not NUL-terminated: len bytes, never "." or "..".
+	 * lookup and create hand back the child with a reference for the caller
+	 * (vnode_ref an existing node, or a fresh one from vnode_new): one file
+	 * is one vnode however often it is looked up.
+	 */
 	int (*lookup)(struct vnode *dir, const char *name, size_t len, struct vnode **out);
 	int (*create)(struct vnode *dir, const char *name, size_t len, mode_t mode, struct vnode **out);
 	int (*mkdir)(struct vnode *dir, const char *name, size_t len, mode_t mode);
@@ -79,6 +84,7 @@ struct mount {
 	struct vnode *mountpoint; /* the directory it hides, NULL for / */
 	struct kmutex lock;
 	unsigned dev;             /* st_dev of its files */
+	unsigned refs;            /* references to all its vnodes (vnode_new/ref/unref keep it) */
 	char path[128];
 	char source[32];
 	void *priv;
@@ -87,9 +93,11 @@ struct mount {
 
 /* A vnode of m with one reference. Call with m->lock held (or before m is visible). */
 struct vnode *vnode_new(struct mount *m, const struct vnode_ops *ops, mode_t mode, void *priv);
-/* Reference counting; both with vn->mnt->lock held. */
+/* Reference counting; both with vn->mnt->lock held. The last unref calls ops->release and frees vn. */
 void vnode_ref(struct vnode *vn);
 void vnode_unref(struct vnode *vn);
+/* vnode_unref taking the mount lock itself (for holders outside the filesystem). */
+void vnode_put(struct vnode *vn);
 
 /* Mounts filesystem `type` from `source` on the directory `path` ("/" first). */
 int vfs_mount(const char *path, const char *type, const char *source, const char *options);

@@ -1,0 +1,360 @@
+/*
+ * Open files and the descriptor table, and the system calls that only need
+ * an fd: read, write, pread, pwrite, lseek, fstat, fsync, ftruncate, close,
+ * dup, dup2, fcntl, ioctl, isatty. A struct file is shared by every fd
+ * dup()ed from it (one position, one set of status flags), as in POSIX.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <arch/cpu.h>
+#include <yolk/file.h>
+#include <yolk/vfs.h>
+#include "console_file.h"
+
+#define FD_MAX 256
+
+static struct file *fds[FD_MAX] = {
+	[0] = &console_files[0],
+	[1] = &console_files[1],
+	[2] = &console_files[2],
+};
+static struct kmutex fd_lock = KMUTEX_INIT;
+
+struct waitq file_pollq = WAITQ_INIT;
+unsigned long file_poll_gen;
+
+struct file *file_new(const struct file_ops *ops, void *priv, int flags)
+{
+	struct file *f = calloc(1, sizeof(*f));
+	if (f == NULL)
+		return NULL;
+	f->ops = ops;
+	f->priv = priv;
+	f->flags = flags;
+	f->refs = 1;
+	f->pos_lock = (struct kmutex)KMUTEX_INIT;
+	return f;
+}
+
+void file_get(struct file *f) { __atomic_add_fetch(&f->refs, 1, __ATOMIC_RELAXED); }
+
+void file_put(struct file *f)
+{
+	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	if (f->ops->release)
+		f->ops->release(f);
+	if (f->vn)
+		vnode_put(f->vn);
+	free(f);
+}
+
+void file_notify(void)
+{
+	int irq = irq_save();
+	file_poll_gen++;
+	waitq_wake_all(&file_pollq);
+	irq_restore(irq);
+}
+
+int fd_install(struct file *f, int min)
+{
+	kmutex_lock(&fd_lock, WAIT_FOREVER);
+	for (int fd = min < 0 ? 0 : min; fd < FD_MAX; fd++) {
+		if (fds[fd] == NULL) {
+			fds[fd] = f;
+			kmutex_unlock(&fd_lock);
+			return fd;
+		}
+	}
+	kmutex_unlock(&fd_lock);
+	return -EMFILE;
+}
+
+struct file *fd_file(int fd)
+{
+	if (fd < 0 || fd >= FD_MAX) {
+		errno = EBADF;
+		return NULL;
+	}
+	kmutex_lock(&fd_lock, WAIT_FOREVER);
+	struct file *f = fds[fd];
+	if (f)
+		file_get(f);
+	kmutex_unlock(&fd_lock);
+	if (f == NULL)
+		errno = EBADF;
+	return f;
+}
+
+/* Turns an op's result (count or -errno) into the libc convention. */
+static ssize_t sysret(ssize_t r)
+{
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
+}
+
+/* Files with pread keep a position here; the rest (console, pipes) stream. */
+static ssize_t file_rw(struct file *f, void *buf, size_t len, int is_write)
+{
+	if (!(f->ops->pread || f->ops->pwrite))
+		return is_write ? (f->ops->write ? f->ops->write(f, buf, len) : -EBADF)
+				: (f->ops->read ? f->ops->read(f, buf, len) : -EBADF);
+	kmutex_lock(&f->pos_lock, WAIT_FOREVER);
+	ssize_t r;
+	if (is_write) {
+		if (f->flags & O_APPEND) {
+			struct stat st;
+			r = f->ops->fstat(f, &st);
+			if (r == 0)
+				f->pos = st.st_size;
+		}
+		r = f->ops->pwrite ? f->ops->pwrite(f, buf, len, f->pos) : -EBADF;
+	} else {
+		r = f->ops->pread ? f->ops->pread(f, buf, len, f->pos) : -EBADF;
+	}
+	if (r > 0)
+		f->pos += r;
+	kmutex_unlock(&f->pos_lock);
+	return r;
+}
+
+static int readable(const struct file *f) { return (f->flags & O_ACCMODE) != O_WRONLY; }
+static int writable(const struct file *f) { return (f->flags & O_ACCMODE) != O_RDONLY; }
+
+ssize_t read(int fd, void *buf, size_t len)
+{
+	struct file *f = fd_file(fd);
+	if (f == NULL)
+		return -1;
+	ssize_t r = readable(f) ? file_rw(f, buf, len, 0) : -EBADF;
+	file_put(f);
+	return sysret(r);
+}
+
+ssize_t write(int fd, const void *buf, size_t len)
+{
+	struct file *f = fd_file(fd);
+	if (f == NULL)
+		return -1;
+	ssize_t r = writable(f) ? file_rw(f, (void *)buf, len, 1) : -EBADF;
+	file_put(f);
+	return sysret(r);
+}
+
+ssize_t pread(int fd, void *buf, size_t len, off_t off)
+{
+	struct file *f = fd_file(fd);
+	if (f == NULL)
+		return -1;
+	ssize_t r = off < 0 ? -EINVAL : !readable(f) ? -EBADF : f->ops->pread ? f->ops->pread(f, buf, len, off) : -ESPIPE;
+	file_put(f);
+	return sysret(r);
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	struct file *f = fd_file(fd);
+	if (f == NULL)
+		return -1;
+	ssize_t r = off < 0 ? -EINVAL : !writable(f) ? -EBADF : f->ops->pwrite ? f->ops->pwrite(f, buf, len, off) : -ESPIPE;
+	file_put(f);
+	return sysret(r);
+}
+
+static off_t file_seek(struct file *f, off_t off, int whence)
+{
+	if (!f->ops->pread && !f->ops->readdir)
+		return -ESPIPE;
+	kmutex_lock(&f->pos_lock, WAIT_FOREVER);
+	off_t base = 0, r;
+	struct stat st;
+	switch (whence) {
+	case SEEK_SET:
+		break;
+	case SEEK_CUR:
+		base = f->pos;
+		break;
+	case SEEK_END:
+		r = f->ops->fstat(f, &st);
+		if (r < 0)
+			goto out;
+		base = st.st_size;
+		break;
+	default:
+		r = -EINVAL;
+		goto out;
+	}
+	if (off > 0 && base > INT64_MAX - off) {
+		r = -EOVERFLOW;
+	} else if (base + off < 0) {
+		r = -EINVAL;
+	} else {
+		f->pos = base + off;
+		r = f->pos;
+	}
+out:
+	kmutex_unlock(&f->pos_lock);
+	return r;
+}
+
+off_t lseek(int fd, off_t off, int whence)
+{
+	struct file *f = fd_file(fd);
+	if (f == NULL)
+		return -1;
+	off_t r = file_seek(f, off, whence);
+	file_put(f);
+	return sysret(r);
+}
+
+int fstat(int fd, struct stat *st)
+{
+	struct file *f = fd_file(fd);
+	if (f == NULL)
+		return -1;
+	memset(st, 0, sizeof(*st));
+	int r = f->ops->fstat ? f->ops->fstat(f, st) : -EBADF;
+	file_put(f);
+	return (int)sysret(r);
+}
+
+int fsync(int fd)
+{
+	struct file *f = fd_file(fd);
+	if (f == NULL)
+		return -1;
+	int r = f->ops->fsync ? f->ops->fsync(f) : -EINVAL;
+	file_put(f);
+	return (int)sysret(r);
+}
+
+int fdatasync(int fd) { return fsync(fd); }
+
+int ftruncate(int fd, off_t len)
+{
+	struct file *f = fd_file(fd);
+	if (f == NULL)
+		return -1;
+	int r = len < 0 ? -EINVAL : !writable(f) ? -EBADF : f->ops->ftruncate ? f->ops->ftruncate(f, len) : -EINVAL;
+	file_put(f);
+	return (int)sysret(r);
+}
+
+int close(int fd)
+{
+	if (fd < 0 || fd >= FD_MAX) {
+		errno = EBADF;
+		return -1;
+	}
+	kmutex_lock(&fd_lock, WAIT_FOREVER);
+	struct file *f = fds[fd];
+	fds[fd] = NULL;
+	kmutex_unlock(&fd_lock);
+	if (f == NULL) {
+		errno = EBADF;
+		return -1;
+	}
+	file_put(f);
+	return 0;
+}
+
+int dup(int fd)
+{
+	struct file *f = fd_file(fd);
+	if (f == NULL)
+		return -1;
+	int r = fd_install(f, 0);
+	if (r < 0)
+		file_put(f);
+	return (int)sysret(r);
+}
+
+int dup2(int fd, int fd2)
+{
+	if (fd2 < 0 || fd2 >= FD_MAX) {
+		errno = EBADF;
+		return -1;
+	}
+	struct file *f = fd_file(fd);
+	if (f == NULL)
+		return -1;
+	kmutex_lock(&fd_lock, WAIT_FOREVER);
+	struct file *old = fds[fd2];
+	fds[fd2] = f;
+	kmutex_unlock(&fd_lock);
+	/* dup2(fd, fd) leaves the table as it was: drop the reference fd_file took. */
+	if (old)
+		file_put(old);
+	return fd2;
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	va_start(ap, cmd);
+	int arg = va_arg(ap, int);
+	va_end(ap);
+	struct file *f = fd_file(fd);
+	if (f == NULL)
+		return -1;
+	int r = 0;
+	switch (cmd) {
+	case F_GETFL:
+		r = f->flags;
+		break;
+	case F_SETFL:
+		/* Only the status flags change; the access mode stays. */
+		f->flags = (f->flags & ~(O_NONBLOCK | O_APPEND)) | (arg & (O_NONBLOCK | O_APPEND));
+		break;
+	case F_DUPFD:
+		file_get(f);
+		r = fd_install(f, arg);
+		if (r < 0)
+			file_put(f);
+		break;
+	case F_GETFD:
+	case F_SETFD:
+		break; /* nothing is ever exec()ed: close-on-exec has no meaning */
+	default:
+		r = -EINVAL;
+	}
+	file_put(f);
+	return (int)sysret(r);
+}
+
+int ioctl(int fd, unsigned long req, ...)
+{
+	va_list ap;
+	va_start(ap, req);
+	void *arg = va_arg(ap, void *);
+	va_end(ap);
+	struct file *f = fd_file(fd);
+	if (f == NULL)
+		return -1;
+	int r = f->ops->ioctl ? f->ops->ioctl(f, req, arg) : -ENOTTY;
+	file_put(f);
+	return (int)sysret(r);
+}
+
+int isatty(int fd)
+{
+	struct file *f = fd_file(fd);
+	if (f == NULL)
+		return 0;
+	int r = f->ops->ioctl ? f->ops->ioctl(f, FILE_IOCTL_ISATTY, NULL) : -ENOTTY;
+	file_put(f);
+	if (r < 0) {
+		errno = -r;
+		return 0;
+	}
+	return 1;
+}
