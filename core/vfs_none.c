@@ -1,4 +1,8 @@
-/* Without a filesystem (no VFS selected) every path is absent. */
+/*
+ * Without a filesystem (no VFS selected) every path is absent: the POSIX
+ * calls exist, so programs link, and answer ENOENT.
+ */
+#include <dirent.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,28 +15,38 @@ static int absent(void)
 	return -1;
 }
 
-int open(const char *path, int flags, ...)
-{
-	(void)path, (void)flags;
-	return absent();
-}
+int open(const char *path, int flags, ...) { return (void)path, (void)flags, absent(); }
+int stat(const char *path, struct stat *st) { return (void)path, (void)st, absent(); }
+int lstat(const char *path, struct stat *st) { return (void)path, (void)st, absent(); }
+int access(const char *path, int mode) { return (void)path, (void)mode, absent(); }
+int unlink(const char *path) { return (void)path, absent(); }
+int rmdir(const char *path) { return (void)path, absent(); }
+int remove(const char *path) { return (void)path, absent(); }
+int mkdir(const char *path, mode_t mode) { return (void)path, (void)mode, absent(); }
+int rename(const char *from, const char *to) { return (void)from, (void)to, absent(); }
+int truncate(const char *path, off_t len) { return (void)path, (void)len, absent(); }
+int chdir(const char *path) { return (void)path, absent(); }
+void sync(void) {}
 
-int stat(const char *path, struct stat *st)
+DIR *opendir(const char *path)
 {
-	(void)path, (void)st;
-	return absent();
-}
-
-int unlink(const char *path)
-{
+	absent();
 	(void)path;
-	return absent();
+	return NULL;
 }
 
-int mkdir(const char *path, mode_t mode)
+struct dirent *readdir(DIR *d)
 {
-	(void)path, (void)mode;
-	return absent();
+	(void)d;
+	errno = EBADF;
+	return NULL;
+}
+
+int closedir(DIR *d)
+{
+	(void)d;
+	errno = EBADF;
+	return -1;
 }
 
 char *getcwd(char *buf, size_t size)
@@ -46,3 +60,13 @@ char *getcwd(char *buf, size_t size)
 
 /* Files of the VFS never exist here, so nothing ever holds a vnode. */
 void vnode_put(struct vnode *vn) { (void)vn; }
+
+int vfs_mount(const char *path, const char *type, const char *source, const char *options)
+{
+	(void)path, (void)type, (void)source, (void)options;
+	return -ENODEV;
+}
+
+int vfs_unmount(const char *path) { return (void)path, -EINVAL; }
+int vfs_sync(void) { return 0; }
+void vfs_foreach_mount(void (*visit)(const struct mount *m, void *arg), void *arg) { (void)visit, (void)arg; }

@@ -353,6 +353,11 @@ int ktest_sync(int argc, char **argv)
 	pthread_mutex_lock(&cond_lock);
 	while (!ready)
 		pthread_cond_wait(&cond, &cond_lock);
+	pthread_mutex_unlock(&cond_lock);
+	/* The other signallers are done before the timed wait: no signal can end it early. */
+	for (int i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	pthread_mutex_lock(&cond_lock);
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_nsec += 20000000;
@@ -362,8 +367,6 @@ int ktest_sync(int argc, char **argv)
 	}
 	int timed = pthread_cond_timedwait(&cond, &cond_lock, &ts);
 	pthread_mutex_unlock(&cond_lock);
-	for (int i = 0; i < 3; i++)
-		pthread_join(t[i], NULL);
 	pthread_rwlock_t rw = PTHREAD_RWLOCK_INITIALIZER;
 	pthread_rwlock_rdlock(&rw);
 	int second_reader = pthread_rwlock_tryrdlock(&rw);

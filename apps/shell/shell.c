@@ -18,22 +18,30 @@
 #include <yolk/sched.h>
 #include <yolk/time.h>
 
+#include "shell.h"
+
 #define MAX_WORDS 64
 
-struct builtin {
-	const char *name, *usage, *help;
-	int (*run)(int argc, char **argv);
-};
+/* The shell's own commands (below), then the file commands (files.c). */
+#define NTABLES 2
+static const struct builtin *const tables[NTABLES];
 
-#define NBUILTINS 10
-static const struct builtin builtins[NBUILTINS + 1];
+static const struct builtin *find_builtin(const char *name)
+{
+	for (size_t t = 0; t < NTABLES; t++)
+		for (const struct builtin *b = tables[t]; b->name; b++)
+			if (strcmp(name, b->name) == 0)
+				return b;
+	return NULL;
+}
 
 static int sh_help(int argc, char **argv)
 {
 	(void)argc, (void)argv;
 	printf("built-in commands:\n");
-	for (const struct builtin *b = builtins; b->name; b++)
-		printf("  %-22s %s\n", b->usage, b->help);
+	for (size_t t = 0; t < NTABLES; t++)
+		for (const struct builtin *b = tables[t]; b->name; b++)
+			printf("  %-24s %s\n", b->usage, b->help);
 	printf("applications (run with arguments; end with & to run in the background):\n ");
 	for (unsigned i = 0; i < yolk_napps; i++)
 		printf(" %s", yolk_apps[i].name);
@@ -140,7 +148,7 @@ static int sh_reboot(int argc, char **argv)
 	return 1;
 }
 
-static const struct builtin builtins[NBUILTINS + 1] = {
+static const struct builtin builtins[] = {
 	{"help", "help", "this list", sh_help},
 	{"echo", "echo WORDS...", "print the words", sh_echo},
 	{"cat", "cat FILE...", "print files", sh_cat},
@@ -153,6 +161,62 @@ static const struct builtin builtins[NBUILTINS + 1] = {
 	{"poweroff", "poweroff [STATUS]", "stop the machine (QEMU exits with STATUS)", sh_poweroff},
 	{0, 0, 0, 0},
 };
+static const struct builtin *const tables[NTABLES] = {builtins, shell_file_builtins};
+
+/*
+ * Takes a trailing `> FILE` or `>> FILE` off argv and points stdout at FILE.
+ * Returns the saved stdout to restore (or -1 if there was no redirection,
+ * -2 if FILE cannot be opened).
+ */
+static int redirect(int *argc, char **argv)
+{
+	if (*argc < 3)
+		return -1;
+	const char *op = argv[*argc - 2];
+	int append = strcmp(op, ">>") == 0;
+	if (!append && strcmp(op, ">") != 0)
+		return -1;
+	const char *file = argv[*argc - 1];
+	int fd = open(file, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0644);
+	if (fd < 0) {
+		fprintf(stderr, "sh: %s: %s\n", file, strerror(errno));
+		return -2;
+	}
+	*argc -= 2;
+	argv[*argc] = NULL;
+	fflush(stdout);
+	int saved = dup(1);
+	dup2(fd, 1);
+	close(fd);
+	return saved;
+}
+
+static void restore(int saved)
+{
+	if (saved < 0)
+		return;
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+}
+
+static int run_command(int argc, char **argv, int background)
+{
+	const struct builtin *b = find_builtin(argv[0]);
+	if (b)
+		return b->run(argc, argv);
+	const struct yolk_app *app = yolk_app_find(argv[0]);
+	if (app == NULL) {
+		fprintf(stderr, "sh: %s: command not found (try help)\n", argv[0]);
+		return 127;
+	}
+	int status = yolk_app_run(app, argc, argv, !background);
+	if (status < 0)
+		fprintf(stderr, "sh: %s: cannot start (out of memory?)\n", argv[0]);
+	else if (background)
+		printf("[started %s in the background]\n", argv[0]);
+	return status;
+}
 
 /* Runs one command line; returns its status. */
 static int run_line(char *line)
@@ -169,19 +233,11 @@ static int run_line(char *line)
 	int background = strcmp(argv[argc - 1], "&") == 0;
 	if (background)
 		argv[--argc] = NULL;
-	for (const struct builtin *b = builtins; b->name; b++)
-		if (strcmp(argv[0], b->name) == 0)
-			return b->run(argc, argv);
-	const struct yolk_app *app = yolk_app_find(argv[0]);
-	if (app == NULL) {
-		fprintf(stderr, "sh: %s: command not found (try help)\n", argv[0]);
-		return 127;
-	}
-	int status = yolk_app_run(app, argc, argv, !background);
-	if (status < 0)
-		fprintf(stderr, "sh: %s: cannot start (out of memory?)\n", argv[0]);
-	else if (background)
-		printf("[started %s in the background]\n", argv[0]);
+	int saved = redirect(&argc, argv);
+	if (saved == -2)
+		return 1;
+	int status = argc ? run_command(argc, argv, background) : 0;
+	restore(saved);
 	return status;
 }
 

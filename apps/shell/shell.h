@@ -1,0 +1,13 @@
+/* What the shell's files share: the built-in command table shape. */
+#ifndef APPS_SHELL_H
+#define APPS_SHELL_H
+
+struct builtin {
+	const char *name, *usage, *help;
+	int (*run)(int argc, char **argv);
+};
+
+/* files.c: ls, cd, mkdir, rm ... (ends with a NULL name) */
+extern const struct builtin shell_file_builtins[];
+
+#endif
