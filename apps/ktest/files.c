@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "ktest.h"
 
@@ -181,6 +182,21 @@ static void files_stdio(void)
 	CHECK(fopen("/nope/x", "w") == NULL && errno == ENOENT);
 }
 
+/* The same files through the syscall table (Linux numbers), as raw-syscall code reaches them. */
+static void files_syscalls(void)
+{
+	char buf[16] = {0};
+	long fd = syscall(SYS_open, "/t/sys", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	CHECK(fd >= 0 && syscall(SYS_write, fd, "raw", 3) == 3);
+	CHECK(syscall(SYS_pread64, fd, buf, 3, 0) == 3 && memcmp(buf, "raw", 3) == 0);
+	struct stat st;
+	CHECK(syscall(SYS_fstat, fd, &st) == 0 && st.st_size == 3);
+	CHECK(syscall(SYS_close, fd) == 0);
+	CHECK(syscall(SYS_rename, "/t/sys", "/t/sys2") == 0 && syscall(SYS_unlink, "/t/sys2") == 0);
+	CHECK(syscall(SYS_unlink, "/t/sys2") == -1 && errno == ENOENT);
+	CHECK(syscall(SYS_getcwd, buf, sizeof(buf)) == 2 && strcmp(buf, "/") == 0);
+}
+
 int ktest_files(int argc, char **argv)
 {
 	(void)argc, (void)argv;
@@ -189,6 +205,7 @@ int ktest_files(int argc, char **argv)
 	files_names();
 	files_dirs();
 	files_stdio();
+	files_syscalls();
 	printf("files: %d failures\n", failures);
 	return failures ? 1 : 0;
 }
