@@ -18,15 +18,17 @@
 
 #define FD_MAX 256
 
-static struct file *fds[FD_MAX] = {
-	[0] = &console_files[0],
-	[1] = &console_files[1],
-	[2] = &console_files[2],
-};
+static struct file *fds[FD_MAX]; /* in .bss: an initializer would put all of it in the image */
 static struct kmutex fd_lock = KMUTEX_INIT;
 
 struct waitq file_pollq = WAITQ_INIT;
 unsigned long file_poll_gen;
+
+void fd_init(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		fds[fd] = &console_files[fd];
+}
 
 struct file *file_new(const struct file_ops *ops, void *priv, int flags)
 {

@@ -17,6 +17,7 @@
 #include <yolk/cmdline.h>
 #include <yolk/console.h>
 #include <yolk/exit.h>
+#include <yolk/file.h>
 #include <yolk/init.h>
 #include <yolk/mm.h>
 #include <yolk/panic.h>
@@ -128,6 +129,7 @@ __attribute__((noreturn, no_stack_protector)) void kernel_entry(uint32_t magic, 
 	_init_tls(boot_tls);
 	_set_tls(boot_tls);
 	console_init();
+	fd_init();
 	gdt_init();
 	idt_init();
 	if (boot_info_parse(magic, info))

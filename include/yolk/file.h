@@ -53,6 +53,8 @@ struct file *file_new(const struct file_ops *ops, void *priv, int flags);
 void file_get(struct file *f);
 void file_put(struct file *f);
 
+/* Puts the console on fds 0, 1 and 2; called once at start-up. */
+void fd_init(void);
 /* Puts f at the lowest free fd >= min; takes over the caller's reference. -EMFILE if full. */
 int fd_install(struct file *f, int min);
 /* The file behind fd with a new reference, or NULL (EBADF). */
