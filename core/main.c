@@ -113,7 +113,9 @@ static __attribute__((noreturn)) void start_main(void)
 {
 	char **argv;
 	int argc = build_argv(&argv);
+	/* Threads first: drivers may sleep waiting for their devices. */
 	sched_init();
+	run_initcalls();
 	__libc_init_array();
 	exit(main_app->main(argc, argv));
 }
@@ -138,7 +140,6 @@ __attribute__((noreturn, no_stack_protector)) void kernel_entry(uint32_t magic, 
 	klog(KLOG_NOTICE, "%zu MiB free, TSC %lu MHz, booted by %s\n", pmm_free_pages() / 256,
 	     (unsigned long)(tsc_hz() / 1000000),
 	     boot_info.loader == BOOT_LOADER_PVH ? "PVH (-kernel)" : "multiboot2");
-	run_initcalls();
 	void *stack = vm_alloc_stack(MAIN_STACK_SIZE);
 	if (stack == NULL)
 		panic("no memory for the main stack");
