@@ -66,9 +66,15 @@ static int register_partition(struct blkdev *disk, const struct part *p)
 	struct blkdev *d = calloc(1, sizeof(*d));
 	if (d == NULL)
 		return -ENOMEM;
+	char name[48];
 	size_t len = strlen(disk->name);
 	int digit = len && disk->name[len - 1] >= '0' && disk->name[len - 1] <= '9';
-	snprintf(d->name, sizeof(d->name), "%s%s%u", disk->name, digit ? "p" : "", p->number);
+	snprintf(name, sizeof(name), "%s%s%u", disk->name, digit ? "p" : "", p->number);
+	if (strlen(name) >= sizeof(d->name)) {
+		free(d);
+		return -ENAMETOOLONG;
+	}
+	strcpy(d->name, name);
 	d->ops = disk->ops;
 	d->sector_size = disk->sector_size;
 	d->sectors = p->sectors;
