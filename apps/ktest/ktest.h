@@ -13,5 +13,6 @@ int ktest_preempt(int argc, char **argv);
 int ktest_ps(int argc, char **argv);
 int ktest_sync(int argc, char **argv);
 int ktest_blk(int argc, char **argv);
+int ktest_pciirq(int argc, char **argv);
 
 #endif
