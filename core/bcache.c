@@ -101,7 +101,10 @@ struct bcache *bcache_new(struct blkdev *d, size_t block_size, size_t nblocks)
 	return c;
 }
 
-void bcache_set_readahead(struct bcache *c, unsigned blocks) { c->readahead = blocks; }
+void bcache_set_readahead(struct bcache *c, unsigned blocks)
+{
+	c->readahead = blocks;
+}
 
 void bcache_free(struct bcache *c)
 {
@@ -155,7 +158,8 @@ static int write_run(struct bcache *c, struct buf **bufs, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		c->iov[i] = (struct blkdev_iov){bufs[i]->data, c->block_size};
-		__atomic_store_n(&bufs[i]->dirty, 0, __ATOMIC_RELAXED); /* a bdirty() meanwhile marks it again */
+		__atomic_store_n(&bufs[i]->dirty, 0,
+		                 __ATOMIC_RELAXED); /* a bdirty() meanwhile marks it again */
 	}
 	int r = blkdev_writev(c->dev, bufs[0]->blockno * c->spb, c->iov, n);
 	for (size_t i = 0; r && i < n; i++)
@@ -173,7 +177,9 @@ static int writeback(struct bcache *c)
 			c->dirty[n++] = b;
 	qsort(c->dirty, n, sizeof(*c->dirty), by_blockno);
 	for (size_t i = 0, run; i < n; i += run) {
-		for (run = 1; i + run < n && run < MAX_RUN && c->dirty[i + run]->blockno == c->dirty[i]->blockno + run; run++)
+		for (run = 1;
+		     i + run < n && run < MAX_RUN && c->dirty[i + run]->blockno == c->dirty[i]->blockno + run;
+		     run++)
 			;
 		if (write_run(c, c->dirty + i, run))
 			err = -EIO;

@@ -22,11 +22,12 @@ static void log_device(const struct blkdev *d)
 	const char *unit = bytes >= (10ull << 30) ? "GiB" : bytes >= (10ull << 20) ? "MiB" : "KiB";
 	uint64_t shown = bytes >> (bytes >= (10ull << 30) ? 30 : bytes >= (10ull << 20) ? 20 : 10);
 	if (d->disk)
-		klog(KLOG_NOTICE, "blk %s: %llu %s, sectors %llu-%llu of %s\n", d->name, (unsigned long long)shown,
-		     unit, (unsigned long long)d->start, (unsigned long long)(d->start + d->sectors - 1), d->disk->name);
+		klog(KLOG_NOTICE, "blk %s: %llu %s, sectors %llu-%llu of %s\n", d->name,
+		     (unsigned long long)shown, unit, (unsigned long long)d->start,
+		     (unsigned long long)(d->start + d->sectors - 1), d->disk->name);
 	else
-		klog(KLOG_NOTICE, "blk %s: %llu %s (%llu sectors of %u bytes)\n", d->name, (unsigned long long)shown,
-		     unit, (unsigned long long)d->sectors, d->sector_size);
+		klog(KLOG_NOTICE, "blk %s: %llu %s (%llu sectors of %u bytes)\n", d->name,
+		     (unsigned long long)shown, unit, (unsigned long long)d->sectors, d->sector_size);
 }
 
 static struct blkdev *find_locked(const char *name)
@@ -40,7 +41,8 @@ static struct blkdev *find_locked(const char *name)
 static int add_device(struct blkdev *d)
 {
 	size_t ss = d->sector_size;
-	if (d->name[0] == '\0' || memchr(d->name, '\0', sizeof(d->name)) == NULL || ss < 512 || (ss & (ss - 1)))
+	if (d->name[0] == '\0' || memchr(d->name, '\0', sizeof(d->name)) == NULL || ss < 512 ||
+	    (ss & (ss - 1)))
 		return -EINVAL;
 	kmutex_lock(&registry_lock, WAIT_FOREVER);
 	if (find_locked(d->name)) {
@@ -58,7 +60,10 @@ static int add_device(struct blkdev *d)
 	return 0;
 }
 
-static int read_sector(void *ctx, uint64_t lba, void *buf) { return blkdev_read(ctx, lba, buf, 1); }
+static int read_sector(void *ctx, uint64_t lba, void *buf)
+{
+	return blkdev_read(ctx, lba, buf, 1);
+}
 
 /* "vda" + 1 -> "vda1"; "nvme0n1" + 1 -> "nvme0n1p1", as Linux names them. */
 static int register_partition(struct blkdev *disk, const struct part *p)
@@ -101,11 +106,15 @@ int blkdev_register(struct blkdev *d)
 	return 0;
 }
 
-struct blkdev *blkdev_find(const char *name) { return find_locked(name); }
+struct blkdev *blkdev_find(const char *name)
+{
+	return find_locked(name);
+}
 
 void blkdev_foreach(void (*visit)(struct blkdev *d, void *arg), void *arg)
 {
-	for (struct blkdev *d = __atomic_load_n(&head, __ATOMIC_ACQUIRE); d; d = __atomic_load_n(&d->next, __ATOMIC_ACQUIRE))
+	for (struct blkdev *d = __atomic_load_n(&head, __ATOMIC_ACQUIRE); d;
+	     d = __atomic_load_n(&d->next, __ATOMIC_ACQUIRE))
 		visit(d, arg);
 }
 
@@ -172,7 +181,9 @@ static int rw_vec(struct blkdev *d, int write, uint64_t lba, const struct blkdev
 		return -ENOSYS;
 	for (size_t i = 0; i < n; i++) {
 		size_t c = iov[i].len / d->sector_size;
-		int r = c == 0 ? 0 : write ? ops->write(disk, lba, iov[i].base, c) : ops->read(disk, lba, iov[i].base, c);
+		int r = c == 0  ? 0
+		        : write ? ops->write(disk, lba, iov[i].base, c)
+		                : ops->read(disk, lba, iov[i].base, c);
 		if (r)
 			return r;
 		lba += c;

@@ -24,9 +24,18 @@ struct mbr_entry {
 	uint32_t start, count;
 };
 
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t le32(const uint8_t *p) { return le16(p) | (uint32_t)le16(p + 2) << 16; }
-static uint64_t le64(const uint8_t *p) { return le32(p) | (uint64_t)le32(p + 4) << 32; }
+static uint16_t le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+static uint32_t le32(const uint8_t *p)
+{
+	return le16(p) | (uint32_t)le16(p + 2) << 16;
+}
+static uint64_t le64(const uint8_t *p)
+{
+	return le32(p) | (uint64_t)le32(p + 4) << 32;
+}
 
 static struct mbr_entry mbr_entry(const uint8_t *s, int i)
 {
@@ -34,9 +43,15 @@ static struct mbr_entry mbr_entry(const uint8_t *s, int i)
 	return (struct mbr_entry){e[0], e[4], le32(e + 8), le32(e + 12)};
 }
 
-static int is_extended(uint8_t type) { return type == 0x05 || type == 0x0f || type == 0x85; }
+static int is_extended(uint8_t type)
+{
+	return type == 0x05 || type == 0x0f || type == 0x85;
+}
 
-static int has_signature(const uint8_t *s) { return s[MBR_SIGNATURE] == 0x55 && s[MBR_SIGNATURE + 1] == 0xaa; }
+static int has_signature(const uint8_t *s)
+{
+	return s[MBR_SIGNATURE] == 0x55 && s[MBR_SIGNATURE + 1] == 0xaa;
+}
 
 /* A BIOS parameter block a formatter could have written: power-of-two sizes, 1-2 FATs, a media byte. */
 static int sane_bpb(const uint8_t *s)
@@ -49,7 +64,8 @@ static int sane_bpb(const uint8_t *s)
 int part_is_boot_sector(const uint8_t *s)
 {
 	int jump = (s[0] == 0xeb && s[2] == 0x90) || s[0] == 0xe9;
-	return jump && (memcmp(s + 3, "EXFAT   ", 8) == 0 || memcmp(s + 3, "NTFS    ", 8) == 0 || sane_bpb(s));
+	return jump &&
+	       (memcmp(s + 3, "EXFAT   ", 8) == 0 || memcmp(s + 3, "NTFS    ", 8) == 0 || sane_bpb(s));
 }
 
 /* Whether the four entries form a table to believe (see the top of the file). */
@@ -80,8 +96,8 @@ static int add(struct part *out, int n, int max, unsigned number, uint64_t start
 }
 
 /* Logical partitions: each EBR holds one, and a link to the next EBR relative to the extended start. */
-static int scan_logical(part_read_fn read, void *ctx, uint8_t *buf, struct mbr_entry ext, struct part *out, int n,
-			int max)
+static int scan_logical(part_read_fn read, void *ctx, uint8_t *buf, struct mbr_entry ext, struct part *out,
+                        int n, int max)
 {
 	uint64_t ebr = ext.start, end = (uint64_t)ext.start + ext.count;
 	unsigned number = 5;
@@ -117,13 +133,14 @@ static int gpt_header_ok(uint8_t *h, uint32_t sector_size, uint64_t sectors)
 		return 0;
 	memset(h + 16, 0, 4);
 	uint32_t crc = ~crc32_update(~0u, h, size);
-	return crc == want && esize >= 128 && esize % 8 == 0 && esize <= sector_size && le32(h + 80) <= GPT_MAX_ENTRIES &&
-	       le64(h + 72) >= 2 && le64(h + 72) < sectors && le64(h + 48) < sectors;
+	return crc == want && esize >= 128 && esize % 8 == 0 && esize <= sector_size &&
+	       le32(h + 80) <= GPT_MAX_ENTRIES && le64(h + 72) >= 2 && le64(h + 72) < sectors &&
+	       le64(h + 48) < sectors;
 }
 
 /* Entries are read twice: once for the CRC over all of them, once to take them. */
-static int scan_gpt(part_read_fn read, void *ctx, uint8_t *buf, uint32_t ss, uint64_t sectors, struct part *out,
-		    int max)
+static int scan_gpt(part_read_fn read, void *ctx, uint8_t *buf, uint32_t ss, uint64_t sectors,
+                    struct part *out, int max)
 {
 	if (read(ctx, 1, buf) || !gpt_header_ok(buf, ss, sectors))
 		return 0;

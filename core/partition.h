@@ -21,7 +21,8 @@ typedef int (*part_read_fn)(void *ctx, uint64_t lba, void *buf);
  * out. Returns how many (0: no valid table, or a whole-disk filesystem), or
  * -errno if sector 0 cannot be read.
  */
-int part_scan(part_read_fn read, void *ctx, uint32_t sector_size, uint64_t sectors, struct part *out, int max);
+int part_scan(part_read_fn read, void *ctx, uint32_t sector_size, uint64_t sectors, struct part *out,
+              int max);
 
 /* 1 if this sector 0 is a FAT, exFAT or NTFS boot sector (a filesystem with no partition table). */
 int part_is_boot_sector(const uint8_t *s);

@@ -55,7 +55,10 @@ YOLK_PARAM(pci_irq, param_pci_irq);
 
 const char *pci_irq_name(int kind)
 {
-	return kind == PCI_IRQ_MSIX ? "MSI-X" : kind == PCI_IRQ_MSI ? "MSI" : kind == PCI_IRQ_INTX ? "INTx" : "none";
+	return kind == PCI_IRQ_MSIX   ? "MSI-X"
+	       : kind == PCI_IRQ_MSI  ? "MSI"
+	       : kind == PCI_IRQ_INTX ? "INTx"
+	                              : "none";
 }
 
 static void msi_entry(struct trap_frame *tf, void *arg)
@@ -174,7 +177,8 @@ int pci_irq_setup(const struct pci_dev *d, unsigned allow, void (*fn)(void *arg)
 			continue;
 		nhandlers++;
 		irq_restore(on);
-		klog(KLOG_INFO, "pci %02x:%02x.%x: %s interrupt\n", d->bus, d->dev, d->fn, pci_irq_name(kind));
+		klog(KLOG_INFO, "pci %02x:%02x.%x: %s interrupt\n", d->bus, d->dev, d->fn,
+		     pci_irq_name(kind));
 		return kind;
 	}
 	irq_restore(on);

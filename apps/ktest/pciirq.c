@@ -59,7 +59,8 @@ int ktest_pciirq(int argc, char **argv)
 	int io;
 	unsigned n = argc > 3 ? (unsigned)atoi(argv[3]) : 10, lost = 0;
 	pci_foreach(find_edu, NULL);
-	if (edu == NULL || pci_bar(edu, 0, &base, &size, &io) || io || (regs = vm_map_mmio(base, 4096)) == NULL) {
+	if (edu == NULL || pci_bar(edu, 0, &base, &size, &io) || io ||
+	    (regs = vm_map_mmio(base, 4096)) == NULL) {
 		printf("pciirq: no edu device\n");
 		return 1;
 	}

@@ -58,7 +58,8 @@ static uint64_t madt_parse(void)
 	uint64_t base = 0;
 	if (madt == NULL)
 		return IOAPIC_DEFAULT_BASE;
-	const uint8_t *p = (const uint8_t *)madt + sizeof(*madt) + 8, *end = (const uint8_t *)madt + madt->length;
+	const uint8_t *p = (const uint8_t *)madt + sizeof(*madt) + 8,
+	              *end = (const uint8_t *)madt + madt->length;
 	for (; p + 2 <= end && p[1] >= 2 && p + p[1] <= end; p += p[1]) {
 		if (p[0] == MADT_IOAPIC && p[1] >= 12 && base == 0) {
 			uint32_t addr;
@@ -119,7 +120,8 @@ int ioapic_route(unsigned irq, unsigned vector, unsigned flags)
 		irq_restore(on);
 		return -1;
 	}
-	uint32_t lo = vector | (flags & IOAPIC_LEVEL ? RED_LEVEL : 0) | (flags & IOAPIC_ACTIVE_LOW ? RED_ACTIVE_LOW : 0);
+	uint32_t lo = vector | (flags & IOAPIC_LEVEL ? RED_LEVEL : 0) |
+	              (flags & IOAPIC_ACTIVE_LOW ? RED_ACTIVE_LOW : 0);
 	unsigned pin = gsi - gsi_base;
 	reg_write(REG_REDTBL(pin) + 1, lapic_id() << 24); /* physical destination: this CPU */
 	reg_write(REG_REDTBL(pin), lo);                   /* fixed delivery, unmasked */

@@ -39,8 +39,8 @@
 #define STATUS_UNSUPP 2
 
 #define QUEUE_MAX 256
-#define SLOTS 32            /* requests in flight per disk */
-#define MAX_SEGS 64         /* data buffers per request (more are split into requests) */
+#define SLOTS 32    /* requests in flight per disk */
+#define MAX_SEGS 64 /* data buffers per request (more are split into requests) */
 #define TIMEOUT_NS (30 * 1000000000ull)
 #define MAX_DISKS 26
 
@@ -62,10 +62,10 @@ struct vblk {
 	struct virtq q;
 	struct vblk_hdr *hdrs; /* SLOTS headers in one direct-mapped page */
 	struct vblk_slot slots[SLOTS];
-	struct waitq space;     /* threads waiting for a slot or descriptors */
-	uint32_t size_max;      /* bytes per buffer */
+	struct waitq space; /* threads waiting for a slot or descriptors */
+	uint32_t size_max;  /* bytes per buffer */
 	unsigned max_segs;
-	unsigned sector_shift;  /* blk_size = 512 << sector_shift */
+	unsigned sector_shift; /* blk_size = 512 << sector_shift */
 };
 
 static int ndisks;
@@ -214,7 +214,7 @@ static size_t trim_to_sectors(struct virtq_buf *segs, unsigned *n, size_t total,
  * many, 0 if the memory is not mapped.
  */
 static unsigned build_segs(struct vblk *v, const struct cursor *c, struct virtq_buf *segs, int dev_writes,
-			   size_t *bytes)
+                           size_t *bytes)
 {
 	unsigned n = 0;
 	size_t total = 0, i = c->i, off = c->off;
@@ -297,11 +297,11 @@ static int vblk_flush(struct blkdev *d)
 }
 
 static const struct blkdev_ops vblk_ops = {
-	.read = vblk_read,
-	.write = vblk_write,
-	.flush = vblk_flush,
-	.readv = vblk_readv,
-	.writev = vblk_writev,
+    .read = vblk_read,
+    .write = vblk_write,
+    .flush = vblk_flush,
+    .readv = vblk_readv,
+    .writev = vblk_writev,
 };
 
 /* Sizes and limits from the device configuration. */
@@ -316,7 +316,8 @@ static void vblk_config(struct vblk *v)
 	v->bd.sectors = virtio_cfg64(&v->vdev, CFG_CAPACITY) >> v->sector_shift;
 	v->size_max = f & VBLK_F_SIZE_MAX ? virtio_cfg32(&v->vdev, CFG_SIZE_MAX) : 1u << 22;
 	if (v->size_max < PAGE_SIZE)
-		v->size_max = PAGE_SIZE; /* pieces are split at pages anyway; a smaller limit is not honoured */
+		v->size_max =
+		    PAGE_SIZE; /* pieces are split at pages anyway; a smaller limit is not honoured */
 	v->max_segs = v->q.size - 2 < MAX_SEGS ? v->q.size - 2u : MAX_SEGS;
 	if (f & VBLK_F_SEG_MAX && virtio_cfg32(&v->vdev, CFG_SEG_MAX) < v->max_segs)
 		v->max_segs = virtio_cfg32(&v->vdev, CFG_SEG_MAX);
@@ -329,7 +330,8 @@ static int vblk_start(struct vblk *v, const struct pci_dev *d)
 {
 	int r = virtio_pci_init(&v->vdev, d);
 	if (r == 0)
-		r = virtio_negotiate(&v->vdev, VBLK_F_SIZE_MAX | VBLK_F_SEG_MAX | VBLK_F_RO | VBLK_F_BLK_SIZE | VBLK_F_FLUSH);
+		r = virtio_negotiate(&v->vdev, VBLK_F_SIZE_MAX | VBLK_F_SEG_MAX | VBLK_F_RO |
+		                                   VBLK_F_BLK_SIZE | VBLK_F_FLUSH);
 	if (r == 0)
 		r = virtio_irq(&v->vdev, PCI_IRQ_ANY, vblk_interrupt, v) < 0 ? -ENODEV : 0;
 	if (r == 0)
@@ -370,9 +372,9 @@ static int vblk_probe(const struct pci_dev *d)
 }
 
 static const struct pci_id vblk_ids[] = {
-	{VIRTIO_VENDOR, 0x1001}, /* transitional (QEMU's -drive if=virtio) */
-	{VIRTIO_VENDOR, 0x1042}, /* modern only (disable-legacy=on) */
-	{0, 0},
+    {VIRTIO_VENDOR, 0x1001}, /* transitional (QEMU's -drive if=virtio) */
+    {VIRTIO_VENDOR, 0x1042}, /* modern only (disable-legacy=on) */
+    {0, 0},
 };
 
 static const struct pci_driver vblk_driver = {"virtio-blk", vblk_ids, vblk_probe};

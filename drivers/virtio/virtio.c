@@ -73,10 +73,14 @@ int virtio_pci_init(struct virtio_dev *v, const struct pci_dev *d)
 {
 	memset(v, 0, sizeof(*v));
 	v->pci = d;
-	for (uint8_t cap = pci_find_cap(d, PCI_CAP_VENDOR, 0); cap; cap = pci_find_cap(d, PCI_CAP_VENDOR, cap)) {
+	for (uint8_t cap = pci_find_cap(d, PCI_CAP_VENDOR, 0); cap;
+	     cap = pci_find_cap(d, PCI_CAP_VENDOR, cap)) {
 		uint8_t type = pci_read8(d, cap + 3);
-		volatile uint8_t **slot = type == CAP_COMMON ? &v->common : type == CAP_NOTIFY ? &v->notify :
-					  type == CAP_ISR ? &v->isr : type == CAP_DEVICE ? &v->device_cfg : NULL;
+		volatile uint8_t **slot = type == CAP_COMMON   ? &v->common
+		                          : type == CAP_NOTIFY ? &v->notify
+		                          : type == CAP_ISR    ? &v->isr
+		                          : type == CAP_DEVICE ? &v->device_cfg
+		                                               : NULL;
 		if (slot == NULL || *slot) /* several of a type: the first is preferred */
 			continue;
 		*slot = map_cap(d, cap);
@@ -149,7 +153,8 @@ int virtq_setup(struct virtio_dev *v, struct virtq *q, unsigned index, unsigned 
 		return -ENODEV;
 	while (size > max_size)
 		size /= 2;
-	size_t desc_bytes = 16 * size, avail_bytes = 6 + 2 * size, used_off = (desc_bytes + avail_bytes + 3) & ~3ul;
+	size_t desc_bytes = 16 * size, avail_bytes = 6 + 2 * size,
+	       used_off = (desc_bytes + avail_bytes + 3) & ~3ul;
 	size_t pages = (used_off + 6 + 8 * size + PAGE_SIZE - 1) / PAGE_SIZE;
 	uint64_t pa = pmm_alloc_contig(pages);
 	q->cookie = calloc(size, sizeof(void *));
@@ -179,11 +184,20 @@ int virtq_setup(struct virtio_dev *v, struct virtq *q, unsigned index, unsigned 
 	return 0;
 }
 
-void virtio_ready(struct virtio_dev *v) { reg8(v, COMMON_STATUS) |= STATUS_DRIVER_OK; }
+void virtio_ready(struct virtio_dev *v)
+{
+	reg8(v, COMMON_STATUS) |= STATUS_DRIVER_OK;
+}
 
-void virtio_fail(struct virtio_dev *v) { reg8(v, COMMON_STATUS) |= STATUS_FAILED; }
+void virtio_fail(struct virtio_dev *v)
+{
+	reg8(v, COMMON_STATUS) |= STATUS_FAILED;
+}
 
-uint32_t virtio_cfg32(struct virtio_dev *v, unsigned off) { return *(volatile uint32_t *)(v->device_cfg + off); }
+uint32_t virtio_cfg32(struct virtio_dev *v, unsigned off)
+{
+	return *(volatile uint32_t *)(v->device_cfg + off);
+}
 
 uint64_t virtio_cfg64(struct virtio_dev *v, unsigned off)
 {
@@ -203,7 +217,8 @@ int virtq_add(struct virtq *q, const struct virtq_buf *bufs, unsigned n, void *c
 	for (unsigned k = 0; k < n; k++) {
 		q->desc[i].addr = bufs[k].addr;
 		q->desc[i].len = bufs[k].len;
-		q->desc[i].flags = (uint16_t)((bufs[k].device_writes ? DESC_F_WRITE : 0) | (k + 1 < n ? DESC_F_NEXT : 0));
+		q->desc[i].flags =
+		    (uint16_t)((bufs[k].device_writes ? DESC_F_WRITE : 0) | (k + 1 < n ? DESC_F_NEXT : 0));
 		i = q->desc[i].next;
 	}
 	q->free_head = i;

@@ -18,11 +18,25 @@ static uint8_t media[SECTORS][512];
 static int reads, writes, flushes, fail_from = -1, fail_to = -1;
 static uint64_t last_write_lba, last_write_count, write_lbas[64];
 
-int kmutex_lock(struct kmutex *m, uint64_t deadline) { (void)m, (void)deadline; return 0; }
-int kmutex_unlock(struct kmutex *m) { (void)m; return 0; }
-void klog(int level, const char *fmt, ...) { (void)level, (void)fmt; }
+int kmutex_lock(struct kmutex *m, uint64_t deadline)
+{
+	(void)m, (void)deadline;
+	return 0;
+}
+int kmutex_unlock(struct kmutex *m)
+{
+	(void)m;
+	return 0;
+}
+void klog(int level, const char *fmt, ...)
+{
+	(void)level, (void)fmt;
+}
 
-static int failing(uint64_t lba, size_t count) { return (int64_t)lba <= fail_to && (int64_t)(lba + count) > fail_from; }
+static int failing(uint64_t lba, size_t count)
+{
+	return (int64_t)lba <= fail_to && (int64_t)(lba + count) > fail_from;
+}
 
 static int io(int write, uint64_t lba, const struct blkdev_iov *iov, size_t n)
 {
@@ -45,8 +59,16 @@ static int io(int write, uint64_t lba, const struct blkdev_iov *iov, size_t n)
 	return 0;
 }
 
-static int fake_readv(struct blkdev *d, uint64_t lba, const struct blkdev_iov *iov, size_t n) { (void)d; return io(0, lba, iov, n); }
-static int fake_writev(struct blkdev *d, uint64_t lba, const struct blkdev_iov *iov, size_t n) { (void)d; return io(1, lba, iov, n); }
+static int fake_readv(struct blkdev *d, uint64_t lba, const struct blkdev_iov *iov, size_t n)
+{
+	(void)d;
+	return io(0, lba, iov, n);
+}
+static int fake_writev(struct blkdev *d, uint64_t lba, const struct blkdev_iov *iov, size_t n)
+{
+	(void)d;
+	return io(1, lba, iov, n);
+}
 static int fake_read(struct blkdev *d, uint64_t lba, void *buf, size_t count)
 {
 	struct blkdev_iov v = {buf, count * 512};
@@ -57,13 +79,21 @@ static int fake_write(struct blkdev *d, uint64_t lba, const void *buf, size_t co
 	struct blkdev_iov v = {(void *)buf, count * 512};
 	return fake_writev(d, lba, &v, 1);
 }
-static int fake_flush(struct blkdev *d) { (void)d; flushes++; return 0; }
+static int fake_flush(struct blkdev *d)
+{
+	(void)d;
+	flushes++;
+	return 0;
+}
 
 static const struct blkdev_ops ops = {fake_read, fake_write, fake_flush, fake_readv, fake_writev};
 static const struct blkdev_ops plain_ops = {fake_read, fake_write, fake_flush, NULL, NULL};
 static struct blkdev disk = {.name = "fake", .ops = &ops, .sector_size = 512, .sectors = SECTORS};
 
-static void reset_counts(void) { reads = writes = flushes = 0; }
+static void reset_counts(void)
+{
+	reads = writes = flushes = 0;
+}
 
 static void test_hits_and_lru(struct blkdev *d)
 {
@@ -204,7 +234,8 @@ static void test_blkdev(void)
 	CHECK(blkdev_register(&disk) == 0);
 	CHECK(blkdev_register(&disk) == -EEXIST);
 	struct blkdev *p = blkdev_find("fake1");
-	CHECK(p && p->disk == &disk && p->start == 1000 && p->sectors == 1000 && blkdev_find("fake2") == NULL);
+	CHECK(p && p->disk == &disk && p->start == 1000 && p->sectors == 1000 &&
+	      blkdev_find("fake2") == NULL);
 	if (p == NULL)
 		return;
 	memset(sec, 0x44, 512);
@@ -220,7 +251,8 @@ static void test_blkdev(void)
 	CHECK(bsync(c) == 0 && media[1006][0] == 0x66 && media[1007][511] == 0x66);
 	bcache_free(c);
 	/* A driver without vectored ops: core splits the run into one request per block. */
-	static struct blkdev plain = {.name = "plain", .ops = &plain_ops, .sector_size = 512, .sectors = SECTORS};
+	static struct blkdev plain = {
+	    .name = "plain", .ops = &plain_ops, .sector_size = 512, .sectors = SECTORS};
 	CHECK(blkdev_register(&plain) == 0);
 	c = bcache_new(&plain, 1024, 4);
 	reset_counts();

@@ -46,13 +46,17 @@ static void entry(uint8_t *s, int i, uint8_t boot, uint8_t type, uint32_t start,
 	s[511] = 0xaa;
 }
 
-static int scan(struct part *p) { return part_scan(disk_read, NULL, 512, SECTORS, p, 16); }
+static int scan(struct part *p)
+{
+	return part_scan(disk_read, NULL, 512, SECTORS, p, 16);
+}
 
 /* What mkfs.fat -F 16 writes, with boot code that happens to look like a partition entry. */
 static void fat_boot_sector(uint8_t *s)
 {
-	static const uint8_t head[] = {0xeb, 0x3c, 0x90, 'm', 'k', 'f', 's', '.', 'f', 'a', 't', 0x00, 0x02, 0x04, 0x04, 0x00,
-				       0x02, 0x00, 0x02, 0x00, 0x00, 0xf8, 0x20, 0x00};
+	static const uint8_t head[] = {0xeb, 0x3c, 0x90, 'm',  'k',  'f',  's',  '.',
+	                               'f',  'a',  't',  0x00, 0x02, 0x04, 0x04, 0x00,
+	                               0x02, 0x00, 0x02, 0x00, 0x00, 0xf8, 0x20, 0x00};
 	memset(s, 0, 512);
 	memcpy(s, head, sizeof(head));
 	entry(s, 0, 0x80, 0x0c, 2048, 1024);
@@ -105,7 +109,7 @@ static void test_boot_sectors(void)
 	fat_boot_sector(disk[0]);
 	CHECK(part_is_boot_sector(disk[0]));
 	CHECK(scan(p) == 0); /* a superfloppy, whatever its boot code looks like */
-	disk[0][0] = 0xe9; /* the other jump */
+	disk[0][0] = 0xe9;   /* the other jump */
 	CHECK(scan(p) == 0);
 	disk[0][0] = 0x33, disk[0][1] = 0xc0; /* xor ax,ax: MBR code, so the table counts */
 	CHECK(!part_is_boot_sector(disk[0]) && scan(p) == 1);
@@ -128,7 +132,7 @@ static void test_logical(void)
 	struct part p[16];
 	memset(disk, 0, sizeof(disk));
 	entry(disk[0], 0, 0, 0x83, 64, 100);
-	entry(disk[0], 1, 0, 0x05, 1000, 2000); /* extended: 1000..2999 */
+	entry(disk[0], 1, 0, 0x05, 1000, 2000);  /* extended: 1000..2999 */
 	entry(disk[1000], 0, 0, 0x83, 10, 90);   /* logical 5 at 1010 */
 	entry(disk[1000], 1, 0, 0x05, 500, 300); /* next EBR at 1500 */
 	entry(disk[1500], 0, 0, 0x07, 20, 200);  /* logical 6 at 1520 */
