@@ -16,6 +16,7 @@
 #include <yolk/mm.h>
 #include <yolk/pci.h>
 #include <yolk/sched.h>
+#include <yolk/sync.h>
 #include <yolk/time.h>
 #include <yolk/virtio.h>
 #include <yolk/waitq.h>
@@ -54,6 +55,12 @@ struct vblk_slot {
 	volatile int done, abandoned, busy;
 	uint32_t written;
 	struct waitq wq;
+	/*
+	 * Held by the submitting thread while the device may still write into
+	 * its buffers: a thread holding a lock is never killed (Ctrl-C), so it
+	 * cannot exit and free a stack the device is writing to.
+	 */
+	struct kmutex inflight;
 };
 
 struct vblk {
@@ -118,7 +125,9 @@ static int slot_claim(struct vblk *v, uint64_t deadline)
 	for (;;) {
 		for (int i = 0; i < SLOTS; i++)
 			if (!v->slots[i].busy) {
-				v->slots[i] = (struct vblk_slot){.busy = 1};
+				v->slots[i] = (struct vblk_slot){.busy = 1, .inflight = KMUTEX_INIT};
+				kmutex_lock(&v->slots[i].inflight,
+				            WAIT_FOREVER); /* a fresh mutex: never waits */
 				return i;
 			}
 		if (vblk_sleep(&v->space, deadline))
@@ -152,16 +161,19 @@ static int vblk_submit(struct vblk *v, uint32_t type, uint64_t lba, struct virtq
 	segs[n + 1] = (struct virtq_buf){vm_phys(&h->status), 1, 1};
 	while ((r = virtq_add(&v->q, segs, n + 2, slot)) == -EAGAIN)
 		if (vblk_sleep(&v->space, deadline)) {
+			kmutex_unlock(&slot->inflight);
 			slot->busy = 0;
 			irq_restore(irq);
 			return timed_out(v, "waiting for free descriptors");
 		}
 	if (r == 0 && vblk_wait(&slot->wq, &slot->done, deadline)) {
 		slot->abandoned = 1; /* the interrupt frees it if the device ever answers */
+		kmutex_unlock(&slot->inflight);
 		irq_restore(irq);
 		return timed_out(v, type == REQ_FLUSH ? "flush" : "request");
 	}
 	uint8_t status = h->status;
+	kmutex_unlock(&slot->inflight);
 	slot->busy = 0;
 	waitq_wake_all(&v->space);
 	irq_restore(irq);

@@ -41,6 +41,7 @@
 #define STATUS_FAILED 0x80
 
 #define NO_VECTOR 0xffff
+#define RESET_SPINS 1000000 /* status reads; QEMU resets at once */
 #define ISR_QUEUE 1
 
 #define DESC_F_NEXT 1
@@ -91,8 +92,9 @@ int virtio_pci_init(struct virtio_dev *v, const struct pci_dev *d)
 		return -ENODEV; /* a legacy-only device */
 	pci_enable(d);
 	reg8(v, COMMON_STATUS) = 0;
-	while (reg8(v, COMMON_STATUS) != 0) /* the reset is done when status reads 0 */
-		cpu_pause();
+	for (int spins = 0; reg8(v, COMMON_STATUS) != 0; spins++) /* the reset is done when status reads 0 */
+		if (spins == RESET_SPINS)
+			return -ENODEV;
 	reg8(v, COMMON_STATUS) = STATUS_ACKNOWLEDGE | STATUS_DRIVER;
 	return 0;
 }
