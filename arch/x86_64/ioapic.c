@@ -32,7 +32,7 @@
 #define MPS_TRIGGER_MASK 0xc  /* 0 bus default, 4 edge, 0xc level */
 
 static volatile uint32_t *regs;
-static unsigned gsi_base, npins;
+static unsigned gsi_base, npins, noverrides;
 static struct {
 	uint8_t present;
 	uint16_t flags;
@@ -51,13 +51,13 @@ static void reg_write(unsigned r, uint32_t v)
 	regs[IOWIN] = v;
 }
 
-/* Takes the first I/O APIC (the one serving GSI 0 on a PC) and the ISA overrides. */
+/* The first I/O APIC's address (the one serving GSI 0 on a PC) and the ISA overrides; 0 without a MADT. */
 static uint64_t madt_parse(void)
 {
 	const struct acpi_header *madt = acpi_find_table("APIC");
 	uint64_t base = 0;
 	if (madt == NULL)
-		return IOAPIC_DEFAULT_BASE;
+		return 0;
 	const uint8_t *p = (const uint8_t *)madt + sizeof(*madt) + 8,
 	              *end = (const uint8_t *)madt + madt->length;
 	for (; p + 2 <= end && p[1] >= 2 && p + p[1] <= end; p += p[1]) {
@@ -68,25 +68,27 @@ static uint64_t madt_parse(void)
 			base = addr;
 		} else if (p[0] == MADT_OVERRIDE && p[1] >= 10 && p[3] < 16) {
 			overrides[p[3]].present = 1;
+			noverrides++;
 			memcpy(&overrides[p[3]].gsi, p + 4, 4);
 			memcpy(&overrides[p[3]].flags, p + 8, 2);
 		}
 	}
-	return base ? base : IOAPIC_DEFAULT_BASE;
+	return base;
 }
 
 static int ioapic_init(void)
 {
 	if (regs)
 		return 0;
-	uint64_t base = madt_parse();
+	uint64_t madt_base = madt_parse(), base = madt_base ? madt_base : IOAPIC_DEFAULT_BASE;
 	regs = vm_map_mmio(base, 0x20);
 	if (regs == NULL)
 		return -1;
 	npins = ((reg_read(REG_VERSION) >> 16) & 0xff) + 1;
 	for (unsigned pin = 0; pin < npins; pin++)
 		reg_write(REG_REDTBL(pin), RED_MASKED);
-	klog(KLOG_INFO, "ioapic at 0x%lx: GSI %u-%u\n", (unsigned long)base, gsi_base, gsi_base + npins - 1);
+	klog(KLOG_INFO, "ioapic at 0x%lx: GSI %u-%u, %s, %u ISA overrides\n", (unsigned long)base, gsi_base,
+	     gsi_base + npins - 1, madt_base ? "from the ACPI MADT" : "default (no MADT)", noverrides);
 	return 0;
 }
 
