@@ -319,14 +319,18 @@ static int fat_vfs_sync(struct mount *m)
 	return fat_sync(m->priv);
 }
 
-/* Called with no file open: the root vnode is ours to drop. */
+/*
+ * Called with no file open; the VFS drops the root vnode afterwards, so its
+ * node (like any other still referenced) is detached: release finds no priv.
+ */
 static int fat_unmount(struct mount *m)
 {
 	struct fat_fs *fs = m->priv;
 	int r = fat_sync(fs);
-	if (m->root) {
-		vnode_unref(m->root);
-		m->root = NULL;
+	if (fs->root) {
+		fs->root->vn->priv = NULL;
+		free(fs->root);
+		fs->root = NULL;
 	}
 	for (int i = 0; i < FAT_NODE_BUCKETS; i++) /* nodes the VFS still holds: detach */
 		for (struct fat_node *n = fs->nodes[i], *nx; n; n = nx) {

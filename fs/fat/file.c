@@ -101,8 +101,8 @@ static ssize_t fat_file_io(struct fat_node *n, uint8_t *buf, size_t len, uint64_
 	struct fat_fs *fs = n->fs;
 	size_t done = 0;
 	while (done < len) {
-		uint32_t ci = (uint32_t)(off / fs->csize), co = (uint32_t)(off % fs->csize), c, k;
-		size_t left = len - done, step;
+		uint32_t ci = (uint32_t)(off / fs->csize), co = (uint32_t)(off % fs->csize), c = 0, k = 1;
+		size_t left = len - done, step = 0;
 		int r = fat_bmap(fs, &n->cp, ci, &c);
 		if (r == 0)
 			r = fat_chain_short(n);

@@ -405,6 +405,8 @@ int main(int argc, char **argv)
 		printf("FAIL unmount: %d\n", r);
 		failed = 1;
 	}
+	vnode_unref(cli_mnt.root); /* as core/vfs.c does after unmount */
+	cli_mnt.root = NULL;
 	if (host_live_vnodes) {
 		printf("FAIL %d vnodes still alive after unmount\n", host_live_vnodes);
 		failed = 1;
