@@ -14,6 +14,9 @@
 
 #define PCI_VENDOR_ID 0x00
 #define PCI_COMMAND 0x04
+#define PCI_STATUS 0x06
+#define PCI_CAP_PTR 0x34
+#define PCI_STATUS_CAP_LIST 0x10
 #define PCI_CLASS_REVISION 0x08
 #define PCI_HEADER_TYPE 0x0e
 #define PCI_BAR0 0x10
@@ -52,6 +55,11 @@ uint32_t pci_read32(const struct pci_dev *d, uint8_t off)
 uint16_t pci_read16(const struct pci_dev *d, uint8_t off)
 {
 	return (uint16_t)(pci_read32(d, off) >> ((off & 2) * 8));
+}
+
+uint8_t pci_read8(const struct pci_dev *d, uint8_t off)
+{
+	return (uint8_t)(pci_read32(d, off) >> ((off & 3) * 8));
 }
 
 void pci_write32(const struct pci_dev *d, uint8_t off, uint32_t v)
@@ -104,6 +112,21 @@ int pci_bar(const struct pci_dev *d, int n, uint64_t *base, uint64_t *size, int 
 		return -1;
 	*base = b;
 	*size = ~m + 1;
+	return 0;
+}
+
+uint8_t pci_find_cap(const struct pci_dev *d, uint8_t id, uint8_t after)
+{
+	if (!(pci_read16(d, PCI_STATUS) & PCI_STATUS_CAP_LIST))
+		return 0;
+	uint8_t off = after ? pci_read8(d, after + 1) : pci_read8(d, PCI_CAP_PTR);
+	/* At most 48 capabilities fit in the 192 bytes: more means a loop. */
+	for (int n = 0; off >= 0x40 && n < 48; n++) {
+		off &= 0xfc;
+		if (pci_read8(d, off) == id)
+			return off;
+		off = pci_read8(d, off + 1);
+	}
 	return 0;
 }
 

@@ -169,7 +169,10 @@ def apply_part_lists(kconf, parts, lists):
             raise ConfigError(f"-D{option}: no such part {', '.join(unknown)} "
                               f"(known: {', '.join(sorted(known)) or 'none'})")
         for p in known.values():
-            wanted.append((p.symbol, "y" if p.name in on else "n"))
+            # A part without a prompt (a library such as drivers/virtio) is
+            # on exactly when a selected part selects it: naming it is an error.
+            if p.name in on or any(n.prompt for n in kconf.syms[p.symbol].nodes):
+                wanted.append((p.symbol, "y" if p.name in on else "n"))
     return wanted
 
 

@@ -12,6 +12,8 @@ int ktest_tls(int argc, char **argv);
 int ktest_preempt(int argc, char **argv);
 int ktest_ps(int argc, char **argv);
 int ktest_sync(int argc, char **argv);
+int ktest_blk(int argc, char **argv);
+int ktest_pciirq(int argc, char **argv);
 
 int ktest_files(int argc, char **argv);
 int ktest_pipe(int argc, char **argv);

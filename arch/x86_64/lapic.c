@@ -11,6 +11,7 @@
 #include <yolk/panic.h>
 #include "pit.h"
 
+#define LAPIC_ID 0x020
 #define LAPIC_EOI 0x0b0
 #define LAPIC_SVR 0x0f0
 #define LAPIC_LVT_TIMER 0x320
@@ -36,6 +37,8 @@ static uint32_t lapic_read(unsigned reg) { return lapic[reg / 4]; }
 static void lapic_write(unsigned reg, uint32_t v) { lapic[reg / 4] = v; }
 
 void lapic_eoi(void) { lapic_write(LAPIC_EOI, 0); }
+
+uint32_t lapic_id(void) { return lapic_read(LAPIC_ID) >> 24; }
 
 static uint64_t mul_shift32(uint64_t a, uint64_t b) { return (uint64_t)((__extension__(unsigned __int128)a * b) >> 32); }
 

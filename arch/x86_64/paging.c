@@ -103,6 +103,17 @@ uint64_t vm_unmap_page(uintptr_t va)
 
 int vm_ready(void) { return direct_map_ready; }
 
+uint64_t vm_phys(const void *p)
+{
+	uintptr_t va = (uintptr_t)p;
+	uint64_t *e = walk(va, 1, 0);
+	if (e == NULL || !(*e & PTE_P))
+		return 0;
+	if (*e & PTE_PS) /* a 2 MiB page of the direct map */
+		return (*e & PTE_ADDR & ~(SIZE_2M - 1)) + (va & (SIZE_2M - 1));
+	return (*e & PTE_ADDR) + (va & (PAGE_SIZE - 1));
+}
+
 int vm_is_mapped(uintptr_t va)
 {
 	for (int level = 1; level <= 2; level++) {

@@ -30,6 +30,8 @@ uint64_t vm_unmap_page(uintptr_t va);                       /* the page's pa, 0 
 int vm_is_mapped(uintptr_t va);
 int vm_is_stack_guard(uintptr_t va);
 void *vm_map_mmio(uint64_t pa, size_t len);                 /* uncached, NULL if no space */
+/* The physical address behind any mapped kernel address (heap, stack, image), 0 if unmapped: for DMA. */
+uint64_t vm_phys(const void *va);
 
 /* A stack of `size` bytes with an unmapped guard page below; returns its top. */
 void *vm_alloc_stack(size_t size);

@@ -33,6 +33,7 @@ struct pci_driver {
 
 uint32_t pci_read32(const struct pci_dev *d, uint8_t off);
 uint16_t pci_read16(const struct pci_dev *d, uint8_t off);
+uint8_t pci_read8(const struct pci_dev *d, uint8_t off);
 void pci_write32(const struct pci_dev *d, uint8_t off, uint32_t v);
 void pci_write16(const struct pci_dev *d, uint8_t off, uint16_t v);
 
@@ -42,10 +43,43 @@ void pci_write16(const struct pci_dev *d, uint8_t off, uint16_t v);
  */
 int pci_bar(const struct pci_dev *d, int n, uint64_t *base, uint64_t *size, int *is_io);
 
+/*
+ * The offset of the capability with this id (PCI_CAP_*) in configuration
+ * space, 0 if there is none. after = 0 finds the first; passing a found
+ * offset finds the next one with the same id (virtio has several).
+ */
+#define PCI_CAP_MSI 0x05
+#define PCI_CAP_VENDOR 0x09
+#define PCI_CAP_MSIX 0x11
+uint8_t pci_find_cap(const struct pci_dev *d, uint8_t id, uint8_t after);
+
 /* Turns on memory and I/O decoding and bus mastering. */
 void pci_enable(const struct pci_dev *d);
 
 /* Calls visit for every function found (for lspci-like listings). */
 void pci_foreach(void (*visit)(const struct pci_dev *d, void *arg), void *arg);
+
+/*
+ * Interrupts (core/pci_irq.c). pci_irq_setup() gives the device one
+ * interrupt, trying the kinds in `allow` from best to worst: MSI-X (entry 0
+ * of its table), MSI (one message), then INTx (its interrupt line through
+ * the I/O APIC, level-triggered, possibly shared with other devices: the
+ * handler must check whether its device asked and quiet it, e.g. by reading
+ * an interrupt status register). The kernel parameter pci_irq=intx|msi|msix
+ * caps the kind for every device (to test the INTx path, or for broken MSI).
+ * handler runs in interrupt context, interrupts off: it may wake threads
+ * (waitq_wake_one, with interrupts already off), never sleep or take a
+ * kmutex. Returns the kind set up, or -ENODEV (no usable interrupt) or
+ * -ENOSPC (no vector left).
+ */
+#define PCI_IRQ_INTX 1
+#define PCI_IRQ_MSI 2
+#define PCI_IRQ_MSIX 3
+#define PCI_IRQ_ALLOW(kind) (1u << (kind))
+#define PCI_IRQ_ANY (PCI_IRQ_ALLOW(PCI_IRQ_INTX) | PCI_IRQ_ALLOW(PCI_IRQ_MSI) | PCI_IRQ_ALLOW(PCI_IRQ_MSIX))
+int pci_irq_setup(const struct pci_dev *d, unsigned allow, void (*handler)(void *arg), void *arg);
+
+/* "INTx", "MSI", "MSI-X" for messages. */
+const char *pci_irq_name(int kind);
 
 #endif

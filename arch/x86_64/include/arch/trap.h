@@ -28,4 +28,20 @@ int irq_alloc_vector(void);
 /* Called by each IRQ handler's stub path when the device is done. */
 void lapic_eoi(void);
 
+/* This CPU's local APIC id: where MSIs and I/O APIC entries are sent. */
+uint32_t lapic_id(void);
+
+/* I/O APIC (ioapic.c): ioapic_route's flags. */
+#define IOAPIC_LEVEL 0x1      /* level-triggered (else edge) */
+#define IOAPIC_ACTIVE_LOW 0x2 /* asserted low (else high) */
+
+/*
+ * Routes ISA/PCI interrupt line `irq` (as the firmware numbers it, e.g. a
+ * PCI device's interrupt line register) to `vector` on this CPU and unmasks
+ * it. `flags` is the bus's default polarity and trigger, which an ACPI
+ * interrupt source override for irq replaces. Returns the GSI, or -1 if no
+ * I/O APIC pin serves it.
+ */
+int ioapic_route(unsigned irq, unsigned vector, unsigned flags);
+
 #endif

@@ -1,0 +1,86 @@
+/*
+ * Virtio 1.x over PCI (the "modern" interface, which QEMU's transitional
+ * devices 1af4:1000-103f also offer) with split virtqueues; the transport
+ * shared by the virtio drivers (drivers/virtio). A driver's probe:
+ *
+ *   virtio_pci_init(v, pci)                 reset, find and map the capabilities
+ *   virtio_negotiate(v, wanted)             features (VERSION_1 is added), FEATURES_OK
+ *   virtio_irq(v, allow, handler, arg)      MSI-X or INTx (pci_irq_setup)
+ *   virtq_setup(v, q, index, max_size)      each queue
+ *   virtio_ready(v)                         DRIVER_OK: the device may now use the queues
+ *
+ * Buffers are given by physical address (vm_phys() for any kernel address).
+ * virtq_add/virtq_pop may be called from threads and from the interrupt
+ * handler; they keep interrupts off while they touch the ring (yolk runs on
+ * one CPU).
+ */
+#ifndef YOLK_VIRTIO_H
+#define YOLK_VIRTIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <yolk/pci.h>
+
+#define VIRTIO_VENDOR 0x1af4
+#define VIRTIO_F_VERSION_1 (1ull << 32)
+
+struct virtio_dev {
+	const struct pci_dev *pci;
+	volatile uint8_t *common, *isr, *device_cfg, *notify;
+	uint32_t notify_mul;
+	int irq_kind;      /* PCI_IRQ_*, once virtio_irq() succeeded */
+	uint64_t features; /* negotiated */
+	void (*handler)(void *arg);
+	void *handler_arg;
+};
+
+struct virtq_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags, next;
+};
+
+struct virtq {
+	struct virtio_dev *dev;
+	uint16_t index, size;
+	volatile struct virtq_desc *desc;
+	volatile uint16_t *avail; /* flags, idx, ring[size] */
+	volatile uint32_t *used;  /* flags|idx<<16, then {id, len} pairs */
+	volatile uint16_t *notify;
+	uint16_t free_head, nfree, last_used;
+	void **cookie; /* per head descriptor: what virtq_pop returns */
+};
+
+/* One buffer of a request: physical address, length, and whether the device writes it. */
+struct virtq_buf {
+	uint64_t addr;
+	uint32_t len;
+	int device_writes;
+};
+
+/* Resets the device and maps its common, notify, ISR and device configuration. 0 or -ENODEV. */
+int virtio_pci_init(struct virtio_dev *v, const struct pci_dev *pci);
+/* Accepts the device's features among `wanted` (plus VERSION_1, required). 0 or -ENODEV. */
+int virtio_negotiate(struct virtio_dev *v, uint64_t wanted);
+/* handler runs in interrupt context whenever a queue may have used buffers. Returns the kind or -errno. */
+int virtio_irq(struct virtio_dev *v, unsigned allow, void (*handler)(void *arg), void *arg);
+/* Queue `index` with at most max_size entries (a power of two). 0, -ENODEV or -ENOMEM. */
+int virtq_setup(struct virtio_dev *v, struct virtq *q, unsigned index, unsigned max_size);
+void virtio_ready(struct virtio_dev *v);
+/* Marks the device failed (after a setup error): it stops using our memory. */
+void virtio_fail(struct virtio_dev *v);
+
+/* Device configuration fields, read as the device has them (little-endian, x86). */
+uint32_t virtio_cfg32(struct virtio_dev *v, unsigned off);
+uint64_t virtio_cfg64(struct virtio_dev *v, unsigned off);
+
+/*
+ * Queues a chain of n buffers (those the device reads first) under `cookie`
+ * and notifies the device. 0, or -EAGAIN if fewer than n descriptors are
+ * free (wait for a completion and retry); -EINVAL if n exceeds the queue.
+ */
+int virtq_add(struct virtq *q, const struct virtq_buf *bufs, unsigned n, void *cookie);
+/* The cookie of the next used chain (its descriptors freed) and the bytes written; NULL if none. */
+void *virtq_pop(struct virtq *q, uint32_t *len);
+
+#endif
