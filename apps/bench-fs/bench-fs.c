@@ -114,7 +114,8 @@ static uint64_t read_file(const char *path, uint64_t size, size_t chunk, uint64_
 		if (n != (ssize_t)chunk)
 			fail("short read of", path);
 		if (check(buf, chunk, off, size)) {
-			printf("bench-fs: error: %s: wrong data at offset %llu\n", path, (unsigned long long)off);
+			printf("bench-fs: error: %s: wrong data at offset %llu\n", path,
+			       (unsigned long long)off);
 			exit(1);
 		}
 	}
