@@ -27,6 +27,7 @@
 #define FAT_FATC_BYTES (128 * 1024)
 #define FAT_DIRC_BYTES (128 * 1024)
 #define FAT_DATAC_BYTES (256 * 1024)
+#define FAT_DATAC_READAHEAD (64 * 1024) /* bytes per data cache miss */
 
 #define FSINFO_LEAD 0x41615252u
 #define FSINFO_STRUCT 0x61417272u
@@ -253,6 +254,8 @@ static int fat_caches(struct fat_fs *fs)
 	fs->dirc = bcache_new(fs->dev, fs->bps, FAT_DIRC_BYTES / fs->bps);
 	fs->datac = bcache_new(fs->dev, fs->bps, FAT_DATAC_BYTES / fs->bps);
 	fs->zeros = calloc(1, FAT_ZERO_CHUNK);
+	if (fs->datac)
+		bcache_set_readahead(fs->datac, FAT_DATAC_READAHEAD / fs->bps - 1);
 	return fs->fatc && fs->dirc && fs->datac && fs->zeros ? 0 : -ENOMEM;
 }
 

@@ -120,6 +120,7 @@ struct fat_fs {
 
 #define FAT_ZERO_CHUNK (64 * 1024)
 #define FAT_IO_MAX (1024 * 1024) /* largest single device request for file data */
+#define FAT_DIRECT_MIN (32 * 1024) /* smaller file I/O goes through the data cache */
 
 /* FAT entry values, normalized to FAT32's. */
 #define FAT_EOC 0x0ffffff8u /* this and above: end of chain */

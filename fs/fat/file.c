@@ -1,9 +1,11 @@
 /*
- * File data. Whole clusters go straight between the caller's buffer and
- * the device, one request per run of contiguous clusters (up to
- * FAT_IO_MAX), which is what sequential reads and writes of large buffers
- * do. Pieces of clusters go through the data cache (sector blocks), so
- * small writes are gathered until the next sync. The two paths stay
+ * File data. Whole clusters of an I/O of at least FAT_DIRECT_MIN bytes go
+ * straight between the caller's buffer and the device, one request per run
+ * of contiguous clusters (up to FAT_IO_MAX), which is what sequential reads
+ * and writes of large buffers do. Smaller I/O and pieces of clusters go
+ * through the data cache (sector blocks), which reads ahead, so small
+ * writes are gathered until the next sync and small sequential reads cost
+ * one device request per read-ahead window, not one per call. The two paths stay
  * coherent: a direct write first drops cached copies of its sectors, and a
  * direct read first writes the cache back if it may hold dirty data.
  *
@@ -106,7 +108,7 @@ static ssize_t fat_file_io(struct fat_node *n, uint8_t *buf, size_t len, uint64_
 		int r = fat_bmap(fs, &n->cp, ci, &c);
 		if (r == 0)
 			r = fat_chain_short(n);
-		if (r >= 0 && co == 0 && left >= fs->csize) {
+		if (r >= 0 && co == 0 && left >= fs->csize && left >= FAT_DIRECT_MIN) {
 			r = fat_run(n, c, ci, (uint32_t)(left / fs->csize), &k);
 			step = (size_t)k * fs->csize;
 			if (!r)

@@ -167,3 +167,9 @@ void bcache_free(struct bcache *c)
 	free(c->bufs);
 	free(c);
 }
+
+void bcache_set_readahead(struct bcache *c, unsigned blocks)
+{
+	(void)c;
+	(void)blocks;
+}

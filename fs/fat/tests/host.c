@@ -69,7 +69,7 @@ static int host_flush(struct blkdev *d)
 	host_stats.flushes++;
 	return 0;
 }
-static const struct blkdev_ops host_ops = {host_read, host_write, host_flush};
+static const struct blkdev_ops host_ops = {.read = host_read, .write = host_write, .flush = host_flush};
 
 int host_blkdev_open(const char *path, const char *name, uint32_t sector_size)
 {
