@@ -42,6 +42,22 @@ struct dirent *readdir(DIR *d)
 	return NULL;
 }
 
+DIR *fdopendir(int fd)
+{
+	(void)fd;
+	errno = EBADF;
+	return NULL;
+}
+
+int scandir(const char *path, struct dirent ***list, int (*keep)(const struct dirent *),
+	    int (*cmp)(const struct dirent **, const struct dirent **))
+{
+	(void)path, (void)list, (void)keep, (void)cmp;
+	return absent();
+}
+
+void rewinddir(DIR *d) { (void)d; }
+
 int closedir(DIR *d)
 {
 	(void)d;
