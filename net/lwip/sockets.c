@@ -1,0 +1,1 @@
+/* wip */ typedef int yolk_wip_sockets;
