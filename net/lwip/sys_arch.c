@@ -190,3 +190,9 @@ sys_thread_t sys_thread_new(const char *name, lwip_thread_fn fn, void *arg, int 
 	thread_detach(t);
 	return t;
 }
+
+/* Messages waiting in mbox now (for the sockets' poll). */
+int sys_mbox_pending(sys_mbox_t *mbox)
+{
+	return (int)__atomic_load_n(&(*mbox)->count, __ATOMIC_RELAXED);
+}

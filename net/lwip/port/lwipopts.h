@@ -97,6 +97,9 @@
 #define LWIP_SINGLE_NETIF 0
 #define ETH_PAD_SIZE 0
 
+/* Byte order: lwip_htons() inside lwIP; htons() is <netinet/in.h>. */
+#define LWIP_DONT_PROVIDE_BYTEORDER_FUNCTIONS 1
+
 /* Checksums in software (drivers do not offload yet). */
 #define LWIP_CHECKSUM_ON_COPY 0
 
