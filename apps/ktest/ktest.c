@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <yolk-config/app-ktest.h>
+#include <yolk-config/net-lwip.h>
 #include <yolk/mm.h>
 #include "ktest.h"
 
@@ -240,6 +241,9 @@ static const struct {
 	{"thread-overflow", ktest_thread_overflow}, {"tls", ktest_tls}, {"preempt", ktest_preempt},
 	{"ps", ktest_ps}, {"sync", ktest_sync},
 	{"files", ktest_files}, {"pipe", ktest_pipe}, {"devfs", ktest_devfs}, {"tree", ktest_tree},
+#ifdef CONFIG_NET_LWIP
+	{"net", ktest_net},
+#endif
 };
 
 int main(int argc, char **argv)

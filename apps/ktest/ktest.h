@@ -18,4 +18,6 @@ int ktest_pipe(int argc, char **argv);
 int ktest_devfs(int argc, char **argv);
 int ktest_tree(int argc, char **argv);
 
+int ktest_net(int argc, char **argv);
+
 #endif

@@ -1,0 +1,287 @@
+/*
+ * ktest case "net": the socket API over lwIP's loopback interface — a TCP
+ * echo of 1 MiB between threads, nonblocking connect/accept with poll()
+ * over a socket and a pipe together, UDP round trips, names, SO_REUSEADDR,
+ * shutdown and EOF, a refused connection, getaddrinfo and inet_*.
+ * Built only with net/lwip selected.
+ */
+#include <yolk-config/net-lwip.h>
+#ifdef CONFIG_NET_LWIP
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "ktest.h"
+
+#define ECHO_PORT 7000
+#define ECHO_BYTES (1024 * 1024)
+
+static int failures;
+
+static void check(int ok, const char *what, int line)
+{
+	if (!ok) {
+		printf("FAIL line %d: %s (errno %d %s)\n", line, what, errno, strerror(errno));
+		failures++;
+	}
+}
+#define CHECK(c) check((c) != 0, #c, __LINE__)
+#define CHECK_ERR(call, e) check((call) == -1 && errno == (e), #call " fails with " #e, __LINE__)
+
+static struct sockaddr_in loopback(int port)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return a;
+}
+
+static int tcp_listener(int port, int reuse)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0)
+		return -1;
+	if (reuse && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, sizeof(reuse)) < 0)
+		return -1;
+	struct sockaddr_in a = loopback(port);
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 4) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+static unsigned char pattern(size_t i) { return (unsigned char)(i * 7 + (i >> 12)); }
+
+/* Echo server: one connection, everything back until EOF, then close. */
+static void *echo_server(void *arg)
+{
+	int lfd = *(int *)arg;
+	struct sockaddr_in peer;
+	socklen_t plen = sizeof(peer);
+	int c = accept(lfd, (struct sockaddr *)&peer, &plen);
+	CHECK(c >= 0 && plen == sizeof(peer) && peer.sin_addr.s_addr == htonl(INADDR_LOOPBACK));
+	static char buf[8192];
+	ssize_t n;
+	while ((n = recv(c, buf, sizeof(buf), 0)) > 0)
+		CHECK(send(c, buf, (size_t)n, 0) == n);
+	CHECK(n == 0);
+	CHECK(recv(c, buf, sizeof(buf), 0) == 0); /* EOF stays EOF */
+	close(c);
+	return NULL;
+}
+
+static void *echo_sender(void *arg)
+{
+	int fd = *(int *)arg;
+	static unsigned char buf[ECHO_BYTES];
+	for (size_t i = 0; i < ECHO_BYTES; i++)
+		buf[i] = pattern(i);
+	CHECK(write(fd, buf, ECHO_BYTES) == ECHO_BYTES);
+	CHECK(shutdown(fd, SHUT_WR) == 0);
+	CHECK_ERR(send(fd, "x", 1, MSG_NOSIGNAL), EPIPE);
+	return NULL;
+}
+
+static void net_echo(void)
+{
+	int lfd = tcp_listener(ECHO_PORT, 1);
+	CHECK(lfd >= 0);
+	pthread_t srv, snd;
+	pthread_create(&srv, NULL, echo_server, &lfd);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = loopback(ECHO_PORT), local, peer;
+	CHECK(connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0);
+	socklen_t llen = sizeof(local), plen = sizeof(peer);
+	CHECK(getsockname(fd, (struct sockaddr *)&local, &llen) == 0 && llen == sizeof(local) &&
+	      local.sin_family == AF_INET && local.sin_addr.s_addr == htonl(INADDR_LOOPBACK) && local.sin_port != 0);
+	CHECK(getpeername(fd, (struct sockaddr *)&peer, &plen) == 0 && peer.sin_port == htons(ECHO_PORT));
+	int one = 1, v = 0;
+	socklen_t vlen = sizeof(v);
+	CHECK(setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) == 0);
+	CHECK(getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v, &vlen) == 0 && v == 1);
+	CHECK(getsockopt(fd, SOL_SOCKET, SO_TYPE, &v, &vlen) == 0 && v == SOCK_STREAM);
+	pthread_create(&snd, NULL, echo_sender, &fd);
+	static unsigned char buf[16384];
+	size_t total = 0, bad = 0;
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			bad += buf[i] != pattern(total + (size_t)i);
+		total += (size_t)n;
+	}
+	CHECK(n == 0);
+	pthread_join(snd, NULL);
+	pthread_join(srv, NULL);
+	printf("net: echo %zu bytes, %zu wrong\n", total, bad);
+	CHECK(total == ECHO_BYTES && bad == 0);
+	close(fd);
+	/* The port is still held (listener, TIME_WAIT): a second bind fails without SO_REUSEADDR. */
+	CHECK_ERR(tcp_listener(ECHO_PORT, 0), EADDRINUSE);
+	close(lfd);
+	int again = tcp_listener(ECHO_PORT, 1);
+	CHECK(again >= 0);
+	CHECK(getsockopt(again, SOL_SOCKET, SO_REUSEADDR, &v, &vlen) == 0 && v == 1);
+	close(again);
+}
+
+static void *pipe_poker(void *arg)
+{
+	usleep(50000);
+	CHECK(write(*(int *)arg, "p", 1) == 1);
+	return NULL;
+}
+
+/* Nonblocking connect and accept, with poll() over sockets and a pipe at once. */
+static void net_nonblocking(void)
+{
+	int lfd = tcp_listener(7001, 1), p[2];
+	CHECK(lfd >= 0 && pipe(p) == 0);
+	CHECK(fcntl(lfd, F_SETFL, O_NONBLOCK) == 0);
+	CHECK_ERR(accept(lfd, NULL, NULL), EAGAIN);
+	int c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	struct sockaddr_in a = loopback(7001);
+	int r = connect(c, (struct sockaddr *)&a, sizeof(a));
+	CHECK(r == 0 || errno == EINPROGRESS);
+	struct pollfd w = {c, POLLOUT, 0};
+	CHECK(poll(&w, 1, 2000) == 1 && (w.revents & POLLOUT));
+	int err = -1;
+	socklen_t elen = sizeof(err);
+	CHECK(getsockopt(c, SOL_SOCKET, SO_ERROR, &err, &elen) == 0 && err == 0);
+	struct pollfd pf[2] = {{lfd, POLLIN, 0}, {p[0], POLLIN, 0}};
+	CHECK(poll(pf, 2, 2000) == 1 && (pf[0].revents & POLLIN) && pf[1].revents == 0);
+	int s = accept4(lfd, NULL, NULL, SOCK_NONBLOCK);
+	CHECK(s >= 0);
+	char buf[16];
+	CHECK_ERR(recv(s, buf, sizeof(buf), 0), EAGAIN);
+	/* Nothing on the socket; the pipe becomes readable from another thread. */
+	pthread_t t;
+	pthread_create(&t, NULL, pipe_poker, &p[1]);
+	struct pollfd q[2] = {{s, POLLIN, 0}, {p[0], POLLIN, 0}};
+	CHECK(poll(q, 2, 2000) == 1 && q[0].revents == 0 && (q[1].revents & POLLIN));
+	pthread_join(t, NULL);
+	CHECK(read(p[0], buf, 1) == 1);
+	CHECK(send(c, "ping", 4, 0) == 4);
+	CHECK(poll(q, 2, 2000) == 1 && (q[0].revents & POLLIN) && q[1].revents == 0);
+	CHECK(recv(s, buf, sizeof(buf), MSG_PEEK) == 4 && recv(s, buf, sizeof(buf), 0) == 4 && !memcmp(buf, "ping", 4));
+	/* select() sees the same: the socket readable after data, with the pipe in the set. */
+	CHECK(send(s, "pong", 4, 0) == 4);
+	fd_set rd;
+	FD_ZERO(&rd);
+	FD_SET(c, &rd);
+	FD_SET(p[0], &rd);
+	struct timeval tv = {2, 0};
+	CHECK(select((c > p[0] ? c : p[0]) + 1, &rd, NULL, NULL, &tv) == 1 && FD_ISSET(c, &rd) && !FD_ISSET(p[0], &rd));
+	CHECK(recv(c, buf, sizeof(buf), 0) == 4 && !memcmp(buf, "pong", 4));
+	/* Peer closes: POLLIN and then EOF on the other side. */
+	close(s);
+	struct pollfd e = {c, POLLIN, 0};
+	CHECK(poll(&e, 1, 2000) == 1 && (e.revents & POLLIN));
+	CHECK(recv(c, buf, sizeof(buf), 0) == 0);
+	printf("net: nonblocking connect/accept and poll over sockets and a pipe done\n");
+	close(c);
+	close(lfd);
+	close(p[0]);
+	close(p[1]);
+}
+
+static void net_udp(void)
+{
+	int a = socket(AF_INET, SOCK_DGRAM, 0), b = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in aa = loopback(0), ba = loopback(0), from;
+	CHECK(bind(a, (struct sockaddr *)&aa, sizeof(aa)) == 0 && bind(b, (struct sockaddr *)&ba, sizeof(ba)) == 0);
+	socklen_t len = sizeof(aa);
+	CHECK(getsockname(a, (struct sockaddr *)&aa, &len) == 0 && aa.sin_port != 0);
+	len = sizeof(ba);
+	CHECK(getsockname(b, (struct sockaddr *)&ba, &len) == 0 && ba.sin_port != 0 && ba.sin_port != aa.sin_port);
+	CHECK(sendto(a, "hello udp", 9, 0, (struct sockaddr *)&ba, sizeof(ba)) == 9);
+	char buf[32] = {0};
+	socklen_t flen = sizeof(from);
+	CHECK(recvfrom(b, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen) == 9 && !memcmp(buf, "hello udp", 9) &&
+	      from.sin_port == aa.sin_port && from.sin_addr.s_addr == htonl(INADDR_LOOPBACK));
+	/* Connected datagram socket: send() and recv(); a short buffer truncates. */
+	CHECK(connect(b, (struct sockaddr *)&aa, sizeof(aa)) == 0);
+	CHECK(send(b, "reply!", 6, 0) == 6);
+	struct pollfd pf = {a, POLLIN, 0};
+	CHECK(poll(&pf, 1, 2000) == 1 && (pf.revents & POLLIN));
+	CHECK(recv(a, buf, 3, 0) == 3 && !memcmp(buf, "rep", 3));
+	CHECK_ERR(recv(a, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
+	printf("net: udp round trip done\n");
+	close(a);
+	close(b);
+}
+
+static void net_refused(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = loopback(7999);
+	CHECK_ERR(connect(fd, (struct sockaddr *)&a, sizeof(a)), ECONNREFUSED);
+	close(fd);
+	/* The same, nonblocking: poll reports it, SO_ERROR says why. */
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	int r = connect(fd, (struct sockaddr *)&a, sizeof(a));
+	CHECK(r == -1 && (errno == EINPROGRESS || errno == ECONNREFUSED));
+	if (r == -1 && errno == EINPROGRESS) {
+		struct pollfd pf = {fd, POLLOUT, 0};
+		CHECK(poll(&pf, 1, 2000) == 1 && (pf.revents & (POLLERR | POLLHUP)));
+		int err = 0;
+		socklen_t len = sizeof(err);
+		CHECK(getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == ECONNREFUSED);
+	}
+	close(fd);
+	printf("net: connection refused done\n");
+}
+
+static void net_names(void)
+{
+	struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM}, *res = NULL;
+	CHECK(getaddrinfo("localhost", "80", &hints, &res) == 0 && res && res->ai_family == AF_INET &&
+	      res->ai_socktype == SOCK_STREAM && res->ai_protocol == IPPROTO_TCP &&
+	      ((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr == htonl(INADDR_LOOPBACK) &&
+	      ((struct sockaddr_in *)res->ai_addr)->sin_port == htons(80) && res->ai_next == NULL);
+	freeaddrinfo(res);
+	res = NULL;
+	hints = (struct addrinfo){.ai_flags = AI_NUMERICHOST};
+	CHECK(getaddrinfo("10.0.2.15", "http", &hints, &res) == 0 && res && res->ai_next &&
+	      ((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr == inet_addr("10.0.2.15") &&
+	      ((struct sockaddr_in *)res->ai_addr)->sin_port == htons(80));
+	freeaddrinfo(res);
+	CHECK(getaddrinfo("not.numeric", NULL, &hints, &res) == EAI_NONAME);
+	CHECK(getaddrinfo("localhost", "no-such-service", NULL, &res) == EAI_SERVICE);
+	CHECK(strcmp(gai_strerror(EAI_NONAME), "Name or service not known") == 0);
+	struct in_addr in;
+	char s[INET_ADDRSTRLEN];
+	CHECK(inet_pton(AF_INET, "192.168.1.254", &in) == 1 && in.s_addr == htonl(0xc0a801fe));
+	CHECK(inet_pton(AF_INET, "192.168.1", &in) == 0 && inet_pton(AF_INET, "1.2.3.256", &in) == 0);
+	CHECK(inet_ntop(AF_INET, &in, s, sizeof(s)) && strcmp(s, "1.2.3.256") != 0);
+	in.s_addr = htonl(0x7f000001);
+	CHECK(strcmp(inet_ntoa(in), "127.0.0.1") == 0 && inet_addr("bogus") == INADDR_NONE);
+	CHECK(inet_ntop(AF_INET, &in, s, 5) == NULL && errno == ENOSPC);
+	printf("net: names done\n");
+}
+
+int ktest_net(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	net_echo();
+	net_nonblocking();
+	net_udp();
+	net_refused();
+	net_names();
+	printf("net: %d failures\n", failures);
+	return failures ? 1 : 0;
+}
+#else
+typedef int ktest_net_not_configured; /* ISO C wants something in a file */
+#endif
