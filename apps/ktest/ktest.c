@@ -242,7 +242,7 @@ static const struct {
 	{"ps", ktest_ps}, {"sync", ktest_sync},
 	{"files", ktest_files}, {"pipe", ktest_pipe}, {"devfs", ktest_devfs}, {"tree", ktest_tree},
 #ifdef CONFIG_NET_LWIP
-	{"net", ktest_net},
+	{"net", ktest_net}, {"netdev", ktest_netdev},
 #endif
 };
 

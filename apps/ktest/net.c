@@ -21,6 +21,7 @@
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <yolk/netdev.h>
 #include "ktest.h"
 
 #define ECHO_PORT 7000
@@ -280,6 +281,120 @@ int ktest_net(int argc, char **argv)
 	net_refused();
 	net_names();
 	printf("net: %d failures\n", failures);
+	return failures ? 1 : 0;
+}
+
+/*
+ * ktest case "netdev": a fake network device whose "wire" answers ARP for
+ * 10.0.2.99 and echoes UDP datagrams back, so the driver interface
+ * (include/yolk/netdev.h), the stack's attachment to it and the static
+ * address from the command line (ip=10.0.2.15/24 gw=10.0.2.2) are tested
+ * without a NIC. Replies are handed to netdev_rx() from transmit, i.e. from
+ * the stack's own thread.
+ */
+#define PEER_IP 0x0a000263u /* 10.0.2.99 */
+static const uint8_t peer_mac[6] = {0x02, 0, 0, 0, 0, 0x63};
+static unsigned arp_replies, udp_echoes, dhcp_discovers;
+
+static void put32(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v; }
+static uint32_t get32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+
+/* An ARP request for PEER_IP: the reply, as the peer would send it. */
+static void fake_arp(struct netdev *dev, const uint8_t *f, size_t len)
+{
+	if (len < 42 || f[21] != 1 || get32(f + 38) != PEER_IP)
+		return;
+	uint8_t r[60] = {0};
+	memcpy(r, f + 6, 6);
+	memcpy(r + 6, peer_mac, 6);
+	memcpy(r + 12, f + 12, 8); /* EtherType, hardware/protocol types and sizes */
+	r[21] = 2;                 /* reply */
+	memcpy(r + 22, peer_mac, 6);
+	put32(r + 28, PEER_IP);
+	memcpy(r + 32, f + 22, 10); /* the asker's MAC and IP */
+	arp_replies++;
+	netdev_rx(dev, r, sizeof(r));
+}
+
+/* A UDP datagram to PEER_IP: back with addresses and ports swapped (the checksums stay valid). */
+static void fake_udp(struct netdev *dev, const uint8_t *f, size_t len)
+{
+	size_t ihl = (size_t)(f[14] & 15) * 4;
+	if (len < 14 + ihl + 8 || f[23] != 17)
+		return;
+	if (get32(f + 30) == 0xffffffffu && f[14 + ihl + 2] == 0 && f[14 + ihl + 3] == 67)
+		dhcp_discovers++;
+	if (get32(f + 30) != PEER_IP)
+		return;
+	uint8_t r[1514];
+	memcpy(r, f, len);
+	memcpy(r, f + 6, 6);
+	memcpy(r + 6, f, 6);
+	memcpy(r + 26, f + 30, 4);
+	memcpy(r + 30, f + 26, 4);
+	memcpy(r + 14 + ihl, f + 14 + ihl + 2, 2);
+	memcpy(r + 14 + ihl + 2, f + 14 + ihl, 2);
+	udp_echoes++;
+	netdev_rx(dev, r, len);
+}
+
+static int fake_transmit(struct netdev *dev, const void *frame, size_t len)
+{
+	const uint8_t *f = frame;
+	if (len >= 14 && f[12] == 0x08 && f[13] == 0x06)
+		fake_arp(dev, f, len);
+	else if (len >= 34 && f[12] == 0x08 && f[13] == 0x00)
+		fake_udp(dev, f, len);
+	return 0;
+}
+
+static int fake_opened;
+static int fake_open(struct netdev *dev)
+{
+	(void)dev;
+	fake_opened++;
+	return 0;
+}
+
+static const struct netdev_ops fake_ops = {.transmit = fake_transmit, .open = fake_open};
+static struct netdev fake = {.mac = {0x52, 0x54, 0, 0x12, 0x34, 0x56}, .mtu = 1500, .link_up = 1, .ops = &fake_ops};
+
+/* Without ip=: the device asks DHCP (nobody answers here). */
+static int netdev_dhcp(void)
+{
+	for (int i = 0; i < 100 && dhcp_discovers == 0; i++)
+		usleep(20000);
+	struct netdev_addr na;
+	CHECK(netdev_addr(&fake, &na) == 0 && na.ip == 0 && na.dhcp == 1);
+	printf("netdev: dhcp=%d discovers_sent=%d\n", na.dhcp, dhcp_discovers > 0);
+	printf("netdev: %d failures\n", failures);
+	return failures ? 1 : 0;
+}
+
+int ktest_netdev(int argc, char **argv)
+{
+	CHECK(netdev_register(&fake) == 0 && strcmp(fake.name, "eth0") == 0 && fake_opened == 1);
+	CHECK(netdev_register(&fake) == -EEXIST);
+	if (argc > 2 && strcmp(argv[2], "dhcp") == 0)
+		return netdev_dhcp();
+	struct netdev_addr na;
+	CHECK(netdev_addr(&fake, &na) == 0);
+	printf("netdev: %s ip=%08x mask=%08x gw=%08x up=%d dhcp=%d\n", fake.name, ntohl(na.ip), ntohl(na.netmask),
+	       ntohl(na.gateway), na.up, na.dhcp);
+	int u = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in peer = {.sin_family = AF_INET, .sin_port = htons(7)}, from;
+	peer.sin_addr.s_addr = htonl(PEER_IP);
+	CHECK(sendto(u, "over the wire", 13, 0, (struct sockaddr *)&peer, sizeof(peer)) == 13);
+	struct pollfd pf = {u, POLLIN, 0};
+	char buf[32] = {0};
+	socklen_t flen = sizeof(from);
+	CHECK(poll(&pf, 1, 3000) == 1);
+	CHECK(recvfrom(u, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &flen) == 13 &&
+	      !memcmp(buf, "over the wire", 13) && from.sin_addr.s_addr == htonl(PEER_IP) && from.sin_port == htons(7));
+	close(u);
+	printf("netdev: arp_replies=%u udp_echoes=%u tx=%lu rx=%lu dropped=%lu\n", arp_replies, udp_echoes,
+	       fake.tx_frames, fake.rx_frames, fake.rx_dropped);
+	printf("netdev: %d failures\n", failures);
 	return failures ? 1 : 0;
 }
 #else
