@@ -63,7 +63,10 @@ static int tcp_listener(int port, int reuse)
 	return fd;
 }
 
-static unsigned char pattern(size_t i) { return (unsigned char)(i * 7 + (i >> 12)); }
+static unsigned char pattern(size_t i)
+{
+	return (unsigned char)(i * 7 + (i >> 12));
+}
 
 /* Echo server: one connection, everything back until EOF, then close. */
 static void *echo_server(void *arg)
@@ -106,7 +109,8 @@ static void net_echo(void)
 	CHECK(connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0);
 	socklen_t llen = sizeof(local), plen = sizeof(peer);
 	CHECK(getsockname(fd, (struct sockaddr *)&local, &llen) == 0 && llen == sizeof(local) &&
-	      local.sin_family == AF_INET && local.sin_addr.s_addr == htonl(INADDR_LOOPBACK) && local.sin_port != 0);
+	      local.sin_family == AF_INET && local.sin_addr.s_addr == htonl(INADDR_LOOPBACK) &&
+	      local.sin_port != 0);
 	CHECK(getpeername(fd, (struct sockaddr *)&peer, &plen) == 0 && peer.sin_port == htons(ECHO_PORT));
 	int one = 1, v = 0;
 	socklen_t vlen = sizeof(v);
@@ -175,7 +179,8 @@ static void net_nonblocking(void)
 	CHECK(read(p[0], buf, 1) == 1);
 	CHECK(send(c, "ping", 4, 0) == 4);
 	CHECK(poll(q, 2, 2000) == 1 && (q[0].revents & POLLIN) && q[1].revents == 0);
-	CHECK(recv(s, buf, sizeof(buf), MSG_PEEK) == 4 && recv(s, buf, sizeof(buf), 0) == 4 && !memcmp(buf, "ping", 4));
+	CHECK(recv(s, buf, sizeof(buf), MSG_PEEK) == 4 && recv(s, buf, sizeof(buf), 0) == 4 &&
+	      !memcmp(buf, "ping", 4));
 	/* select() sees the same: the socket readable after data, with the pipe in the set. */
 	CHECK(send(s, "pong", 4, 0) == 4);
 	fd_set rd;
@@ -183,7 +188,8 @@ static void net_nonblocking(void)
 	FD_SET(c, &rd);
 	FD_SET(p[0], &rd);
 	struct timeval tv = {2, 0};
-	CHECK(select((c > p[0] ? c : p[0]) + 1, &rd, NULL, NULL, &tv) == 1 && FD_ISSET(c, &rd) && !FD_ISSET(p[0], &rd));
+	CHECK(select((c > p[0] ? c : p[0]) + 1, &rd, NULL, NULL, &tv) == 1 && FD_ISSET(c, &rd) &&
+	      !FD_ISSET(p[0], &rd));
 	CHECK(recv(c, buf, sizeof(buf), 0) == 4 && !memcmp(buf, "pong", 4));
 	/* Peer closes: POLLIN and then EOF on the other side. */
 	close(s);
@@ -201,16 +207,19 @@ static void net_udp(void)
 {
 	int a = socket(AF_INET, SOCK_DGRAM, 0), b = socket(AF_INET, SOCK_DGRAM, 0);
 	struct sockaddr_in aa = loopback(0), ba = loopback(0), from;
-	CHECK(bind(a, (struct sockaddr *)&aa, sizeof(aa)) == 0 && bind(b, (struct sockaddr *)&ba, sizeof(ba)) == 0);
+	CHECK(bind(a, (struct sockaddr *)&aa, sizeof(aa)) == 0 &&
+	      bind(b, (struct sockaddr *)&ba, sizeof(ba)) == 0);
 	socklen_t len = sizeof(aa);
 	CHECK(getsockname(a, (struct sockaddr *)&aa, &len) == 0 && aa.sin_port != 0);
 	len = sizeof(ba);
-	CHECK(getsockname(b, (struct sockaddr *)&ba, &len) == 0 && ba.sin_port != 0 && ba.sin_port != aa.sin_port);
+	CHECK(getsockname(b, (struct sockaddr *)&ba, &len) == 0 && ba.sin_port != 0 &&
+	      ba.sin_port != aa.sin_port);
 	CHECK(sendto(a, "hello udp", 9, 0, (struct sockaddr *)&ba, sizeof(ba)) == 9);
 	char buf[32] = {0};
 	socklen_t flen = sizeof(from);
-	CHECK(recvfrom(b, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen) == 9 && !memcmp(buf, "hello udp", 9) &&
-	      from.sin_port == aa.sin_port && from.sin_addr.s_addr == htonl(INADDR_LOOPBACK));
+	CHECK(recvfrom(b, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen) == 9 &&
+	      !memcmp(buf, "hello udp", 9) && from.sin_port == aa.sin_port &&
+	      from.sin_addr.s_addr == htonl(INADDR_LOOPBACK));
 	/* Connected datagram socket: send() and recv(); a short buffer truncates. */
 	CHECK(connect(b, (struct sockaddr *)&aa, sizeof(aa)) == 0);
 	CHECK(send(b, "reply!", 6, 0) == 6);
@@ -296,8 +305,14 @@ int ktest_net(int argc, char **argv)
 static const uint8_t peer_mac[6] = {0x02, 0, 0, 0, 0, 0x63};
 static unsigned arp_replies, udp_echoes, dhcp_discovers;
 
-static void put32(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v; }
-static uint32_t get32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
+}
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
 
 /* An ARP request for PEER_IP: the reply, as the peer would send it. */
 static void fake_arp(struct netdev *dev, const uint8_t *f, size_t len)
@@ -357,7 +372,8 @@ static int fake_open(struct netdev *dev)
 }
 
 static const struct netdev_ops fake_ops = {.transmit = fake_transmit, .open = fake_open};
-static struct netdev fake = {.mac = {0x52, 0x54, 0, 0x12, 0x34, 0x56}, .mtu = 1500, .link_up = 1, .ops = &fake_ops};
+static struct netdev fake = {
+    .mac = {0x52, 0x54, 0, 0x12, 0x34, 0x56}, .mtu = 1500, .link_up = 1, .ops = &fake_ops};
 
 /* Without ip=: the device asks DHCP (nobody answers here). */
 static int netdev_dhcp(void)
@@ -379,8 +395,8 @@ int ktest_netdev(int argc, char **argv)
 		return netdev_dhcp();
 	struct netdev_addr na;
 	CHECK(netdev_addr(&fake, &na) == 0);
-	printf("netdev: %s ip=%08x mask=%08x gw=%08x up=%d dhcp=%d\n", fake.name, ntohl(na.ip), ntohl(na.netmask),
-	       ntohl(na.gateway), na.up, na.dhcp);
+	printf("netdev: %s ip=%08x mask=%08x gw=%08x up=%d dhcp=%d\n", fake.name, ntohl(na.ip),
+	       ntohl(na.netmask), ntohl(na.gateway), na.up, na.dhcp);
 	int u = socket(AF_INET, SOCK_DGRAM, 0);
 	struct sockaddr_in peer = {.sin_family = AF_INET, .sin_port = htons(7)}, from;
 	peer.sin_addr.s_addr = htonl(PEER_IP);
@@ -390,7 +406,8 @@ int ktest_netdev(int argc, char **argv)
 	socklen_t flen = sizeof(from);
 	CHECK(poll(&pf, 1, 3000) == 1);
 	CHECK(recvfrom(u, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &flen) == 13 &&
-	      !memcmp(buf, "over the wire", 13) && from.sin_addr.s_addr == htonl(PEER_IP) && from.sin_port == htons(7));
+	      !memcmp(buf, "over the wire", 13) && from.sin_addr.s_addr == htonl(PEER_IP) &&
+	      from.sin_port == htons(7));
 	close(u);
 	printf("netdev: arp_replies=%u udp_echoes=%u tx=%lu rx=%lu dropped=%lu\n", arp_replies, udp_echoes,
 	       fake.tx_frames, fake.rx_frames, fake.rx_dropped);

@@ -17,8 +17,8 @@ static const struct {
 	const char *name;
 	int port;
 } services[] = {
-	{"echo", 7},    {"ftp", 21},    {"ssh", 22},  {"telnet", 23}, {"smtp", 25},
-	{"domain", 53}, {"http", 80},   {"ntp", 123}, {"https", 443}, {"http-alt", 8080},
+    {"echo", 7},    {"ftp", 21},  {"ssh", 22},  {"telnet", 23}, {"smtp", 25},
+    {"domain", 53}, {"http", 80}, {"ntp", 123}, {"https", 443}, {"http-alt", 8080},
 };
 
 /* The service's port (host order), or -1. */
@@ -84,7 +84,7 @@ static struct addrinfo *ai_new(int socktype, const void *sa, socklen_t salen, co
 
 /* The address as results for each wanted socket type (0: stream and datagram). */
 static int ai_list(const struct addrinfo *hints, const void *sa, socklen_t salen, const char *canon,
-		   struct addrinfo **res)
+                   struct addrinfo **res)
 {
 	int types[2] = {SOCK_STREAM, SOCK_DGRAM}, n = 2;
 	if (hints && hints->ai_socktype) {
@@ -150,23 +150,35 @@ void freeaddrinfo(struct addrinfo *res)
 const char *gai_strerror(int err)
 {
 	switch (err) {
-	case 0: return "Success";
-	case EAI_BADFLAGS: return "Bad value for ai_flags";
-	case EAI_NONAME: return "Name or service not known";
-	case EAI_AGAIN: return "Temporary failure in name resolution";
-	case EAI_FAIL: return "Non-recoverable failure in name resolution";
-	case EAI_FAMILY: return "ai_family not supported";
-	case EAI_SOCKTYPE: return "ai_socktype not supported";
-	case EAI_SERVICE: return "Servname not supported for ai_socktype";
-	case EAI_MEMORY: return "Memory allocation failure";
-	case EAI_SYSTEM: return "System error";
-	case EAI_OVERFLOW: return "Argument buffer overflow";
-	default: return "Unknown error";
+	case 0:
+		return "Success";
+	case EAI_BADFLAGS:
+		return "Bad value for ai_flags";
+	case EAI_NONAME:
+		return "Name or service not known";
+	case EAI_AGAIN:
+		return "Temporary failure in name resolution";
+	case EAI_FAIL:
+		return "Non-recoverable failure in name resolution";
+	case EAI_FAMILY:
+		return "ai_family not supported";
+	case EAI_SOCKTYPE:
+		return "ai_socktype not supported";
+	case EAI_SERVICE:
+		return "Servname not supported for ai_socktype";
+	case EAI_MEMORY:
+		return "Memory allocation failure";
+	case EAI_SYSTEM:
+		return "System error";
+	case EAI_OVERFLOW:
+		return "Argument buffer overflow";
+	default:
+		return "Unknown error";
 	}
 }
 
 int getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host, socklen_t hostlen, char *serv,
-		socklen_t servlen, int flags)
+                socklen_t servlen, int flags)
 {
 	(void)flags; /* numeric answers only: there is no reverse DNS */
 	const void *addr;

@@ -27,9 +27,18 @@ static struct {
 	uint32_t ip, mask, gw, dns;
 } ipconf;
 
-static const char *param_ip(const char *v) { return ipconf_parse_cidr(v, &ipconf.ip, &ipconf.mask); }
-static const char *param_gw(const char *v) { return ipconf_parse_addr(v, &ipconf.gw); }
-static const char *param_dns(const char *v) { return ipconf_parse_addr(v, &ipconf.dns); }
+static const char *param_ip(const char *v)
+{
+	return ipconf_parse_cidr(v, &ipconf.ip, &ipconf.mask);
+}
+static const char *param_gw(const char *v)
+{
+	return ipconf_parse_addr(v, &ipconf.gw);
+}
+static const char *param_dns(const char *v)
+{
+	return ipconf_parse_addr(v, &ipconf.dns);
+}
 YOLK_PARAM(ip, param_ip);
 YOLK_PARAM(gw, param_gw);
 YOLK_PARAM(dns, param_dns);
@@ -50,7 +59,10 @@ static void ipconf_from_kconfig(void)
 		panic("bad NET_LWIP_STATIC_* setting: %s", err);
 }
 
-static void set_ip4(ip4_addr_t *a, uint32_t host_order) { ip4_addr_set_u32(a, lwip_htonl(host_order)); }
+static void set_ip4(ip4_addr_t *a, uint32_t host_order)
+{
+	ip4_addr_set_u32(a, lwip_htonl(host_order));
+}
 
 /* lwIP's link output: the frame (maybe a pbuf chain) to the driver. Core lock held. */
 static err_t netif_linkoutput(struct netif *nif, struct pbuf *p)
@@ -121,7 +133,10 @@ static void stack_attach(struct netdev *dev)
 #endif
 	UNLOCK_TCPIP_CORE();
 	__atomic_store_n(&dev->stack_priv, nif, __ATOMIC_RELEASE);
-	klog(KLOG_NOTICE, "net: %s up, %s\n", dev->name, is_static ? "static address" : LWIP_DHCP ? "DHCP" : "no address");
+	klog(KLOG_NOTICE, "net: %s up, %s\n", dev->name,
+	     is_static   ? "static address"
+	     : LWIP_DHCP ? "DHCP"
+	                 : "no address");
 }
 
 /* A received frame: copied into a pool pbuf and queued for the tcpip thread. */
@@ -169,13 +184,16 @@ static int stack_addr(struct netdev *dev, struct netdev_addr *out)
 }
 
 static const struct netdev_stack lwip_stack = {
-	.attach = stack_attach,
-	.rx = stack_rx,
-	.link = stack_link,
-	.addr = stack_addr,
+    .attach = stack_attach,
+    .rx = stack_rx,
+    .link = stack_link,
+    .addr = stack_addr,
 };
 
-static void tcpip_ready(void *arg) { ksem_post(arg); }
+static void tcpip_ready(void *arg)
+{
+	ksem_post(arg);
+}
 
 /* Starts the tcpip thread (lwIP's core, timers and loopback) and attaches to the devices. */
 static int lwip_start(void)

@@ -9,7 +9,7 @@
 /* One socket: a netconn plus what recv() has taken from it but not yet returned. */
 struct sock {
 	struct netconn *conn;
-	struct kmutex rx_lock; /* one reader at a time: rx_pbuf/rx_netbuf/rx_off */
+	struct kmutex rx_lock;    /* one reader at a time: rx_pbuf/rx_netbuf/rx_off */
 	struct pbuf *rx_pbuf;     /* TCP: the rest of the last segment, from rx_off */
 	struct netbuf *rx_netbuf; /* UDP: a datagram kept by MSG_PEEK */
 	unsigned rx_off;

@@ -22,24 +22,42 @@ extern int sys_mbox_pending(sys_mbox_t *mbox);
 int sock_errno(err_t err)
 {
 	switch (err) {
-	case ERR_OK: return 0;
-	case ERR_MEM: return ENOMEM;
-	case ERR_BUF: return ENOBUFS;
-	case ERR_TIMEOUT: return EAGAIN;
-	case ERR_RTE: return EHOSTUNREACH;
-	case ERR_INPROGRESS: return EINPROGRESS;
-	case ERR_VAL: return EINVAL;
-	case ERR_WOULDBLOCK: return EWOULDBLOCK;
-	case ERR_USE: return EADDRINUSE;
-	case ERR_ALREADY: return EALREADY;
-	case ERR_ISCONN: return EISCONN;
-	case ERR_CONN: return ENOTCONN;
-	case ERR_IF: return EIO;
-	case ERR_ABRT: return ECONNABORTED;
-	case ERR_RST: return ECONNRESET;
-	case ERR_CLSD: return ENOTCONN;
-	case ERR_ARG: return EINVAL;
-	default: return EIO;
+	case ERR_OK:
+		return 0;
+	case ERR_MEM:
+		return ENOMEM;
+	case ERR_BUF:
+		return ENOBUFS;
+	case ERR_TIMEOUT:
+		return EAGAIN;
+	case ERR_RTE:
+		return EHOSTUNREACH;
+	case ERR_INPROGRESS:
+		return EINPROGRESS;
+	case ERR_VAL:
+		return EINVAL;
+	case ERR_WOULDBLOCK:
+		return EWOULDBLOCK;
+	case ERR_USE:
+		return EADDRINUSE;
+	case ERR_ALREADY:
+		return EALREADY;
+	case ERR_ISCONN:
+		return EISCONN;
+	case ERR_CONN:
+		return ENOTCONN;
+	case ERR_IF:
+		return EIO;
+	case ERR_ABRT:
+		return ECONNABORTED;
+	case ERR_RST:
+		return ECONNRESET;
+	case ERR_CLSD:
+		return ENOTCONN;
+	case ERR_ARG:
+		return EINVAL;
+	default:
+		return EIO;
 	}
 }
 
@@ -56,8 +74,8 @@ int sock_from_sockaddr(const struct sockaddr *sa, socklen_t len, ip_addr_t *ip, 
 #if LWIP_IPV6
 	if (sa->sa_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
 		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
-		IP_ADDR6(ip, in6->sin6_addr.s6_addr32[0], in6->sin6_addr.s6_addr32[1], in6->sin6_addr.s6_addr32[2],
-			 in6->sin6_addr.s6_addr32[3]);
+		IP_ADDR6(ip, in6->sin6_addr.s6_addr32[0], in6->sin6_addr.s6_addr32[1],
+		         in6->sin6_addr.s6_addr32[2], in6->sin6_addr.s6_addr32[3]);
 		*port = ntohs(in6->sin6_port);
 		return 0;
 	}
@@ -122,7 +140,8 @@ static short sock_poll_locked(struct sock *s)
 	struct netconn *c = s->conn;
 	short r = 0;
 	if (c->state == NETCONN_LISTEN)
-		return (short)(sys_mbox_valid(&c->acceptmbox) && sys_mbox_pending(&c->acceptmbox) ? POLLIN : 0);
+		return (short)(sys_mbox_valid(&c->acceptmbox) && sys_mbox_pending(&c->acceptmbox) ? POLLIN
+		                                                                                  : 0);
 	sock_check_connect(s);
 	int queued = sys_mbox_valid(&c->recvmbox) && sys_mbox_pending(&c->recvmbox);
 	if (s->rx_pbuf || s->rx_netbuf || s->rx_eof || queued)
@@ -193,8 +212,8 @@ static ssize_t sock_tcp_recv(struct sock *s, void *buf, size_t len, int flags, i
 }
 
 /* One datagram: copied (truncated to len), its sender in *from. */
-static ssize_t sock_udp_recv(struct sock *s, void *buf, size_t len, int flags, int nonblock, struct sockaddr *from,
-			socklen_t *fromlen, int *msg_flags)
+static ssize_t sock_udp_recv(struct sock *s, void *buf, size_t len, int flags, int nonblock,
+                             struct sockaddr *from, socklen_t *fromlen, int *msg_flags)
 {
 	struct netbuf *nb = s->rx_netbuf;
 	if (nb == NULL) {
@@ -218,7 +237,7 @@ static ssize_t sock_udp_recv(struct sock *s, void *buf, size_t len, int flags, i
 }
 
 static ssize_t sock_recvfrom(struct file *f, void *buf, size_t len, int flags, struct sockaddr *from,
-			     socklen_t *fromlen, int *msg_flags)
+                             socklen_t *fromlen, int *msg_flags)
 {
 	struct sock *s = f->priv;
 	int nonblock = (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT);
@@ -241,7 +260,7 @@ static ssize_t sock_recvfrom(struct file *f, void *buf, size_t len, int flags, s
 }
 
 static ssize_t sock_sendto(struct file *f, const void *buf, size_t len, int flags, const struct sockaddr *to,
-			   socklen_t tolen)
+                           socklen_t tolen)
 {
 	struct sock *s = f->priv;
 	int nonblock = (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT);
@@ -250,11 +269,13 @@ static ssize_t sock_sendto(struct file *f, const void *buf, size_t len, int flag
 		if (s->tx_shut)
 			return -EPIPE;
 		size_t written = 0;
-		u8_t api = NETCONN_COPY | (nonblock ? NETCONN_DONTBLOCK : 0) | ((flags & MSG_MORE) ? NETCONN_MORE : 0);
+		u8_t api = NETCONN_COPY | (nonblock ? NETCONN_DONTBLOCK : 0) |
+		           ((flags & MSG_MORE) ? NETCONN_MORE : 0);
 		err_t e = netconn_write_partly(s->conn, buf, len, api, &written);
 		if (e != ERR_OK && written == 0)
-			return e == ERR_WOULDBLOCK || e == ERR_TIMEOUT ? -EAGAIN
-			       : e == ERR_CONN || e == ERR_CLSD || e == ERR_RST ? -EPIPE : -sock_errno(e);
+			return e == ERR_WOULDBLOCK || e == ERR_TIMEOUT          ? -EAGAIN
+			       : e == ERR_CONN || e == ERR_CLSD || e == ERR_RST ? -EPIPE
+			                                                        : -sock_errno(e);
 		return (ssize_t)written;
 	}
 	if (len > 0xffff - 8 - 20)
@@ -281,9 +302,15 @@ static ssize_t sock_sendto(struct file *f, const void *buf, size_t len, int flag
 	return e == ERR_OK ? (ssize_t)len : e == ERR_CONN || e == ERR_VAL ? -EDESTADDRREQ : -sock_errno(e);
 }
 
-static ssize_t sock_read(struct file *f, void *buf, size_t len) { return sock_recvfrom(f, buf, len, 0, NULL, NULL, NULL); }
+static ssize_t sock_read(struct file *f, void *buf, size_t len)
+{
+	return sock_recvfrom(f, buf, len, 0, NULL, NULL, NULL);
+}
 
-static ssize_t sock_write(struct file *f, const void *buf, size_t len) { return sock_sendto(f, buf, len, 0, NULL, 0); }
+static ssize_t sock_write(struct file *f, const void *buf, size_t len)
+{
+	return sock_sendto(f, buf, len, 0, NULL, 0);
+}
 
 static int sock_fstat(struct file *f, struct stat *st)
 {
@@ -302,7 +329,9 @@ static int sock_ioctl(struct file *f, unsigned long req, void *arg)
 	if (req != FIONREAD)
 		return -ENOTTY;
 	kmutex_lock(&s->rx_lock, WAIT_FOREVER);
-	int n = s->rx_pbuf ? (int)(s->rx_pbuf->tot_len - s->rx_off) : s->rx_netbuf ? (int)netbuf_len(s->rx_netbuf) : 0;
+	int n = s->rx_pbuf     ? (int)(s->rx_pbuf->tot_len - s->rx_off)
+	        : s->rx_netbuf ? (int)netbuf_len(s->rx_netbuf)
+	                       : 0;
 	kmutex_unlock(&s->rx_lock);
 	*(int *)arg = n;
 	return 0;
@@ -321,12 +350,12 @@ static void sock_release(struct file *f)
 }
 
 static const struct file_ops sock_ops = {
-	.read = sock_read,
-	.write = sock_write,
-	.fstat = sock_fstat,
-	.ioctl = sock_ioctl,
-	.poll = sock_poll,
-	.release = sock_release,
+    .read = sock_read,
+    .write = sock_write,
+    .fstat = sock_fstat,
+    .ioctl = sock_ioctl,
+    .poll = sock_poll,
+    .release = sock_release,
 };
 
 /* The socket behind fd with a file reference, or NULL with *err (-EBADF, -ENOTSOCK). */
@@ -373,7 +402,8 @@ int socket(int domain, int type, int protocol)
 	else if (type == SOCK_DGRAM && (protocol == 0 || protocol == IPPROTO_UDP))
 		t = NETCONN_UDP;
 	else
-		return sock_ret(type == SOCK_STREAM || type == SOCK_DGRAM ? -EPROTONOSUPPORT : -ESOCKTNOSUPPORT);
+		return sock_ret(type == SOCK_STREAM || type == SOCK_DGRAM ? -EPROTONOSUPPORT
+		                                                          : -ESOCKTNOSUPPORT);
 #if LWIP_IPV6
 	if (domain == AF_INET6)
 		t = (enum netconn_type)(t | NETCONN_TYPE_IPV6);
@@ -414,7 +444,8 @@ int listen(int fd, int backlog)
 		return sock_ret(r);
 	struct sock *s = f->priv;
 	backlog = backlog < 1 ? 1 : backlog > 255 ? 255 : backlog;
-	r = s->type != SOCK_STREAM ? -EOPNOTSUPP : -sock_errno(netconn_listen_with_backlog(s->conn, (u8_t)backlog));
+	r = s->type != SOCK_STREAM ? -EOPNOTSUPP
+	                           : -sock_errno(netconn_listen_with_backlog(s->conn, (u8_t)backlog));
 	file_put(f);
 	return sock_ret(r);
 }
@@ -431,7 +462,9 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 	err_t e = s->conn->state != NETCONN_LISTEN ? ERR_ARG : netconn_accept(s->conn, &nc);
 	file_put(f);
 	if (e != ERR_OK)
-		return sock_ret(e == ERR_WOULDBLOCK || e == ERR_TIMEOUT ? -EAGAIN : e == ERR_ARG ? -EINVAL : -sock_errno(e));
+		return sock_ret(e == ERR_WOULDBLOCK || e == ERR_TIMEOUT ? -EAGAIN
+		                : e == ERR_ARG                          ? -EINVAL
+		                                                        : -sock_errno(e));
 	if (addr && len) {
 		ip_addr_t ip;
 		u16_t port;
@@ -442,7 +475,10 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 	return sock_ret(sock_install(nc, SOCK_STREAM, flags & SOCK_NONBLOCK ? O_NONBLOCK : 0));
 }
 
-int accept(int fd, struct sockaddr *addr, socklen_t *len) { return accept4(fd, addr, len, 0); }
+int accept(int fd, struct sockaddr *addr, socklen_t *len)
+{
+	return accept4(fd, addr, len, 0);
+}
 
 static int sock_connect(struct file *f, const struct sockaddr *addr, socklen_t len)
 {
@@ -452,7 +488,8 @@ static int sock_connect(struct file *f, const struct sockaddr *addr, socklen_t l
 	int r = sock_from_sockaddr(addr, len, &ip, &port);
 	if (r < 0)
 		return s->type == SOCK_DGRAM && addr && addr->sa_family == AF_UNSPEC
-		       ? -sock_errno(netconn_disconnect(s->conn)) : r;
+		           ? -sock_errno(netconn_disconnect(s->conn))
+		           : r;
 	if (s->type == SOCK_STREAM) {
 		LOCK_TCPIP_CORE();
 		sock_check_connect(s);
@@ -496,7 +533,10 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sock
 	return n < 0 ? sock_ret((int)n) : n;
 }
 
-ssize_t send(int fd, const void *buf, size_t len, int flags) { return sendto(fd, buf, len, flags, NULL, 0); }
+ssize_t send(int fd, const void *buf, size_t len, int flags)
+{
+	return sendto(fd, buf, len, flags, NULL, 0);
+}
 
 ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from, socklen_t *fromlen)
 {
@@ -509,7 +549,10 @@ ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from
 	return n < 0 ? sock_ret((int)n) : n;
 }
 
-ssize_t recv(int fd, void *buf, size_t len, int flags) { return recvfrom(fd, buf, len, flags, NULL, NULL); }
+ssize_t recv(int fd, void *buf, size_t len, int flags)
+{
+	return recvfrom(fd, buf, len, flags, NULL, NULL);
+}
 
 /* sendmsg/recvmsg: one iovec at a time for streams; datagrams go through a bounce buffer. */
 static size_t iov_total(const struct msghdr *m)
@@ -603,9 +646,15 @@ static int sock_name(int fd, struct sockaddr *addr, socklen_t *len, int local)
 	return 0;
 }
 
-int getsockname(int fd, struct sockaddr *addr, socklen_t *len) { return sock_name(fd, addr, len, 1); }
+int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
+{
+	return sock_name(fd, addr, len, 1);
+}
 
-int getpeername(int fd, struct sockaddr *addr, socklen_t *len) { return sock_name(fd, addr, len, 0); }
+int getpeername(int fd, struct sockaddr *addr, socklen_t *len)
+{
+	return sock_name(fd, addr, len, 0);
+}
 
 int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 {

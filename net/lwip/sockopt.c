@@ -12,10 +12,14 @@
 static u8_t sof_flag(int name)
 {
 	switch (name) {
-	case SO_REUSEADDR: return SOF_REUSEADDR;
-	case SO_KEEPALIVE: return SOF_KEEPALIVE;
-	case SO_BROADCAST: return SOF_BROADCAST;
-	default: return 0;
+	case SO_REUSEADDR:
+		return SOF_REUSEADDR;
+	case SO_KEEPALIVE:
+		return SOF_KEEPALIVE;
+	case SO_BROADCAST:
+		return SOF_BROADCAST;
+	default:
+		return 0;
 	}
 }
 
@@ -40,11 +44,19 @@ static int tcp_set(struct sock *s, int name, int v)
 		else
 			tcp_nagle_enable(pcb);
 		return 0;
-	case TCP_KEEPIDLE: pcb->keep_idle = 1000u * (u32_t)v; return 0;
-	case TCP_KEEPINTVL: pcb->keep_intvl = 1000u * (u32_t)v; return 0;
-	case TCP_KEEPCNT: pcb->keep_cnt = (u32_t)v; return 0;
-	case TCP_MAXSEG: return 0; /* accepted, lwIP's MSS is fixed */
-	default: return -ENOPROTOOPT;
+	case TCP_KEEPIDLE:
+		pcb->keep_idle = 1000u * (u32_t)v;
+		return 0;
+	case TCP_KEEPINTVL:
+		pcb->keep_intvl = 1000u * (u32_t)v;
+		return 0;
+	case TCP_KEEPCNT:
+		pcb->keep_cnt = (u32_t)v;
+		return 0;
+	case TCP_MAXSEG:
+		return 0; /* accepted, lwIP's MSS is fixed */
+	default:
+		return -ENOPROTOOPT;
 	}
 }
 
@@ -127,23 +139,41 @@ static int get_int(struct sock *s, int level, int name, int *v)
 	}
 	if (level == SOL_SOCKET) {
 		switch (name) {
-		case SO_TYPE: *v = s->type; return 0;
+		case SO_TYPE:
+			*v = s->type;
+			return 0;
 		case SO_ERROR:
 			*v = s->so_error ? s->so_error : sock_errno(c->pending_err);
 			s->so_error = 0;
 			return 0;
-		case SO_ACCEPTCONN: *v = c->state == NETCONN_LISTEN; return 0;
-		case SO_RCVBUF: *v = TCP_WND; return 0;
-		case SO_SNDBUF: *v = TCP_SND_BUF; return 0;
+		case SO_ACCEPTCONN:
+			*v = c->state == NETCONN_LISTEN;
+			return 0;
+		case SO_RCVBUF:
+			*v = TCP_WND;
+			return 0;
+		case SO_SNDBUF:
+			*v = TCP_SND_BUF;
+			return 0;
 		}
 	}
 	if (level == IPPROTO_TCP && s->type == SOCK_STREAM && c->pcb.tcp) {
 		switch (name) {
-		case TCP_NODELAY: *v = tcp_nagle_disabled(c->pcb.tcp) != 0; return 0;
-		case TCP_MAXSEG: *v = tcp_mss(c->pcb.tcp); return 0;
-		case TCP_KEEPIDLE: *v = (int)(c->pcb.tcp->keep_idle / 1000); return 0;
-		case TCP_KEEPINTVL: *v = (int)(c->pcb.tcp->keep_intvl / 1000); return 0;
-		case TCP_KEEPCNT: *v = (int)c->pcb.tcp->keep_cnt; return 0;
+		case TCP_NODELAY:
+			*v = tcp_nagle_disabled(c->pcb.tcp) != 0;
+			return 0;
+		case TCP_MAXSEG:
+			*v = tcp_mss(c->pcb.tcp);
+			return 0;
+		case TCP_KEEPIDLE:
+			*v = (int)(c->pcb.tcp->keep_idle / 1000);
+			return 0;
+		case TCP_KEEPINTVL:
+			*v = (int)(c->pcb.tcp->keep_intvl / 1000);
+			return 0;
+		case TCP_KEEPCNT:
+			*v = (int)c->pcb.tcp->keep_cnt;
+			return 0;
 		}
 	}
 	if (level == IPPROTO_IP && c->pcb.ip && (name == IP_TTL || name == IP_TOS)) {
@@ -158,7 +188,8 @@ int sock_getsockopt(struct sock *s, int level, int name, void *val, socklen_t *l
 	if (val == NULL || len == NULL)
 		return -EFAULT;
 	if (level == SOL_SOCKET && (name == SO_RCVTIMEO || name == SO_SNDTIMEO)) {
-		int ms = name == SO_RCVTIMEO ? (int)netconn_get_recvtimeout(s->conn) : (int)netconn_get_sendtimeout(s->conn);
+		int ms = name == SO_RCVTIMEO ? (int)netconn_get_recvtimeout(s->conn)
+		                             : (int)netconn_get_sendtimeout(s->conn);
 		struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
 		memcpy(val, &tv, *len < sizeof(tv) ? *len : sizeof(tv));
 		*len = *len < sizeof(tv) ? *len : sizeof(tv);

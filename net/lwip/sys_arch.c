@@ -25,15 +25,27 @@ static uint64_t deadline_ms(u32_t timeout)
 }
 
 /* Milliseconds since t0 (what lwIP's timed waits return). */
-static u32_t ms_since(uint64_t t0) { return (u32_t)((time_monotonic_ns() - t0) / 1000000u); }
+static u32_t ms_since(uint64_t t0)
+{
+	return (u32_t)((time_monotonic_ns() - t0) / 1000000u);
+}
 
 void sys_init(void) {}
 
-u32_t sys_now(void) { return (u32_t)(time_monotonic_ns() / 1000000u); }
+u32_t sys_now(void)
+{
+	return (u32_t)(time_monotonic_ns() / 1000000u);
+}
 
-sys_prot_t sys_arch_protect(void) { return irq_save(); }
+sys_prot_t sys_arch_protect(void)
+{
+	return irq_save();
+}
 
-void sys_arch_unprotect(sys_prot_t pval) { irq_restore(pval); }
+void sys_arch_unprotect(sys_prot_t pval)
+{
+	irq_restore(pval);
+}
 
 err_t sys_sem_new(sys_sem_t *sem, u8_t count)
 {
@@ -42,9 +54,15 @@ err_t sys_sem_new(sys_sem_t *sem, u8_t count)
 	return ERR_OK;
 }
 
-void sys_sem_free(sys_sem_t *sem) { sem->valid = 0; }
+void sys_sem_free(sys_sem_t *sem)
+{
+	sem->valid = 0;
+}
 
-void sys_sem_signal(sys_sem_t *sem) { ksem_post(&sem->sem); }
+void sys_sem_signal(sys_sem_t *sem)
+{
+	ksem_post(&sem->sem);
+}
 
 u32_t sys_arch_sem_wait(sys_sem_t *sem, u32_t timeout)
 {
@@ -61,11 +79,20 @@ err_t sys_mutex_new(sys_mutex_t *m)
 	return ERR_OK;
 }
 
-void sys_mutex_free(sys_mutex_t *m) { m->valid = 0; }
+void sys_mutex_free(sys_mutex_t *m)
+{
+	m->valid = 0;
+}
 
-void sys_mutex_lock(sys_mutex_t *m) { kmutex_lock(&m->mutex, WAIT_FOREVER); }
+void sys_mutex_lock(sys_mutex_t *m)
+{
+	kmutex_lock(&m->mutex, WAIT_FOREVER);
+}
 
-void sys_mutex_unlock(sys_mutex_t *m) { kmutex_unlock(&m->mutex); }
+void sys_mutex_unlock(sys_mutex_t *m)
+{
+	kmutex_unlock(&m->mutex);
+}
 
 err_t sys_mbox_new(sys_mbox_t *mbox, int size)
 {
@@ -126,7 +153,10 @@ err_t sys_mbox_trypost(sys_mbox_t *mbox, void *msg)
 }
 
 /* Not from interrupts: yolk's drivers hand frames over from threads (netdev.h). */
-err_t sys_mbox_trypost_fromisr(sys_mbox_t *mbox, void *msg) { return sys_mbox_trypost(mbox, msg); }
+err_t sys_mbox_trypost_fromisr(sys_mbox_t *mbox, void *msg)
+{
+	return sys_mbox_trypost(mbox, msg);
+}
 
 u32_t sys_arch_mbox_fetch(sys_mbox_t *mbox, void **msg, u32_t timeout)
 {
