@@ -203,6 +203,29 @@ static void net_nonblocking(void)
 	close(p[1]);
 }
 
+/* More connections than lwIP has netconns: closing must give every one back. */
+static void net_churn(void)
+{
+	int lfd = tcp_listener(7002, 1), ok = 0;
+	CHECK(lfd >= 0);
+	for (int i = 0; i < 100; i++) {
+		int c = socket(AF_INET, SOCK_STREAM, 0);
+		struct sockaddr_in a = loopback(7002);
+		if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof(a)) < 0) {
+			close(c);
+			break;
+		}
+		int s = accept(lfd, NULL, NULL);
+		char b = 0;
+		ok += s >= 0 && send(c, "z", 1, 0) == 1 && recv(s, &b, 1, 0) == 1 && b == 'z';
+		close(s);
+		close(c);
+	}
+	printf("net: %d of 100 connections opened and closed\n", ok);
+	CHECK(ok == 100);
+	close(lfd);
+}
+
 static void net_udp(void)
 {
 	int a = socket(AF_INET, SOCK_DGRAM, 0), b = socket(AF_INET, SOCK_DGRAM, 0);
@@ -286,6 +309,7 @@ int ktest_net(int argc, char **argv)
 	(void)argc, (void)argv;
 	net_echo();
 	net_nonblocking();
+	net_churn();
 	net_udp();
 	net_refused();
 	net_names();
