@@ -205,8 +205,7 @@ static int lwip_start(void)
 	ksem_wait(&ready, WAIT_FOREVER);
 #if LWIP_DNS
 	if (ipconf.dns) {
-		ip_addr_t dns;
-		ip_addr_set_ip4_u32(&dns, lwip_htonl(ipconf.dns));
+		ip_addr_t dns = IPADDR4_INIT(lwip_htonl(ipconf.dns));
 		LOCK_TCPIP_CORE();
 		dns_setserver(0, &dns);
 		UNLOCK_TCPIP_CORE();

@@ -35,8 +35,14 @@
 
 /* Memory: lwIP's own heap and pools, in .bss. */
 #define MEM_ALIGNMENT 8
-#define MEM_SIZE (CONFIG_NET_LWIP_MEM_KB * 1024)
-#define PBUF_POOL_SIZE CONFIG_NET_LWIP_PBUF_POOL
+/* Room for a send buffer and a window of loopback copies, plus headroom. */
+#define YOLK_LWIP_MEM_MIN (3 * CONFIG_NET_LWIP_TCP_WND_SEGS * CONFIG_NET_LWIP_TCP_MSS + 16 * 1024)
+#define MEM_SIZE \
+	(CONFIG_NET_LWIP_MEM_KB * 1024 > YOLK_LWIP_MEM_MIN ? CONFIG_NET_LWIP_MEM_KB * 1024 : YOLK_LWIP_MEM_MIN)
+/* Pool buffers carry one MSS each: at least a full TCP window's worth. */
+#define PBUF_POOL_SIZE \
+	(CONFIG_NET_LWIP_PBUF_POOL > CONFIG_NET_LWIP_TCP_WND_SEGS ? CONFIG_NET_LWIP_PBUF_POOL \
+								   : CONFIG_NET_LWIP_TCP_WND_SEGS + 1)
 #define MEMP_NUM_NETCONN CONFIG_NET_LWIP_SOCKETS
 #define MEMP_NUM_TCP_PCB CONFIG_NET_LWIP_SOCKETS
 #define MEMP_NUM_TCP_PCB_LISTEN CONFIG_NET_LWIP_SOCKETS
@@ -52,6 +58,7 @@
 #ifdef CONFIG_NET_LWIP_IPV6
 #define LWIP_IPV6 1
 #define LWIP_IPV6_DHCP6 0
+#define IPV6_FRAG_COPYHEADER 1 /* 64-bit pointers do not fit in the fragment header */
 #else
 #define LWIP_IPV6 0
 #endif
