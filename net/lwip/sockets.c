@@ -130,7 +130,8 @@ static void sock_check_connect(struct sock *s)
 		return;
 	s->connecting = 0;
 	if (s->conn->pcb.tcp == NULL || s->conn->pending_err != ERR_OK) {
-		s->so_error = ECONNREFUSED;
+		/* A reset answers the SYN; an abort is lwIP giving up after its retries. */
+		s->so_error = s->conn->pending_err == ERR_ABRT ? ETIMEDOUT : ECONNREFUSED;
 		s->conn->pending_err = ERR_OK;
 	}
 }
@@ -507,7 +508,7 @@ static int sock_connect(struct file *f, const struct sockaddr *addr, socklen_t l
 		return -EINPROGRESS;
 	}
 	if (s->type == SOCK_STREAM && (e == ERR_RST || e == ERR_ABRT || e == ERR_CLSD))
-		return -ECONNREFUSED;
+		return e == ERR_ABRT ? -ETIMEDOUT : -ECONNREFUSED;
 	return -sock_errno(e);
 }
 
