@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <yolk-config/app-ktest.h>
+#include <yolk-config/net-lwip.h>
 #include <yolk/mm.h>
 #include "ktest.h"
 
@@ -241,6 +242,9 @@ static const struct {
 	{"ps", ktest_ps}, {"sync", ktest_sync},
 	{"files", ktest_files}, {"pipe", ktest_pipe}, {"devfs", ktest_devfs}, {"tree", ktest_tree},
 	{"blk", ktest_blk}, {"pciirq", ktest_pciirq},
+#ifdef CONFIG_NET_LWIP
+	{"net", ktest_net}, {"netdev", ktest_netdev},
+#endif
 };
 
 int main(int argc, char **argv)

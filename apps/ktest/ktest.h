@@ -20,4 +20,7 @@ int ktest_pipe(int argc, char **argv);
 int ktest_devfs(int argc, char **argv);
 int ktest_tree(int argc, char **argv);
 
+int ktest_net(int argc, char **argv);
+int ktest_netdev(int argc, char **argv);
+
 #endif

@@ -14,6 +14,7 @@
 #include <yolk/cmdline.h>
 #include <yolk/exit.h>
 #include <yolk/mm.h>
+#include <yolk/netdev.h>
 #include <yolk/panic.h>
 #include <yolk/sched.h>
 #include <yolk/time.h>
@@ -148,6 +149,38 @@ static int sh_reboot(int argc, char **argv)
 	return 1;
 }
 
+/* An IPv4 address in network byte order, dotted. */
+static void print_ip(const char *label, uint32_t a)
+{
+	const unsigned char *b = (const unsigned char *)&a;
+	printf(" %s %u.%u.%u.%u", label, b[0], b[1], b[2], b[3]);
+}
+
+/* Network devices from core's list; addresses from the stack, if one is linked. */
+static int sh_ifconfig(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	struct netdev *d = netdev_at(0);
+	if (d == NULL)
+		printf("ifconfig: no network devices\n");
+	for (unsigned i = 1; d; d = netdev_at(i++)) {
+		const uint8_t *m = d->mac;
+		printf("%s: mac %02x:%02x:%02x:%02x:%02x:%02x mtu %u link %s\n", d->name, m[0], m[1], m[2], m[3], m[4],
+		       m[5], d->mtu, d->link_up ? "up" : "down");
+		struct netdev_addr a;
+		if (netdev_addr(d, &a) == 0) {
+			printf("   ");
+			print_ip("inet", a.ip);
+			print_ip("netmask", a.netmask);
+			print_ip("gateway", a.gateway);
+			printf("%s\n", a.dhcp ? " (dhcp)" : "");
+		}
+		printf("    rx %lu frames (%lu dropped), tx %lu frames (%lu errors)\n", d->rx_frames, d->rx_dropped,
+		       d->tx_frames, d->tx_errors);
+	}
+	return 0;
+}
+
 static const struct builtin builtins[] = {
 	{"help", "help", "this list", sh_help},
 	{"echo", "echo WORDS...", "print the words", sh_echo},
@@ -157,6 +190,7 @@ static const struct builtin builtins[] = {
 	{"uptime", "uptime", "time since boot", sh_uptime},
 	{"date", "date", "the time of day (UTC)", sh_date},
 	{"sleep", "sleep SECONDS", "wait", sh_sleep},
+	{"ifconfig", "ifconfig", "network devices and their addresses", sh_ifconfig},
 	{"reboot", "reboot", "restart the machine", sh_reboot},
 	{"poweroff", "poweroff [STATUS]", "stop the machine (QEMU exits with STATUS)", sh_poweroff},
 	{0, 0, 0, 0},

@@ -1,0 +1,217 @@
+/*
+ * lwIP on yolk: starts the tcpip thread, attaches an lwIP netif to every
+ * network device (include/yolk/netdev.h) and configures it: a static
+ * address for the first device (ip=/gw=/dns= or NET_LWIP_STATIC_*), DHCP
+ * otherwise. lwIP's own loopback netif is 127.0.0.1.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yolk-config/net-lwip.h>
+#include <yolk/console.h>
+#include <yolk/init.h>
+#include <yolk/netdev.h>
+#include <yolk/param.h>
+#include <yolk/time.h>
+#include "ipconf.h"
+#include "lwip/dhcp.h"
+#include "lwip/dns.h"
+#include "lwip/etharp.h"
+#include "lwip/ethip6.h"
+#include "lwip/netif.h"
+#include "lwip/tcpip.h"
+#include "netif/ethernet.h"
+
+/* The static settings, host byte order; ip == 0 means "use DHCP". */
+static struct {
+	uint32_t ip, mask, gw, dns;
+} ipconf;
+
+static const char *param_ip(const char *v)
+{
+	return ipconf_parse_cidr(v, &ipconf.ip, &ipconf.mask);
+}
+static const char *param_gw(const char *v)
+{
+	return ipconf_parse_addr(v, &ipconf.gw);
+}
+static const char *param_dns(const char *v)
+{
+	return ipconf_parse_addr(v, &ipconf.dns);
+}
+YOLK_PARAM(ip, param_ip);
+YOLK_PARAM(gw, param_gw);
+YOLK_PARAM(dns, param_dns);
+
+/* Kconfig's static settings, for what the command line left unset. */
+static void ipconf_from_kconfig(void)
+{
+	const char *err = NULL;
+	if (ipconf.ip == 0 && CONFIG_NET_LWIP_STATIC_IP[0])
+		err = ipconf_parse_cidr(CONFIG_NET_LWIP_STATIC_IP, &ipconf.ip, &ipconf.mask);
+	if (err == NULL && ipconf.gw == 0 && CONFIG_NET_LWIP_STATIC_GW[0])
+		err = ipconf_parse_addr(CONFIG_NET_LWIP_STATIC_GW, &ipconf.gw);
+#ifdef CONFIG_NET_LWIP_STATIC_DNS
+	if (err == NULL && ipconf.dns == 0 && CONFIG_NET_LWIP_STATIC_DNS[0])
+		err = ipconf_parse_addr(CONFIG_NET_LWIP_STATIC_DNS, &ipconf.dns);
+#endif
+	if (err)
+		panic("bad NET_LWIP_STATIC_* setting: %s", err);
+}
+
+static void set_ip4(ip4_addr_t *a, uint32_t host_order)
+{
+	ip4_addr_set_u32(a, lwip_htonl(host_order));
+}
+
+/* lwIP's link output: the frame (maybe a pbuf chain) to the driver. Core lock held. */
+static err_t netif_linkoutput(struct netif *nif, struct pbuf *p)
+{
+	struct netdev *dev = nif->state;
+	static uint8_t frame[NETDEV_ETH_HLEN + 9216]; /* serialized by the core lock */
+	const void *data = p->payload;
+	if (p->next) {
+		if (p->tot_len > sizeof(frame))
+			return ERR_BUF;
+		pbuf_copy_partial(p, frame, p->tot_len, 0);
+		data = frame;
+	}
+	return netdev_transmit(dev, data, p->tot_len) < 0 ? ERR_IF : ERR_OK;
+}
+
+static err_t netif_dev_init(struct netif *nif)
+{
+	struct netdev *dev = nif->state;
+	nif->name[0] = 'e';
+	nif->name[1] = 'n';
+	nif->hwaddr_len = ETH_HWADDR_LEN;
+	memcpy(nif->hwaddr, dev->mac, ETH_HWADDR_LEN);
+	nif->mtu = (u16_t)dev->mtu;
+	nif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
+	nif->output = etharp_output;
+#if LWIP_IPV6
+	nif->output_ip6 = ethip6_output;
+	nif->flags |= NETIF_FLAG_MLD6;
+#endif
+	nif->linkoutput = netif_linkoutput;
+	return ERR_OK;
+}
+
+static void stack_attach(struct netdev *dev)
+{
+	struct netif *nif = calloc(1, sizeof(*nif));
+	if (nif == NULL) {
+		klog(KLOG_ERR, "net: %s: out of memory\n", dev->name);
+		return;
+	}
+	int is_static = netdev_at(0) == dev && ipconf.ip != 0;
+	ip4_addr_t ip = {0}, mask = {0}, gw = {0};
+	if (is_static) {
+		set_ip4(&ip, ipconf.ip);
+		set_ip4(&mask, ipconf.mask);
+		set_ip4(&gw, ipconf.gw);
+	}
+	LOCK_TCPIP_CORE();
+	if (netif_add(nif, &ip, &mask, &gw, dev, netif_dev_init, tcpip_input) == NULL) {
+		UNLOCK_TCPIP_CORE();
+		free(nif);
+		klog(KLOG_ERR, "net: %s: lwIP refused the interface\n", dev->name);
+		return;
+	}
+	if (netdev_at(0) == dev)
+		netif_set_default(nif);
+	netif_set_up(nif);
+	if (dev->link_up)
+		netif_set_link_up(nif);
+#if LWIP_IPV6
+	netif_create_ip6_linklocal_address(nif, 1);
+	nif->ip6_autoconfig_enabled = 1;
+#endif
+#if LWIP_DHCP
+	if (!is_static)
+		dhcp_start(nif);
+#endif
+	UNLOCK_TCPIP_CORE();
+	__atomic_store_n(&dev->stack_priv, nif, __ATOMIC_RELEASE);
+	klog(KLOG_NOTICE, "net: %s up, %s\n", dev->name,
+	     is_static   ? "static address"
+	     : LWIP_DHCP ? "DHCP"
+	                 : "no address");
+}
+
+/* A received frame: copied into a pool pbuf and queued for the tcpip thread. */
+static void stack_rx(struct netdev *dev, const void *frame, size_t len)
+{
+	struct netif *nif = dev->stack_priv;
+	struct pbuf *p = len <= 0xffff ? pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL) : NULL;
+	if (p == NULL) {
+		dev->rx_dropped++;
+		return;
+	}
+	pbuf_take(p, frame, (u16_t)len);
+	if (nif->input(p, nif) != ERR_OK) {
+		pbuf_free(p);
+		dev->rx_dropped++;
+	}
+}
+
+static void stack_link(struct netdev *dev, int up)
+{
+	struct netif *nif = dev->stack_priv;
+	LOCK_TCPIP_CORE();
+	if (up)
+		netif_set_link_up(nif);
+	else
+		netif_set_link_down(nif);
+	UNLOCK_TCPIP_CORE();
+}
+
+static int stack_addr(struct netdev *dev, struct netdev_addr *out)
+{
+	struct netif *nif = dev->stack_priv;
+	if (nif == NULL)
+		return -ENODEV;
+	LOCK_TCPIP_CORE();
+	out->ip = ip4_addr_get_u32(netif_ip4_addr(nif));
+	out->netmask = ip4_addr_get_u32(netif_ip4_netmask(nif));
+	out->gateway = ip4_addr_get_u32(netif_ip4_gw(nif));
+	out->up = netif_is_up(nif) && netif_is_link_up(nif);
+#if LWIP_DHCP
+	out->dhcp = netif_dhcp_data(nif) != NULL;
+#endif
+	UNLOCK_TCPIP_CORE();
+	return 0;
+}
+
+static const struct netdev_stack lwip_stack = {
+    .attach = stack_attach,
+    .rx = stack_rx,
+    .link = stack_link,
+    .addr = stack_addr,
+};
+
+static void tcpip_ready(void *arg)
+{
+	ksem_post(arg);
+}
+
+/* Starts the tcpip thread (lwIP's core, timers and loopback) and attaches to the devices. */
+static int lwip_start(void)
+{
+	ipconf_from_kconfig();
+	srand((unsigned)time_monotonic_ns());
+	struct ksem ready = KSEM_INIT(0);
+	tcpip_init(tcpip_ready, &ready);
+	ksem_wait(&ready, WAIT_FOREVER);
+#if LWIP_DNS
+	if (ipconf.dns) {
+		ip_addr_t dns = IPADDR4_INIT(lwip_htonl(ipconf.dns));
+		LOCK_TCPIP_CORE();
+		dns_setserver(0, &dns);
+		UNLOCK_TCPIP_CORE();
+	}
+#endif
+	netdev_set_stack(&lwip_stack);
+	return 0;
+}
+YOLK_INIT(YOLK_INIT_SERVICE, lwip_start);
