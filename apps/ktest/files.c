@@ -306,7 +306,7 @@ int ktest_devfs(int argc, char **argv)
 
 /* --- tree: what the host packed, read back --- */
 
-static uint32_t crc32_update(uint32_t crc, const unsigned char *p, size_t n)
+uint32_t ktest_crc32(uint32_t crc, const unsigned char *p, size_t n)
 {
 	crc = ~crc;
 	while (n--) {
@@ -317,7 +317,7 @@ static uint32_t crc32_update(uint32_t crc, const unsigned char *p, size_t n)
 	return ~crc;
 }
 
-static int file_crc(const char *path, uint32_t *crc, long *size)
+int ktest_file_crc(const char *path, uint32_t *crc, long *size)
 {
 	int fd = open(path, O_RDONLY);
 	if (fd < 0)
@@ -327,7 +327,7 @@ static int file_crc(const char *path, uint32_t *crc, long *size)
 	*crc = 0;
 	*size = 0;
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		*crc = crc32_update(*crc, buf, (size_t)n);
+		*crc = ktest_crc32(*crc, buf, (size_t)n);
 		*size += n;
 	}
 	close(fd);
@@ -360,7 +360,7 @@ static void tree(const char *dir)
 		} else {
 			uint32_t crc;
 			long size;
-			if (file_crc(path, &crc, &size) == 0)
+			if (ktest_file_crc(path, &crc, &size) == 0)
 				printf("file %s %ld %08lx\n", path, size, (unsigned long)crc);
 			else
 				printf("tree: read %s: %s\n", path, strerror(errno)), failures++;

@@ -241,6 +241,7 @@ static const struct {
 	{"thread-overflow", ktest_thread_overflow}, {"tls", ktest_tls}, {"preempt", ktest_preempt},
 	{"ps", ktest_ps}, {"sync", ktest_sync},
 	{"files", ktest_files}, {"pipe", ktest_pipe}, {"devfs", ktest_devfs}, {"tree", ktest_tree},
+	{"fatwrite", ktest_fatwrite}, {"fatcrash", ktest_fatcrash},
 	{"blk", ktest_blk}, {"pciirq", ktest_pciirq},
 #ifdef CONFIG_NET_LWIP
 	{"net", ktest_net}, {"netdev", ktest_netdev},

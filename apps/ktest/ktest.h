@@ -2,6 +2,9 @@
 #ifndef KTEST_H
 #define KTEST_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 int ktest_threads(int argc, char **argv);
 int ktest_mutex(int argc, char **argv);
 int ktest_pingpong(int argc, char **argv);
@@ -19,6 +22,13 @@ int ktest_files(int argc, char **argv);
 int ktest_pipe(int argc, char **argv);
 int ktest_devfs(int argc, char **argv);
 int ktest_tree(int argc, char **argv);
+int ktest_fatwrite(int argc, char **argv);
+int ktest_fatcrash(int argc, char **argv);
+
+/* CRC-32 (zlib's) of n bytes, continuing from crc (0 to start). */
+uint32_t ktest_crc32(uint32_t crc, const unsigned char *p, size_t n);
+/* Size and CRC-32 of a whole file; -1 with errno set if it cannot be read. */
+int ktest_file_crc(const char *path, uint32_t *crc, long *size);
 
 int ktest_net(int argc, char **argv);
 int ktest_netdev(int argc, char **argv);
