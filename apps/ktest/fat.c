@@ -25,16 +25,6 @@
 #define SMALL_FILES 150
 #define RECORD 4096
 
-static int failures;
-
-static void check(int ok, const char *what, int line)
-{
-	if (!ok) {
-		printf("FAIL line %d: %s (errno %d %s)\n", line, what, errno, strerror(errno));
-		failures++;
-	}
-}
-#define CHECK(c) check((c) != 0, #c, __LINE__)
 
 /* Byte i of a file with this seed; tests/fat_guest_test.py has the same formula. */
 static unsigned char fat_pattern(uint32_t i, uint32_t seed)
@@ -150,7 +140,7 @@ static void report(const char *dir, const char *name)
 	if (ktest_file_crc(p, &crc, &size) == 0)
 		printf("wrote %s %ld %08lx\n", p, size, (unsigned long)crc);
 	else
-		check(0, p, __LINE__);
+		ktest_check(0, p, __LINE__);
 }
 
 static void gone(const char *dir, const char *name)
@@ -158,7 +148,7 @@ static void gone(const char *dir, const char *name)
 	char p[256];
 	struct stat st;
 	path_of(p, sizeof(p), dir, name);
-	check(stat(p, &st) == -1 && errno == ENOENT, p, __LINE__);
+	ktest_check(stat(p, &st) == -1 && errno == ENOENT, p, __LINE__);
 	printf("gone %s\n", p);
 }
 
@@ -185,8 +175,8 @@ int ktest_fatwrite(int argc, char **argv)
 	gone(dir, "guest dir a");
 	gone(dir, "delete me.tmp");
 	gone(dir, "tmp dir");
-	printf("fatwrite: %d failures\n", failures);
-	return failures ? 1 : 0;
+	printf("fatwrite: %d failures\n", ktest_failures);
+	return ktest_failures ? 1 : 0;
 }
 
 /* Writes DIR/churnK with size bytes (no fsync): clusters allocated and freed between syncs. */

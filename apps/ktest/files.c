@@ -17,17 +17,16 @@
 #include <unistd.h>
 #include "ktest.h"
 
-static int failures;
+int ktest_failures;
 
-static void check(int ok, const char *what, int line)
+void ktest_check(int ok, const char *what, int line)
 {
 	if (!ok) {
 		printf("FAIL line %d: %s (errno %d %s)\n", line, what, errno, strerror(errno));
-		failures++;
+		ktest_failures++;
 	}
 }
-#define CHECK(c) check((c) != 0, #c, __LINE__)
-#define CHECK_ERR(call, e) check((call) == -1 && errno == (e), #call " fails with " #e, __LINE__)
+
 
 static int write_str(const char *path, const char *s, int flags)
 {
@@ -206,8 +205,8 @@ int ktest_files(int argc, char **argv)
 	files_dirs();
 	files_stdio();
 	files_syscalls();
-	printf("files: %d failures\n", failures);
-	return failures ? 1 : 0;
+	printf("files: %d failures\n", ktest_failures);
+	return ktest_failures ? 1 : 0;
 }
 
 /* --- pipe --- */
@@ -260,8 +259,8 @@ int ktest_pipe(int argc, char **argv)
 	close(p[0]);
 	CHECK_ERR(write(p[1], "x", 1), EPIPE);
 	close(p[1]);
-	printf("pipe: %d failures\n", failures);
-	return failures ? 1 : 0;
+	printf("pipe: %d failures\n", ktest_failures);
+	return ktest_failures ? 1 : 0;
 }
 
 /* --- devfs --- */
@@ -300,8 +299,8 @@ int ktest_devfs(int argc, char **argv)
 	CHECK(fd >= 0 && isatty(fd) && write(fd, "via /dev/console\n", 17) == 17);
 	close(fd);
 	CHECK_ERR(open("/dev/nothing", O_RDONLY), ENOENT);
-	printf("devfs: %d failures\n", failures);
-	return failures ? 1 : 0;
+	printf("devfs: %d failures\n", ktest_failures);
+	return ktest_failures ? 1 : 0;
 }
 
 /* --- tree: what the host packed, read back --- */
@@ -339,7 +338,7 @@ static void tree(const char *dir)
 	DIR *d = opendir(dir);
 	if (d == NULL) {
 		printf("tree: %s: %s\n", dir, strerror(errno));
-		failures++;
+		ktest_failures++;
 		return;
 	}
 	struct dirent *e;
@@ -351,7 +350,7 @@ static void tree(const char *dir)
 		struct stat st;
 		if (stat(path, &st)) {
 			printf("tree: stat %s: %s\n", path, strerror(errno));
-			failures++;
+			ktest_failures++;
 		} else if (S_ISDIR(st.st_mode)) {
 			printf("dir %s\n", path);
 			tree(path);
@@ -363,7 +362,7 @@ static void tree(const char *dir)
 			if (ktest_file_crc(path, &crc, &size) == 0)
 				printf("file %s %ld %08lx\n", path, size, (unsigned long)crc);
 			else
-				printf("tree: read %s: %s\n", path, strerror(errno)), failures++;
+				printf("tree: read %s: %s\n", path, strerror(errno)), ktest_failures++;
 		}
 	}
 	closedir(d);
@@ -373,5 +372,5 @@ int ktest_tree(int argc, char **argv)
 {
 	tree(argc > 2 ? argv[2] : "/");
 	printf("tree done\n");
-	return failures ? 1 : 0;
+	return ktest_failures ? 1 : 0;
 }

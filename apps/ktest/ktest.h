@@ -33,4 +33,11 @@ int ktest_file_crc(const char *path, uint32_t *crc, long *size);
 int ktest_net(int argc, char **argv);
 int ktest_netdev(int argc, char **argv);
 
+
+/* Checks shared by the case files (files.c): a false one prints "FAIL line N: ..." and counts. */
+extern int ktest_failures;
+void ktest_check(int ok, const char *what, int line);
+#define CHECK(c) ktest_check((c) != 0, #c, __LINE__)
+#define CHECK_ERR(call, e) ktest_check((call) == -1 && errno == (e), #call " fails with " #e, __LINE__)
+
 #endif

@@ -27,17 +27,6 @@
 #define ECHO_PORT 7000
 #define ECHO_BYTES (1024 * 1024)
 
-static int failures;
-
-static void check(int ok, const char *what, int line)
-{
-	if (!ok) {
-		printf("FAIL line %d: %s (errno %d %s)\n", line, what, errno, strerror(errno));
-		failures++;
-	}
-}
-#define CHECK(c) check((c) != 0, #c, __LINE__)
-#define CHECK_ERR(call, e) check((call) == -1 && errno == (e), #call " fails with " #e, __LINE__)
 
 static struct sockaddr_in loopback(int port)
 {
@@ -313,8 +302,8 @@ int ktest_net(int argc, char **argv)
 	net_udp();
 	net_refused();
 	net_names();
-	printf("net: %d failures\n", failures);
-	return failures ? 1 : 0;
+	printf("net: %d failures\n", ktest_failures);
+	return ktest_failures ? 1 : 0;
 }
 
 /*
@@ -407,8 +396,8 @@ static int netdev_dhcp(void)
 	struct netdev_addr na;
 	CHECK(netdev_addr(&fake, &na) == 0 && na.ip == 0 && na.dhcp == 1);
 	printf("netdev: dhcp=%d discovers_sent=%d\n", na.dhcp, dhcp_discovers > 0);
-	printf("netdev: %d failures\n", failures);
-	return failures ? 1 : 0;
+	printf("netdev: %d failures\n", ktest_failures);
+	return ktest_failures ? 1 : 0;
 }
 
 int ktest_netdev(int argc, char **argv)
@@ -435,8 +424,8 @@ int ktest_netdev(int argc, char **argv)
 	close(u);
 	printf("netdev: arp_replies=%u udp_echoes=%u tx=%lu rx=%lu dropped=%lu\n", arp_replies, udp_echoes,
 	       fake.tx_frames, fake.rx_frames, fake.rx_dropped);
-	printf("netdev: %d failures\n", failures);
-	return failures ? 1 : 0;
+	printf("netdev: %d failures\n", ktest_failures);
+	return ktest_failures ? 1 : 0;
 }
 #else
 typedef int ktest_net_not_configured; /* ISO C wants something in a file */
