@@ -155,8 +155,13 @@ static void gone(const char *dir, const char *name)
 int ktest_fatwrite(int argc, char **argv)
 {
 	static const char *const names[] = {
-		"A long file name written by the guest.txt", "guest big.bin", "stdio.txt", "after rename.txt",
-		"guest many/cross moved.bin", "guest many/dir b/inside.bin", "trunc.bin",
+	    "A long file name written by the guest.txt",
+	    "guest big.bin",
+	    "stdio.txt",
+	    "after rename.txt",
+	    "guest many/cross moved.bin",
+	    "guest many/dir b/inside.bin",
+	    "trunc.bin",
 	};
 	const char *dir = argc > 2 ? argv[2] : "/data";
 	fatwrite_files(dir);
