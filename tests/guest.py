@@ -5,19 +5,20 @@
         ...   # curl http://127.0.0.1:8080/ ...
     g.text()  # everything the guest printed
 
-QEMU runs through tools/yolkqemu.py (the same command line as `ninja qemu`)
-with user networking; forwards are bound to 127.0.0.1 only.
+QEMU runs with tools/yolkqemu.py's command line (the same as `ninja qemu`),
+on user networking; forwards are bound to 127.0.0.1 only. The guest is
+killed at stop() or after `timeout` seconds of wait_for().
 """
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 
-RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools", "yolkqemu.py")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import yolkqemu  # noqa: E402
 
 
 def free_port(kind=socket.SOCK_STREAM):
@@ -34,19 +35,24 @@ class GuestError(Exception):
 class Guest:
     def __init__(self, kernel, cmdline="", nic=None, hostfwd=(), initrd=None, timeout=300, memory="128M"):
         self.log = tempfile.NamedTemporaryFile(prefix="yolk-guest-", suffix=".log", delete=False).name
-        cmd = [sys.executable, RUNNER, "--kernel", kernel, "--cmdline", cmdline, "--log", self.log,
-               "--timeout", str(timeout), "--memory", memory]
+        argv = ["--kernel", kernel, "--cmdline", cmdline, "--memory", memory]
         if nic:
-            cmd += ["--nic", nic] + [f"--hostfwd={h}" for h in hostfwd]
+            argv += ["--nic", nic] + [f"--hostfwd={h}" for h in hostfwd]
         if initrd:
-            cmd += ["--initrd", initrd]
-        self.cmd = cmd
+            argv += ["--initrd", initrd]
+        args = yolkqemu.parser().parse_args(argv)
+        # QEMU itself is the child (not the runner), so stop() surely ends it.
+        self.cmd = yolkqemu.qemu_command(args, ["-display", "none", "-monitor", "none",
+                                                "-serial", f"file:{self.log}"])
+        self.timeout = timeout
         self.proc = None
         self.status = None
         self.final_text = None
 
     def __enter__(self):
-        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL, start_new_session=True)
+        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE)
+        self.deadline = time.monotonic() + self.timeout
         return self
 
     def __exit__(self, *exc):
@@ -76,15 +82,16 @@ class Guest:
                 return m
             if not self.running():
                 raise GuestError(f"guest stopped (runner exit {self.proc.returncode}) before /{pattern}/")
-            if time.monotonic() > end:
+            if time.monotonic() > min(end, self.deadline):
                 raise GuestError(f"no /{pattern}/ on the console after {timeout} s")
             time.sleep(0.1)
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.kill()
         if self.proc:
             self.status = self.proc.wait()
+            self.stderr = self.proc.stderr.read().decode(errors="replace")
         text = self.text()
         if os.path.exists(self.log):
             os.unlink(self.log)

@@ -135,7 +135,11 @@ def check_keepalive(port):
 def ab(port, n, conc, keepalive):
     cmd = ["ab", "-q", "-n", str(n), "-c", str(conc), "-s", "30"] + (["-k"] if keepalive else []) + \
           [f"http://127.0.0.1:{port}/hello"]
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    except subprocess.TimeoutExpired:
+        expect(False, f"{' '.join(cmd)} finished within 300 s")
+        return
     out = p.stdout
     done = re.search(r"^Complete requests:\s+(\d+)", out, re.M)
     failed = re.search(r"^Failed requests:\s+(\d+)", out, re.M)
@@ -234,12 +238,15 @@ def main():
         with g:
             try:
                 g.wait_for(r"^httpd: listening on port 8000, files from /www$", 120)
-                g.wait_for(r"^net: eth0 address 10\.0\.2\.15 ", 60)
             except GuestError as e:
                 expect(False, str(e))
                 print(g.text())
                 return 1
             base = f"http://127.0.0.1:{port}"
+            # The address may still be on its way from DHCP: ask until it answers.
+            end = time.monotonic() + 60
+            while curl(base + "/hello", "--max-time", "3")[1] != b"hello yolk\n" and time.monotonic() < end:
+                time.sleep(0.5)
             check_curl(base, big_sha)
             check_keepalive(port)
             ab(port, 1000, 16, keepalive=True)

@@ -35,21 +35,31 @@ static const char *content_type(const char *path)
 	return "application/octet-stream";
 }
 
+/*
+ * The Connection header: close, or nothing for HTTP/1.1 (persistent unless
+ * said otherwise), or keep-alive for an HTTP/1.0 client that asked for it.
+ */
+static const char *connection(int close, int minor)
+{
+	return close ? "Connection: close\r\n" : minor == 0 ? "Connection: keep-alive\r\n" : "";
+}
+
 /* The head of a response with a body of len bytes; extra is more header lines. */
-static size_t head(char *out, size_t cap, int status, const char *type, long long len, int close,
+static size_t head(char *out, size_t cap, int status, const char *type, long long len, const char *conn,
 		   const char *extra)
 {
 	int n = snprintf(out, cap,
 			 "HTTP/1.1 %d %s\r\nServer: yolk\r\nContent-Type: %s\r\nContent-Length: %lld\r\n%s%s\r\n",
-			 status, http_reason(status), type, len, close ? "Connection: close\r\n" : "", extra);
+			 status, http_reason(status), type, len, conn, extra);
 	return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
 }
 
-static void reply_text(int status, const char *body, int head_only, int close, const char *extra, char *out,
-		       size_t cap, struct reply *r)
+static void reply_text(int status, const char *body, int head_only, int close, int minor, const char *extra,
+		       char *out, size_t cap, struct reply *r)
 {
 	size_t blen = strlen(body);
-	r->len = head(out, cap, status, "text/plain; charset=utf-8", (long long)blen, close, extra);
+	r->len = head(out, cap, status, "text/plain; charset=utf-8", (long long)blen, connection(close, minor),
+		      extra);
 	if (!head_only && r->len + blen <= cap) {
 		memcpy(out + r->len, body, blen);
 		r->len += blen;
@@ -64,7 +74,7 @@ void serve_error(int status, int head_only, char *out, size_t cap, struct reply 
 {
 	char body[64];
 	snprintf(body, sizeof(body), "%d %s\n", status, http_reason(status));
-	reply_text(status, body, head_only, 1, status == 405 ? "Allow: GET, HEAD\r\n" : "", out, cap, r);
+	reply_text(status, body, head_only, 1, 1, status == 405 ? "Allow: GET, HEAD\r\n" : "", out, cap, r);
 }
 
 static int status_of_errno(int e)
@@ -96,7 +106,7 @@ static void serve_file(const struct http_request *req, const char *root, const c
 			const char *query = memchr(req->target, '?', req->target_len);
 			size_t plen = query != NULL ? (size_t)(query - req->target) : req->target_len;
 			snprintf(location, sizeof(location), "Location: %.*s/\r\n", (int)plen, req->target);
-			reply_text(301, "301 Moved Permanently\n", head_only, close, location, out, cap, r);
+			reply_text(301, "301 Moved Permanently\n", head_only, close, req->minor, location, out, cap, r);
 			return;
 		}
 		strcpy(full + n, "index.html");
@@ -114,7 +124,7 @@ static void serve_file(const struct http_request *req, const char *root, const c
 		serve_error(status_of_errno(errno), head_only, out, cap, r);
 		return;
 	}
-	r->len = head(out, cap, 200, content_type(full), (long long)st.st_size, close, "");
+	r->len = head(out, cap, 200, content_type(full), (long long)st.st_size, connection(close, req->minor), "");
 	r->file = fd;
 	r->file_len = head_only ? 0 : (long long)st.st_size;
 	r->close = close;
@@ -136,7 +146,7 @@ void serve_request(const struct http_request *req, const char *root, char *out, 
 		return;
 	}
 	if (strcmp(path, "/hello") == 0) {
-		reply_text(200, HELLO_BODY, head_only, !req->keep_alive, "", out, cap, r);
+		reply_text(200, HELLO_BODY, head_only, !req->keep_alive, req->minor, "", out, cap, r);
 		return;
 	}
 	serve_file(req, root, path, out, cap, r);
