@@ -75,10 +75,10 @@
 /* BSIZE 00 with BSEX 0: 2048-byte buffers; RDMTS 00: RXDMT0 at half the ring free; MO 00. */
 
 #define TCTL_EN (1u << 1)
-#define TCTL_PSP (1u << 3)          /* pad short packets to 64 bytes */
-#define TCTL_CT (0x0fu << 4)        /* collision threshold (manual: 0Fh) */
-#define TCTL_COLD (0x40u << 12)     /* collision distance: full duplex */
-#define TCTL_RTLC (1u << 24)        /* retransmit on late collision */
+#define TCTL_PSP (1u << 3)                     /* pad short packets to 64 bytes */
+#define TCTL_CT (0x0fu << 4)                   /* collision threshold (manual: 0Fh) */
+#define TCTL_COLD (0x40u << 12)                /* collision distance: full duplex */
+#define TCTL_RTLC (1u << 24)                   /* retransmit on late collision */
 #define TIPG_COPPER (8u | 8u << 10 | 6u << 20) /* IPGT, IPGR1, IPGR2 for copper */
 
 /* 8000 interrupts a second at most: 125 us / 256 ns (QEMU enforces at least 500, 128 us). */
@@ -96,8 +96,8 @@
 #define RX_RING 256
 #define TX_RING 128
 #define BUF_SIZE 2048
-#define RX_BUDGET 64            /* frames per pass before the stack's thread gets a turn */
-#define TX_WAIT_NS 10000000ull  /* how long transmit waits for a full ring to drain */
+#define RX_BUDGET 64           /* frames per pass before the stack's thread gets a turn */
+#define TX_WAIT_NS 10000000ull /* how long transmit waits for a full ring to drain */
 #define RESET_WAIT_NS 10000000ull
 
 struct rx_desc {
@@ -136,15 +136,14 @@ struct e1000 {
 	const struct pci_dev *pci;
 	volatile struct rx_desc *rx;
 	volatile struct tx_desc *tx;
-	uint64_t rx_bufs, tx_bufs; /* physical base of the buffer runs */
-	unsigned rx_next;          /* next descriptor the device fills */
+	uint64_t rx_bufs, tx_bufs;  /* physical base of the buffer runs */
+	unsigned rx_next;           /* next descriptor the device fills */
 	unsigned tx_tail, tx_clean; /* next free descriptor; oldest not reclaimed */
-	int rx_discard;            /* inside a frame that did not fit one buffer */
+	int rx_discard;             /* inside a frame that did not fit one buffer */
 	/* Shared with the interrupt handler (touched with interrupts off). */
 	uint32_t icr;
 	int rx_work;
 	struct waitq rx_wq, tx_wq;
-	unsigned long rx_overruns;
 };
 
 static uint32_t rd(const struct e1000 *e, unsigned reg)
@@ -242,8 +241,6 @@ static void *e1000_rx_thread(void *arg)
 		irq_enable();
 		if (icr & ICR_LSC)
 			e1000_link(e);
-		if (icr & ICR_RXO)
-			e->rx_overruns++;
 		if (e1000_rx_poll(e, RX_BUDGET) == RX_BUDGET) {
 			e->rx_work = 1; /* a plain store: the handler only ever sets it too */
 			thread_yield();
@@ -291,14 +288,9 @@ static int e1000_transmit(struct netdev *dev, const void *frame, size_t len)
 		return -ENOBUFS;
 	unsigned i = e->tx_tail;
 	memcpy(tx_buf(e, i), frame, len);
-	volatile struct tx_desc *d = &e->tx[i];
-	d->addr = e->tx_bufs + (uint64_t)i * BUF_SIZE;
-	d->len = (uint16_t)len;
-	d->cso = 0;
-	d->cmd = TXD_EOP | TXD_IFCS | TXD_RS;
-	d->status = 0;
-	d->css = 0;
-	d->special = 0;
+	e->tx[i] = (struct tx_desc){.addr = e->tx_bufs + (uint64_t)i * BUF_SIZE,
+	                            .len = (uint16_t)len,
+	                            .cmd = TXD_EOP | TXD_IFCS | TXD_RS};
 	e->tx_tail = (i + 1) % TX_RING;
 	barrier(); /* the frame and descriptor before the tail that hands them over */
 	wr(e, REG_TDT, e->tx_tail);
@@ -472,19 +464,22 @@ static int e1000_probe(const struct pci_dev *d)
 		return -1;
 	}
 	e->pci = d;
-	e->chip = e1000_chip(d->device);
+	e->chip = e1000_chip(d->device); /* never NULL: e1000_ids lists the same chips */
 	int r = e1000_start(e, d), kind = -ENODEV;
 	if (r == 0) {
 		e1000_rings(e);
 		/* MSI where the chip has it, else INTx; the 82574L's MSI-X needs IVAR routing, not done. */
-		kind = pci_irq_setup(d, PCI_IRQ_ALLOW(PCI_IRQ_MSI) | PCI_IRQ_ALLOW(PCI_IRQ_INTX), e1000_interrupt, e);
+		kind = pci_irq_setup(d, PCI_IRQ_ALLOW(PCI_IRQ_MSI) | PCI_IRQ_ALLOW(PCI_IRQ_INTX),
+		                     e1000_interrupt, e);
 	}
 	if (r || kind < 0) {
 		/* e stays allocated: the device may still be writing into its rings. */
 		if (e->regs)
 			e1000_reset(e);
 		klog(KLOG_WARN, "e1000 %02x:%02x.%x: cannot start (%s)\n", d->bus, d->dev, d->fn,
-		     r == -ENODEV ? "no memory BAR or MAC address" : r ? "device does not reset" : "no interrupt");
+		     r == -ENODEV ? "no memory BAR or MAC address"
+		     : r          ? "device does not reset"
+		                  : "no interrupt");
 		return -1;
 	}
 	e->nd.mtu = 1500;
