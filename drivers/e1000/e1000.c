@@ -241,7 +241,7 @@ static void *e1000_rx_thread(void *arg)
 		irq_enable();
 		if (icr & ICR_LSC)
 			e1000_link(e);
-		if (e1000_rx_poll(e, RX_BUDGET) == RX_BUDGET) {
+		if (e1000_rx_poll(e, RX_BUDGET)) {
 			e->rx_work = 1; /* a plain store: the handler only ever sets it too */
 			thread_yield();
 			continue;
