@@ -133,7 +133,6 @@ struct e1000 {
 	struct netdev nd;
 	volatile uint8_t *regs;
 	const struct e1000_chip *chip;
-	const struct pci_dev *pci;
 	volatile struct rx_desc *rx;
 	volatile struct tx_desc *tx;
 	uint64_t rx_bufs, tx_bufs;  /* physical base of the buffer runs */
@@ -224,9 +223,10 @@ static void e1000_link(struct e1000 *e)
 
 /*
  * The receive thread: sleeps until the interrupt handler has work, then
- * empties the ring in passes of RX_BUDGET frames (yielding between them so
- * lwIP's tcpip thread, of the same priority, drains its mailbox), and
- * unmasks receive interrupts when nothing is left.
+ * takes frames in passes of at most RX_BUDGET, yielding after each so
+ * lwIP's tcpip thread (of the same priority) drains its mailbox and
+ * answers. While passes keep finding frames it goes on polling with
+ * receive interrupts masked; one that finds none unmasks them and sleeps.
  */
 static void *e1000_rx_thread(void *arg)
 {
@@ -271,8 +271,8 @@ static int e1000_tx_wait(struct e1000 *e)
 	int irq = irq_save();
 	wr(e, REG_IMS, ICR_TXDW);
 	for (e1000_tx_reclaim(e); tx_full(e); e1000_tx_reclaim(e))
-		if (!e->nd.link_up || waitq_wait(&e->tx_wq, deadline) == ETIMEDOUT)
-			break;
+		if (!e->nd.link_up || waitq_wait(&e->tx_wq, deadline) != 0)
+			break; /* no link, the deadline, or a thread being killed */
 	wr(e, REG_IMC, ICR_TXDW);
 	irq_restore(irq);
 	return tx_full(e) ? -ENOBUFS : 0;
@@ -334,13 +334,17 @@ static int eeprom_read(const struct e1000 *e, unsigned word)
 }
 
 /*
- * The MAC address: receive address 0 as the chip loaded it from the EEPROM
- * at reset, else the EEPROM's first three words (then written to RAL/RAH,
- * which the receive filter uses). 0, or -ENODEV without a valid address.
+ * The MAC address: receive address 0 as the chip loads it from the EEPROM
+ * after a reset (given up to RESET_WAIT_NS), else the EEPROM's first three
+ * words, then written to RAL/RAH for the receive filter. 0, or -ENODEV
+ * without a valid address.
  */
 static int e1000_mac(struct e1000 *e)
 {
 	uint8_t *m = e->nd.mac;
+	uint64_t deadline = time_monotonic_ns() + RESET_WAIT_NS;
+	while (!(rd(e, REG_RAH0) & RAH_AV) && time_monotonic_ns() < deadline)
+		thread_sleep_until(time_monotonic_ns() + 1000000);
 	uint32_t ral = rd(e, REG_RAL0), rah = rd(e, REG_RAH0);
 	if (!(rah & RAH_AV)) {
 		for (unsigned w = 0; w < 3; w++) {
@@ -440,19 +444,30 @@ static const struct e1000_chip *e1000_chip(uint16_t device)
 	return NULL;
 }
 
-/* Maps BAR 0, resets the chip and reads its address; 0 or -errno. */
-static int e1000_start(struct e1000 *e, const struct pci_dev *d)
+/*
+ * Maps BAR 0, resets the chip, reads its address, sets up the rings and
+ * the interrupt (MSI where the chip has it, else INTx: the 82574L's MSI-X
+ * would need its IVAR routing, which this driver does not do). Returns
+ * NULL, or what failed.
+ */
+static const char *e1000_start(struct e1000 *e, const struct pci_dev *d, int *kind)
 {
 	uint64_t base, size;
 	int io;
 	if (pci_bar(d, 0, &base, &size, &io) || io)
-		return -ENODEV;
+		return "BAR 0 is not memory";
 	e->regs = vm_map_mmio(base, size);
 	if (e->regs == NULL)
-		return -ENOMEM;
+		return "no space to map its registers";
 	pci_enable(d);
-	int r = e1000_reset(e);
-	return r ? r : e1000_mac(e);
+	if (e1000_reset(e))
+		return "it does not come out of reset";
+	if (e1000_mac(e))
+		return "no valid MAC address";
+	e1000_rings(e);
+	*kind =
+	    pci_irq_setup(d, PCI_IRQ_ALLOW(PCI_IRQ_MSI) | PCI_IRQ_ALLOW(PCI_IRQ_INTX), e1000_interrupt, e);
+	return *kind < 0 ? "no interrupt" : NULL;
 }
 
 static int e1000_probe(const struct pci_dev *d)
@@ -463,23 +478,14 @@ static int e1000_probe(const struct pci_dev *d)
 		klog(KLOG_WARN, "e1000 %02x:%02x.%x: out of memory\n", d->bus, d->dev, d->fn);
 		return -1;
 	}
-	e->pci = d;
 	e->chip = e1000_chip(d->device); /* never NULL: e1000_ids lists the same chips */
-	int r = e1000_start(e, d), kind = -ENODEV;
-	if (r == 0) {
-		e1000_rings(e);
-		/* MSI where the chip has it, else INTx; the 82574L's MSI-X needs IVAR routing, not done. */
-		kind = pci_irq_setup(d, PCI_IRQ_ALLOW(PCI_IRQ_MSI) | PCI_IRQ_ALLOW(PCI_IRQ_INTX),
-		                     e1000_interrupt, e);
-	}
-	if (r || kind < 0) {
-		/* e stays allocated: the device may still be writing into its rings. */
+	int kind = 0;
+	const char *why = e1000_start(e, d, &kind);
+	if (why) {
+		/* Stopped, but e stays allocated: the device may have been writing into its rings. */
 		if (e->regs)
 			e1000_reset(e);
-		klog(KLOG_WARN, "e1000 %02x:%02x.%x: cannot start (%s)\n", d->bus, d->dev, d->fn,
-		     r == -ENODEV ? "no memory BAR or MAC address"
-		     : r          ? "device does not reset"
-		                  : "no interrupt");
+		klog(KLOG_WARN, "e1000 %02x:%02x.%x: cannot start: %s\n", d->bus, d->dev, d->fn, why);
 		return -1;
 	}
 	e->nd.mtu = 1500;
