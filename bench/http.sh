@@ -84,10 +84,10 @@ measure() {
 	fi
 	qemu_pid=$!
 	for i in $(seq 240); do
-		[ "$(curl -s --max-time 2 "$url" 2>/dev/null)" = "hello yolk" ] && break
+		[ "$(curl -s --noproxy "*" --max-time 2 "$url" 2>/dev/null)" = "hello yolk" ] && break
 		sleep 0.5
 	done
-	if [ "$(curl -s --max-time 5 "$url")" != "hello yolk" ]; then
+	if [ "$(curl -s --noproxy "*" --max-time 5 "$url")" != "hello yolk" ]; then
 		echo "bench/http.sh: $who guest never answered $url (see $build/http-$who.$run.log)" >&2
 		stop_guest
 		return 1

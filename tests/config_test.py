@@ -18,12 +18,17 @@ Checks, in order (each step prints one line):
 import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 
 src, scratch = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 runner = os.path.join(src, "tools", "yolkqemu.py")
 failures = []
+NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # 127.0.0.1 directly
 
 
 def run(cmd, check=True):
@@ -42,7 +47,7 @@ def expect(ok, what):
 def configure(*opts, check=True):
     """meson configure records the options; the configure step itself runs
     when ninja next regenerates build.ninja, so run that now."""
-    reset = ["-Dapps=[]", "-Ddrivers=[]", "-Dnet=[]", "-Dfs=[]", "-Dconfig=[]"]
+    reset = ["-Dapps=[]", "-Ddrivers=[]", "-Dnet=[]", "-Dfs=[]", "-Dconfig=[]", "-Dhostfwd=[]"]
     p = run(["meson", "configure", scratch] + reset + list(opts), check)
     if p.returncode != 0:
         return p
@@ -74,6 +79,33 @@ def boot(cmdline=""):
 def symbols():
     out = run(["nm", os.path.join(scratch, "yolk.elf")]).stdout
     return {line.split()[-1] for line in out.splitlines()}
+
+
+def serve_with_ninja_qemu():
+    """The httpd appliance as the README has it: -Dhostfwd=PORT:8000, `ninja qemu`,
+    then GET /hello from the host (a free port rather than 8000 itself)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    fresh("httpd", f"-Dhostfwd={port}:8000")
+    build()
+    ninja = subprocess.Popen(["ninja", "-C", scratch, "qemu"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, start_new_session=True)
+    body, end = b"", time.monotonic() + 90
+    try:
+        while body != b"hello yolk\n" and time.monotonic() < end and ninja.poll() is None:
+            try:
+                with NO_PROXY.open(f"http://127.0.0.1:{port}/hello", timeout=3) as r:
+                    body = r.read()
+            except OSError:
+                time.sleep(0.5)
+    finally:
+        os.killpg(ninja.pid, signal.SIGKILL)
+        out = ninja.communicate()[0].decode(errors="replace")
+    expect(body == b"hello yolk\n", f"-Dhostfwd={port}:8000 and ninja qemu: the host's GET "
+                                     f"http://127.0.0.1:{port}/hello answers 'hello yolk'")
+    if body != b"hello yolk\n":
+        print(out[-2000:])
 
 
 def main():
@@ -121,6 +153,8 @@ def main():
         ("-Dapps=nope",): "-Dapps: no such part nope",
         ("-Ddefconfig=nope",): "no defconfig 'nope'",
         ("-Dapps=ktest",): 'MAIN_APP="hello" is not a selected application',
+        ("-Dhostfwd=8000:8000",): "-Dhostfwd needs a NIC",
+        ("-Ddrivers=uart16550,virtio-net", "-Dhostfwd=80a"): "bad port forward '80a'",
     }
     for opts, message in bad.items():
         p = configure("-Ddefconfig=hello", *opts, check=False)
@@ -153,6 +187,8 @@ def main():
         # main ran and returned (bench-fs without a disk prints its usage and exits 2)
         # or a server listens (httpd): no panic, no hang.
         expect(0 <= code <= 125, f"configs/{name}_defconfig builds and boots (exit {code})")
+
+    serve_with_ninja_qemu()
 
     rounds = sys.argv[3] if len(sys.argv) > 3 else "5"
     p = run([os.path.join(src, "tools", "randconfig"), rounds, scratch], check=False)

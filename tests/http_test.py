@@ -44,7 +44,7 @@ def expect(cond, what):
 
 
 def curl(url, *opts):
-    p = subprocess.run(["curl", "-sS", "--max-time", "30", *opts, url], capture_output=True, timeout=60)
+    p = subprocess.run(["curl", "-sS", "--noproxy", "*", "--max-time", "30", *opts, url], capture_output=True, timeout=60)
     return p.returncode, p.stdout, p.stderr.decode(errors="replace")
 
 
