@@ -11,7 +11,7 @@ on; the guest reaches the host's 127.0.0.1 at each network's .2. Each card
 forwards a host TCP and UDP port (127.0.0.1 only) to the guest's port 7.
 The guest pushes 1 MiB through the TCP echo server and does UDP round
 trips; once it prints that it listens, the host echoes a UDP datagram and
-256 KiB over TCP through each card's forwarded ports. With --link the host
+256 KiB over TCP through each card's forwarded ports, then sends "done". With --link the host
 takes the first card's link down and up from the QEMU monitor when the
 guest asks. --irq checks how the cards interrupt (the guest reads their
 PCI configuration). Every wait is bounded; on failure the guest output is printed.
@@ -139,10 +139,9 @@ def monitor(path, command):
         time.sleep(0.3)  # HMP answers with a prompt; let the command run before closing
 
 
-def inbound_udp(port):
+def inbound_udp(port, msg):
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.settimeout(1)
-        msg = b"inbound udp %d" % port
         for _ in range(10):
             s.sendto(msg, ("127.0.0.1", port))
             try:
@@ -153,8 +152,18 @@ def inbound_udp(port):
     return False
 
 
+def finish(guest, port):
+    """Tells the guest's server to stop; its answer may be lost as it exits, so watch its output."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        for _ in range(10):
+            s.sendto(b"done", ("127.0.0.1", port))
+            if guest.wait_for(r"^nic: inbound ", 1):
+                return True
+    return False
+
+
 def inbound_tcp(port):
-    """INBOUND_BYTES through the guest's echo on port 7; returns the seconds taken, or None."""
+    """INBOUND_BYTES through the guest's echo on port 7 and back, checked; returns the seconds taken."""
     data = random.Random(port).randbytes(INBOUND_BYTES)
     with socket.create_connection(("127.0.0.1", port), timeout=IO_TIMEOUT) as s:
         start = time.monotonic()
@@ -172,8 +181,8 @@ def inbound_tcp(port):
             got += chunk
         sender.join(IO_TIMEOUT)
         took = time.monotonic() - start
-    expect(bytes(got) == data, f"inbound TCP on port {port}: {len(got)} bytes back, "
-           f"{'different' if len(got) == len(data) else 'short'}")
+    expect(bytes(got) == data, f"inbound TCP on port {port}: {len(got)} of {len(data)} bytes back"
+           f"{', different' if len(got) == len(data) else ''}")
     return took
 
 
@@ -235,13 +244,15 @@ def main():
         guest = Guest(run_args, log)
         if guest.wait_for(r"^nic: listening on 7$", args.timeout):
             for i, (tport, uport) in enumerate(fwd):
-                expect(inbound_udp(uport), f"card {i}: no UDP echo through hostfwd port {uport}")
+                expect(inbound_udp(uport, b"inbound udp %d" % i), f"card {i}: no UDP echo through hostfwd port {uport}")
                 try:
                     took = inbound_tcp(tport)
                     print(f"inbound TCP echo card {i}: {INBOUND_BYTES} bytes in {took:.2f} s "
                           f"({INBOUND_BYTES / 1024 / took:.0f} KiB/s)")
                 except OSError as e:
                     problems.append(f"card {i}: inbound TCP through hostfwd port {tport}: {e}")
+            # Every echo is checked: the guest may stop serving (and exit) now.
+            expect(finish(guest, fwd[0][1]), "the guest did not stop serving after done")
             if args.link:
                 link_cycle(guest, sock)
         else:

@@ -9,7 +9,8 @@
  * it; push 1 MiB through the host's TCP echo server at the device's
  * gateway (QEMU's 10.0.2.2 is the host) checking every byte; UDP round
  * trips of several sizes. Meanwhile a thread echoes TCP and UDP on port 7
- * for the host's inbound connections (one TCP connection per device).
+ * for the host's inbound connections (one TCP connection per device) until
+ * the host says "done".
  * With "link": wait for the host to take device 0's link down and up
  * again (QEMU monitor set_link) and check traffic flows afterwards.
  * Every wait has a deadline. Built only with net/lwip selected.
@@ -97,9 +98,14 @@ static void show_irq(const struct pci_dev *d, void *arg)
 
 /* --- the inbound side: a thread echoing on port 7 --- */
 
+/*
+ * Runs until the host sends the datagram "done" (after it has checked every
+ * echo: closing earlier could lose echoed data still in flight when the
+ * guest exits).
+ */
 struct server {
 	int tcp, udp;
-	unsigned want; /* TCP connections to serve before stopping */
+	volatile int done;
 	unsigned conns, datagrams;
 	size_t bytes;
 };
@@ -130,12 +136,14 @@ static void serve_datagram(struct server *s)
 	ssize_t n = recvfrom(s->udp, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen);
 	if (n >= 0 && sendto(s->udp, buf, (size_t)n, 0, (struct sockaddr *)&from, flen) == n)
 		s->datagrams++;
+	if (n == 4 && memcmp(buf, "done", 4) == 0)
+		s->done = 1;
 }
 
 static void *server_thread(void *arg)
 {
 	struct server *s = arg;
-	for (uint64_t end = now_ms() + SERVE_MS; s->conns < s->want && now_ms() < end;) {
+	for (uint64_t end = now_ms() + SERVE_MS; !s->done && now_ms() < end;) {
 		struct pollfd pf[2] = {{s->tcp, POLLIN, 0}, {s->udp, POLLIN, 0}};
 		if (poll(pf, 2, 200) <= 0)
 			continue;
@@ -293,7 +301,7 @@ int ktest_nic(int argc, char **argv)
 		printf("nic: %s ip %s/%d gw %s dhcp=%d\n", devs[i]->name, ips,
 		       __builtin_popcount(na[i].netmask), inet_ntoa(gw), na[i].dhcp);
 	}
-	struct server s = {.want = n};
+	struct server s = {0};
 	CHECK(server_open(&s) == 0);
 	pthread_t srv;
 	pthread_create(&srv, NULL, server_thread, &s);
