@@ -28,6 +28,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 import yolkqemu  # noqa: E402
+from guest import free_port  # noqa: E402
 
 IO_TIMEOUT = 30  # seconds for any one socket operation
 INBOUND_BYTES = 256 * 1024
@@ -37,13 +38,6 @@ problems = []
 def expect(cond, what):
     if not cond:
         problems.append(what)
-
-
-def free_port(kind):
-    """A port on 127.0.0.1 that is free now (for QEMU's hostfwd)."""
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class EchoServers:
