@@ -6,6 +6,7 @@
 #include <arch/cpu.h>
 #include <yolk-config/core.h>
 #include <yolk/console.h>
+#include <yolk/param.h>
 
 extern const struct console *const __start_yolk_console[], *const __stop_yolk_console[];
 
@@ -93,10 +94,22 @@ void kprintf(const char *fmt, ...)
 	va_end(ap);
 }
 
+static int log_level = CONFIG_LOG_LEVEL;
+
+/* loglevel=N: more (or fewer) kernel messages than CONFIG_LOG_LEVEL, from the command line on. */
+static const char *param_loglevel(const char *v)
+{
+	if (v[0] < '0' || v[0] > '4' || v[1] != '\0')
+		return "expected 0 (errors) .. 4 (debug)";
+	log_level = v[0] - '0';
+	return NULL;
+}
+YOLK_PARAM(loglevel, param_loglevel);
+
 void klog(int level, const char *fmt, ...)
 {
 	va_list ap;
-	if (level > CONFIG_LOG_LEVEL)
+	if (level > log_level)
 		return;
 	va_start(ap, fmt);
 	vkprintf("yolk: ", fmt, ap);

@@ -102,10 +102,8 @@ static void netif_status_changed(struct netif *nif)
 {
 	struct netdev *dev = nif->state;
 	const ip4_addr_t *ip = netif_ip4_addr(nif);
-	if (ip4_addr_isany(ip)) {
-		klog(KLOG_NOTICE, "net: %s has no IPv4 address\n", dev->name);
-		return;
-	}
+	if (ip4_addr_isany(ip))
+		return; /* DHCP has not answered yet, or the lease is gone */
 	char a[16], m[16], g[16];
 	ip4addr_ntoa_r(ip, a, sizeof(a));
 	ip4addr_ntoa_r(netif_ip4_netmask(nif), m, sizeof(m));
