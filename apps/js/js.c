@@ -78,6 +78,27 @@ static int eval_file(JSContext *ctx, const char *filename, int module)
 	return ret;
 }
 
+/*
+ * The os module scripts import: quickjs-libc's (registered as "quickjs:os"),
+ * except the calls that need other processes or signals, which yolk does not
+ * have. They throw a clear error instead of failing with a bare errno. SIGINT
+ * handlers are accepted: QuickJS's REPL installs one (a handler runs when the
+ * program raises the signal itself; Ctrl-C reaches the REPL as a key).
+ */
+static const char os_module[] =
+	"import * as os from 'quickjs:os';\n"
+	"export * from 'quickjs:os';\n"
+	"const none = (name, why) => function () { throw new Error(`os.${name}: ${why}`); };\n"
+	"const noproc = 'yolk runs one program and cannot start or wait for processes';\n"
+	"export const exec = none('exec', noproc);\n"
+	"export const waitpid = none('waitpid', noproc);\n"
+	"export const kill = none('kill', 'yolk has no other processes and delivers no signals');\n"
+	"export function signal(sig, func) {\n"
+	"  if (sig !== os.SIGINT)\n"
+	"    throw new Error(`os.signal: yolk delivers no signals (only a SIGINT handler is accepted)`);\n"
+	"  return os.signal(sig, func);\n"
+	"}\n";
+
 /* Every context (the main one, os.Worker's) gets std, os and yolk. */
 static JSContext *new_context(JSRuntime *rt)
 {
@@ -85,8 +106,17 @@ static JSContext *new_context(JSRuntime *rt)
 	if (ctx == NULL)
 		return NULL;
 	js_init_module_std(ctx, "std");
-	js_init_module_os(ctx, "os");
+	js_init_module_os(ctx, "quickjs:os");
 	js_init_module_yolk(ctx, "yolk");
+	/* Compiling registers the module under its name; importing it runs it. */
+	JSValue os = JS_Eval(ctx, os_module, sizeof(os_module) - 1, "os",
+			     JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
+	if (JS_IsException(os)) {
+		js_std_dump_error(ctx);
+		JS_FreeContext(ctx);
+		return NULL;
+	}
+	JS_FreeValue(ctx, os);
 	return ctx;
 }
 
