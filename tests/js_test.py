@@ -10,6 +10,11 @@
       console, so stdout and stderr interleave the same way. Output must be
       equal line for line, and the exit status too.
 
+  js_test.py expect IMAGE SCRIPT EXPECTED
+      Runs SCRIPT in the guest only (what the host cannot do: the yolk module,
+      the errors of os.exec and friends) and compares its output with the
+      file EXPECTED.
+
   js_test.py repl IMAGE
       Types into QuickJS's REPL over the serial console, a line at a time as a
       person would (each after the prompt): expressions, a function over two
@@ -55,7 +60,7 @@ def run_host(qjs, root, rel, args):
     """qjs ARGS REL in root, stdout and stderr on one pseudo-terminal; (status, text)."""
     master, slave = pty.openpty()
     env = dict(os.environ, TZ="UTC")
-    p = subprocess.Popen([qjs] + args + [rel], cwd=root, env=env, stdin=subprocess.DEVNULL,
+    p = subprocess.Popen([os.path.abspath(qjs)] + args + [rel], cwd=root, env=env, stdin=subprocess.DEVNULL,
                          stdout=slave, stderr=slave)
     os.close(slave)
     out = bytearray()
@@ -81,31 +86,39 @@ def run_guest(image, cpio, rel, args, tmp):
         return code, f.read().decode("utf-8", "replace").replace("\r", "")
 
 
-def compare(image, qjs, script):
-    name = os.path.basename(script)
-    rel = "js/" + name
+def differences(gout, gcode, hout, hcode, what):
+    glines, hlines = gout.splitlines(), hout.splitlines()
+    problems = []
+    if gcode != hcode:
+        problems.append(f"exit status {gcode} in the guest, {hcode} {what}")
+    for i in range(max(len(glines), len(hlines))):
+        g = glines[i] if i < len(glines) else "<no line>"
+        h = hlines[i] if i < len(hlines) else "<no line>"
+        if g != h:
+            problems.append(f"line {i + 1} differs:\n  guest: {g!r}\n  {what}:  {h!r}")
+            break
+    return problems
+
+
+def compare(image, qjs, script, expected=None):
+    """Guest against host qjs, or (expected) against the lines of that file and status 0."""
+    rel = "js/" + os.path.basename(script)
     args = script_args(script)
     with tempfile.TemporaryDirectory() as tmp:
         root, cpio = make_tree(tmp)
         start = time.monotonic()
         gcode, gout = run_guest(image, cpio, rel, args, tmp)
         guest_s = time.monotonic() - start
-        hcode, hout = run_host(qjs, root, rel, args)
-    glines, hlines = gout.splitlines(), hout.splitlines()
-    problems = []
-    if gcode != hcode:
-        problems.append(f"exit status {gcode} in the guest, {hcode} on the host")
-    for i in range(max(len(glines), len(hlines))):
-        g = glines[i] if i < len(glines) else "<no line>"
-        h = hlines[i] if i < len(hlines) else "<no line>"
-        if g != h:
-            problems.append(f"line {i + 1} differs:\n  guest: {g!r}\n  host:  {h!r}")
-            break
+        if expected:
+            hcode, hout, what = 0, open(expected).read(), "expected"
+        else:
+            (hcode, hout), what = run_host(qjs, root, rel, args), "host"
+    problems = differences(gout, gcode, hout, hcode, what)
     if problems:
         print(f"FAIL: {rel}: " + "\n".join(problems))
-        print("----- guest output -----\n" + gout + "----- host output -----\n" + hout + "------")
+        print("----- guest output -----\n" + gout + f"----- {what} -----\n" + hout + "------")
         return 1
-    print(f"ok: {rel}: {len(glines)} lines equal to host qjs, exit {gcode} ({guest_s:.1f} s in the guest)")
+    print(f"ok: {rel}: {len(gout.splitlines())} lines as {what}, exit {gcode} ({guest_s:.1f} s in the guest)")
     return 0
 
 
@@ -266,6 +279,8 @@ def repl(image):
 def main():
     if len(sys.argv) == 5 and sys.argv[1] == "compare":
         return compare(sys.argv[2], sys.argv[3], sys.argv[4])
+    if len(sys.argv) == 5 and sys.argv[1] == "expect":
+        return compare(sys.argv[2], None, sys.argv[3], sys.argv[4])
     if len(sys.argv) == 3 and sys.argv[1] == "repl":
         return repl(sys.argv[2])
     print(__doc__)

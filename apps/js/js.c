@@ -99,9 +99,34 @@ static const char os_module[] =
 	"  return os.signal(sig, func);\n"
 	"}\n";
 
+struct stack_query {
+	int id;
+	size_t size;
+};
+
+static void find_stack(const struct thread_info *t, void *arg)
+{
+	struct stack_query *q = arg;
+	if (t->id == q->id)
+		q->size = t->stack_size;
+}
+
+/*
+ * QuickJS's stack limit for a runtime running on this thread: the stack less
+ * a margin for the C code under the interpreter (half of small stacks).
+ * os.Worker runtimes run on threads quickjs-libc starts with the default size.
+ */
+static size_t js_stack_limit(void)
+{
+	struct stack_query q = {.id = thread_id(thread_self())};
+	thread_list(find_stack, &q);
+	return q.size > 2 * JS_STACK_MARGIN ? q.size - JS_STACK_MARGIN : q.size / 2;
+}
+
 /* Every context (the main one, os.Worker's) gets std, os and yolk. */
 static JSContext *new_context(JSRuntime *rt)
 {
+	JS_SetMaxStackSize(rt, js_stack_limit());
 	JSContext *ctx = JS_NewContext(rt);
 	if (ctx == NULL)
 		return NULL;
@@ -155,7 +180,6 @@ static void *engine(void *arg)
 		return (void *)(intptr_t)status;
 	}
 	JS_SetMemoryLimit(rt, o->memory_limit);
-	JS_SetMaxStackSize(rt, JS_STACK_BYTES - JS_STACK_MARGIN);
 	js_std_set_worker_new_context_func(new_context);
 	js_std_init_handlers(rt);
 	JSContext *ctx = new_context(rt);
