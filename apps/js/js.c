@@ -9,7 +9,8 @@
  *
  * The engine runs in a thread of its own with a stack of APP_JS_STACK_KB,
  * whoever started js (boot or shell); exit() in it (std.exit, a fatal
- * unhandled rejection) ends that thread with the status, which js returns.
+ * unhandled rejection) ends that thread with the status, which js returns,
+ * and so does Ctrl-C during a script (130).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -30,7 +31,8 @@ extern const uint8_t qjsc_repl[];
 extern const uint32_t qjsc_repl_size;
 
 struct js_options {
-	int argc; /* the script's arguments: argv[0] is the file */
+	int owns_console; /* the boot's program, or the app a shell waits for */
+	int argc;         /* the script's arguments: argv[0] is the file */
 	char **argv;
 	const char *expr;
 	int interactive;
@@ -174,6 +176,14 @@ static void *engine(void *arg)
 {
 	const struct js_options *o = arg;
 	int status = 2;
+	/* exit() (std.exit, a fatal rejection) ends this thread only, with its status. */
+	thread_set_app(thread_self(), 1);
+	/*
+	 * Ctrl-C on a console that is ours: it ends a script (status 130, as
+	 * SIGINT would); QuickJS's REPL reads it as a key, so then nobody is killed.
+	 */
+	if (o->owns_console)
+		tty_set_foreground(o->interactive ? NULL : thread_self());
 	JSRuntime *rt = JS_NewRuntime();
 	if (rt == NULL) {
 		fprintf(stderr, "js: cannot allocate JS runtime\n");
@@ -267,14 +277,16 @@ int main(int argc, char **argv)
 	int status = parse_args(argc, argv, &o);
 	if (status)
 		return status;
+	struct thread *self = thread_self();
+	o.owns_console = !thread_is_app(self) || tty_foreground() == self;
 	struct thread *t = thread_create("js", engine, &o, THREAD_PRIO_NORMAL, JS_STACK_BYTES);
 	if (t == NULL) {
 		fprintf(stderr, "js: no memory for a %u KiB stack\n", CONFIG_APP_JS_STACK_KB);
 		return 2;
 	}
-	/* exit() in the engine ends the engine thread only, with that status. */
-	thread_set_app(t, 1);
 	void *ret;
 	thread_join(t, &ret);
+	if (o.owns_console && thread_is_app(self))
+		tty_set_foreground(self); /* back to the shell's view: it waits for this thread */
 	return (int)(intptr_t)ret;
 }
