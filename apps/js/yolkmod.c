@@ -7,8 +7,10 @@
  *   uptime()      seconds since boot (float)
  *   threads()     [{id, name, state, prio, cpuTicks, stackSize}, ...]
  *   memory()      {total, free, heap} in bytes: RAM, free pages, malloc's heap
+ *   httpGet(url)  {status, statusText, headers, body} (with a network stack: http.c)
  */
 #include <quickjs.h>
+#include <yolk-config/app-js.h>
 #include <arch/cpu.h>
 #include <yolk/mm.h>
 #include <yolk/sched.h>
@@ -129,6 +131,9 @@ static const JSCFunctionListEntry yolk_funcs[] = {
 	JS_CFUNC_DEF("uptime", 0, js_yolk_uptime),
 	JS_CFUNC_DEF("threads", 0, js_yolk_threads),
 	JS_CFUNC_DEF("memory", 0, js_yolk_memory),
+#ifdef CONFIG_APP_JS_HTTP
+	JS_CFUNC_DEF("httpGet", 1, js_yolk_http_get),
+#endif
 };
 
 static int yolk_init(JSContext *ctx, JSModuleDef *m)
