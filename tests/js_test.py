@@ -15,6 +15,11 @@
       the errors of os.exec and friends) and compares its output with the
       file EXPECTED.
 
+  js_test.py shell IMAGE KEYS EXPECTED
+      Boots the shell with the scripts as /js and KEYS typed (e.g. a server in
+      the background, then js); the lines of EXPECTED must appear in that
+      order, and the shell's poweroff status must be 3.
+
   js_test.py repl IMAGE
       Types into QuickJS's REPL over the serial console, a line at a time as a
       person would (each after the prompt): expressions, a function over two
@@ -77,13 +82,34 @@ def run_host(qjs, root, rel, args):
     return status, out.decode("utf-8", "replace").replace("\r", "")
 
 
-def run_guest(image, cpio, rel, args, tmp):
+def run_guest(image, cpio, rel, args, tmp, keys=None):
     log = os.path.join(tmp, "serial.log")
-    cmdline = " ".join(["app=js"] + args + [rel])
+    cmdline = "app=shell" if keys else " ".join(["app=js"] + args + [rel])
     code = yolkqemu.main(["--kernel", image, "--initrd", cpio, "--cmdline", cmdline,
-                          "--log", log, "--timeout", "150"])
+                          "--log", log, "--timeout", "150"] + (["--input", keys] if keys else []))
     with open(log, "rb") as f:
         return code, f.read().decode("utf-8", "replace").replace("\r", "")
+
+
+def shell(image, keys, expected):
+    with tempfile.TemporaryDirectory() as tmp:
+        _, cpio = make_tree(tmp)
+        code, out = run_guest(image, cpio, None, None, tmp, keys)
+    out = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out)
+    lines, at, problems = out.splitlines(), 0, []
+    for want in open(expected).read().splitlines():
+        while at < len(lines) and lines[at] != want:
+            at += 1
+        if at == len(lines):
+            problems.append(f"no line {want!r} (in this order)")
+            break
+    if code != 3:
+        problems.append(f"exit status {code}, expected 3 from the shell's poweroff")
+    if problems:
+        print("FAIL: " + "; ".join(problems) + "\n----- guest output -----\n" + out + "------")
+        return 1
+    print(f"ok: the lines of {os.path.basename(expected)} appeared in order, exit {code}")
+    return 0
 
 
 def differences(gout, gcode, hout, hcode, what):
@@ -281,6 +307,8 @@ def main():
         return compare(sys.argv[2], sys.argv[3], sys.argv[4])
     if len(sys.argv) == 5 and sys.argv[1] == "expect":
         return compare(sys.argv[2], None, sys.argv[3], sys.argv[4])
+    if len(sys.argv) == 5 and sys.argv[1] == "shell":
+        return shell(sys.argv[2], sys.argv[3], sys.argv[4])
     if len(sys.argv) == 3 and sys.argv[1] == "repl":
         return repl(sys.argv[2])
     print(__doc__)
