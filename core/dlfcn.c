@@ -11,8 +11,10 @@ static __thread int dl_pending;
 
 static void dl_fail(const char *what, const char *name)
 {
-	snprintf(dl_message, sizeof(dl_message), "%s: %s: yolk links everything into one image, "
-		 "there are no shared objects", what, name ? name : "(null)");
+	snprintf(dl_message, sizeof(dl_message),
+	         "%s: %s: yolk links everything into one image, "
+	         "there are no shared objects",
+	         what, name ? name : "(null)");
 	dl_pending = 1;
 }
 

@@ -77,8 +77,10 @@ static int http_connect(const struct url *u, const char **why)
 static long http_exchange(int fd, const struct url *u, char **out, const char **why)
 {
 	char req[512 + sizeof(u->host)];
-	int n = snprintf(req, sizeof(req), "GET %s HTTP/1.0\r\nHost: %s\r\nUser-Agent: yolk-js\r\n"
-			 "Connection: close\r\n\r\n", u->path, u->host);
+	int n = snprintf(req, sizeof(req),
+	                 "GET %s HTTP/1.0\r\nHost: %s\r\nUser-Agent: yolk-js\r\n"
+	                 "Connection: close\r\n\r\n",
+	                 u->path, u->host);
 	if (n < 0 || (size_t)n >= sizeof(req) || send(fd, req, (size_t)n, 0) != n) {
 		*why = n < 0 || (size_t)n >= sizeof(req) ? "URL too long" : strerror(errno);
 		return -1;

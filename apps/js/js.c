@@ -73,7 +73,7 @@ static int eval_file(JSContext *ctx, const char *filename, int module)
 	if (module < 0) {
 		size_t n = strlen(filename);
 		module = (n > 4 && strcmp(filename + n - 4, ".mjs") == 0) ||
-			 JS_DetectModule((const char *)buf, len);
+		         JS_DetectModule((const char *)buf, len);
 	}
 	int ret = eval_buf(ctx, buf, len, filename, module ? JS_EVAL_TYPE_MODULE : JS_EVAL_TYPE_GLOBAL);
 	js_free(ctx, buf);
@@ -88,18 +88,18 @@ static int eval_file(JSContext *ctx, const char *filename, int module)
  * program raises the signal itself; Ctrl-C reaches the REPL as a key).
  */
 static const char os_module[] =
-	"import * as os from 'quickjs:os';\n"
-	"export * from 'quickjs:os';\n"
-	"const none = (name, why) => function () { throw new Error(`os.${name}: ${why}`); };\n"
-	"const noproc = 'yolk runs one program and cannot start or wait for processes';\n"
-	"export const exec = none('exec', noproc);\n"
-	"export const waitpid = none('waitpid', noproc);\n"
-	"export const kill = none('kill', 'yolk has no other processes and delivers no signals');\n"
-	"export function signal(sig, func) {\n"
-	"  if (sig !== os.SIGINT)\n"
-	"    throw new Error(`os.signal: yolk delivers no signals (only a SIGINT handler is accepted)`);\n"
-	"  return os.signal(sig, func);\n"
-	"}\n";
+    "import * as os from 'quickjs:os';\n"
+    "export * from 'quickjs:os';\n"
+    "const none = (name, why) => function () { throw new Error(`os.${name}: ${why}`); };\n"
+    "const noproc = 'yolk runs one program and cannot start or wait for processes';\n"
+    "export const exec = none('exec', noproc);\n"
+    "export const waitpid = none('waitpid', noproc);\n"
+    "export const kill = none('kill', 'yolk has no other processes and delivers no signals');\n"
+    "export function signal(sig, func) {\n"
+    "  if (sig !== os.SIGINT)\n"
+    "    throw new Error(`os.signal: yolk delivers no signals (only a SIGINT handler is accepted)`);\n"
+    "  return os.signal(sig, func);\n"
+    "}\n";
 
 struct stack_query {
 	int id;
@@ -137,7 +137,7 @@ static JSContext *new_context(JSRuntime *rt)
 	js_init_module_yolk(ctx, "yolk");
 	/* Compiling registers the module under its name; importing it runs it. */
 	JSValue os = JS_Eval(ctx, os_module, sizeof(os_module) - 1, "os",
-			     JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
+	                     JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
 	if (JS_IsException(os)) {
 		js_std_dump_error(ctx);
 		JS_FreeContext(ctx);
@@ -152,9 +152,9 @@ static int run(JSContext *ctx, const struct js_options *o)
 	js_std_add_helpers(ctx, o->argc, o->argv);
 	if (o->load_std) {
 		static const char std_globals[] = "import * as std from 'std';\n"
-						  "import * as os from 'os';\n"
-						  "globalThis.std = std;\n"
-						  "globalThis.os = os;\n";
+		                                  "import * as os from 'os';\n"
+		                                  "globalThis.std = std;\n"
+		                                  "globalThis.os = os;\n";
 		eval_buf(ctx, std_globals, strlen(std_globals), "<input>", JS_EVAL_TYPE_MODULE);
 	}
 	if (o->expr) {

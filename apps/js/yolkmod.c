@@ -121,6 +121,7 @@ static JSValue js_yolk_memory(JSContext *ctx, JSValueConst this_val, int argc, J
 	return o;
 }
 
+/* clang-format off */
 static const JSCFunctionListEntry yolk_funcs[] = {
 	JS_CFUNC_MAGIC_DEF("inb", 1, js_yolk_in, 1),
 	JS_CFUNC_MAGIC_DEF("inw", 1, js_yolk_in, 2),
@@ -135,6 +136,7 @@ static const JSCFunctionListEntry yolk_funcs[] = {
 	JS_CFUNC_DEF("httpGet", 1, js_yolk_http_get),
 #endif
 };
+/* clang-format on */
 
 static int yolk_init(JSContext *ctx, JSModuleDef *m)
 {
