@@ -20,6 +20,12 @@
       the background, then js); the lines of EXPECTED must appear in that
       order, and the shell's poweroff status must be 3.
 
+  js_test.py session IMAGE
+      js run from yolk's shell: Ctrl-C ends a running script and the shell
+      goes on; scripts that end with std.exit leave no heap behind (the
+      shell's free); QuickJS's REPL quits on Ctrl-C twice and the shell's
+      line editing works again.
+
   js_test.py repl IMAGE
       Types into QuickJS's REPL over the serial console, a line at a time as a
       person would (each after the prompt): expressions, a function over two
@@ -228,6 +234,11 @@ class Guest:
         self.proc.stdin.write(keys.encode())
         self.proc.stdin.flush()
 
+    def kill(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, 9)
+            self.proc.wait()
+
     def finish(self, timeout=30):
         try:
             status = self.proc.wait(timeout=timeout)
@@ -267,6 +278,13 @@ REPL_STEPS = [
 
 def repl(image):
     guest = Guest(image, "app=js --memory-limit 16M")
+    try:
+        return repl_steps(guest)
+    finally:
+        guest.kill()
+
+
+def repl_steps(guest):
     pos = guest.wait_for(PROMPT, 0, timeout=60)
     problems = []
     if pos is None:
@@ -302,6 +320,59 @@ def repl(image):
     return 0
 
 
+SHELL = r"yolk> $"
+EXITING = 'js --std -e "let a = []; for (let i = 0; i < 1e5; i++) a.push({ i }); std.exit(0)"'
+
+
+def session(image):
+    guest = Guest(image, "app=shell")
+    try:
+        return session_steps(guest)
+    finally:
+        guest.kill()
+
+
+def session_steps(guest):
+    problems = []
+    # (keys, what to wait for after them, then keys sent after a pause)
+    steps = [("free\r", SHELL, None),
+             ('js -e "for (;;);"\r', None, "\x03"),
+             (EXITING + "\r", SHELL, None), (EXITING + "\r", SHELL, None), (EXITING + "\r", SHELL, None),
+             ("free\r", SHELL, None),
+             ("js\r", PROMPT, None), ("6 * 7\r", PROMPT, None),
+             ("\x03", r"\(Press Ctrl-C again to quit\)", None), ("\x03", SHELL, None),
+             ("echo back in the shell\r", SHELL, None), ("poweroff 3\r", "powering off", None)]
+    pos = guest.wait_for(SHELL, 0)
+    for keys, wait, then in steps:
+        if pos is None:
+            break
+        guest.type(keys)
+        if then:
+            time.sleep(2)
+            guest.type(then)
+            wait = SHELL
+        pos = guest.wait_for(wait, pos, timeout=90)
+        if pos is None:
+            problems.append(f"after {keys!r}: no {wait!r}")
+    code = guest.finish()
+    term = Terminal()
+    term.feed(guest.text())
+    out = "\n".join(term.text())
+    heaps = [int(k) for k in re.findall(r"^memory: .*; heap (\d+) KiB$", out, re.M)]
+    if len(heaps) != 2 or heaps[1] > heaps[0] + 1024:
+        problems.append(f"heap before and after three js runs ending in std.exit: {heaps} KiB")
+    for want in ["^\\^C$", "^qjs > 6 \\* 7\n42$", "^yolk> echo back in the shell\nback in the shell$"]:
+        if not re.search(want, out, re.M):
+            problems.append(f"no /{want}/")
+    if code != 3:
+        problems.append(f"exit status {code}, expected 3")
+    if problems:
+        print("FAIL: " + "; ".join(problems) + "\n----- guest output -----\n" + out + "------")
+        return 1
+    print(out + f"ok: Ctrl-C, heap {heaps} KiB, REPL quit and the shell again, exit {code}")
+    return 0
+
+
 def main():
     if len(sys.argv) == 5 and sys.argv[1] == "compare":
         return compare(sys.argv[2], sys.argv[3], sys.argv[4])
@@ -309,6 +380,8 @@ def main():
         return compare(sys.argv[2], None, sys.argv[3], sys.argv[4])
     if len(sys.argv) == 5 and sys.argv[1] == "shell":
         return shell(sys.argv[2], sys.argv[3], sys.argv[4])
+    if len(sys.argv) == 3 and sys.argv[1] == "session":
+        return session(sys.argv[2])
     if len(sys.argv) == 3 and sys.argv[1] == "repl":
         return repl(sys.argv[2])
     print(__doc__)

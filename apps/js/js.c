@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <quickjs-libc.h>
 #include <yolk-config/app-js.h>
 #include <yolk/sched.h>
@@ -31,7 +32,8 @@ extern const uint8_t qjsc_repl[];
 extern const uint32_t qjsc_repl_size;
 
 struct js_options {
-	int owns_console; /* the boot's program, or the app a shell waits for */
+	struct js_heap heap; /* the engine's runtime allocates here */
+	int owns_console;    /* the boot's program, or the app a shell waits for */
 	int argc;         /* the script's arguments: argv[0] is the file */
 	char **argv;
 	const char *expr;
@@ -174,7 +176,7 @@ static int run(JSContext *ctx, const struct js_options *o)
 /* The engine thread: a runtime and context, the work, and everything freed. */
 static void *engine(void *arg)
 {
-	const struct js_options *o = arg;
+	struct js_options *o = arg;
 	int status = 2;
 	/* exit() (std.exit, a fatal rejection) ends this thread only, with its status. */
 	thread_set_app(thread_self(), 1);
@@ -184,7 +186,7 @@ static void *engine(void *arg)
 	 */
 	if (o->owns_console)
 		tty_set_foreground(o->interactive ? NULL : thread_self());
-	JSRuntime *rt = JS_NewRuntime();
+	JSRuntime *rt = JS_NewRuntime2(&js_heap_funcs, &o->heap);
 	if (rt == NULL) {
 		fprintf(stderr, "js: cannot allocate JS runtime\n");
 		return (void *)(intptr_t)status;
@@ -278,14 +280,21 @@ int main(int argc, char **argv)
 	if (status)
 		return status;
 	struct thread *self = thread_self();
+	js_heap_init(&o.heap);
 	o.owns_console = !thread_is_app(self) || tty_foreground() == self;
 	struct thread *t = thread_create("js", engine, &o, THREAD_PRIO_NORMAL, JS_STACK_BYTES);
 	if (t == NULL) {
 		fprintf(stderr, "js: no memory for a %u KiB stack\n", CONFIG_APP_JS_STACK_KB);
 		return 2;
 	}
+	struct termios tty;
+	int have_tty = o.owns_console && tcgetattr(0, &tty) == 0;
 	void *ret;
 	thread_join(t, &ret);
+	/* The REPL sets the console raw; whatever way the engine ended, the line editor comes back. */
+	if (have_tty)
+		tcsetattr(0, TCSANOW, &tty);
+	js_heap_release(&o.heap); /* all of it, if the engine ended without JS_FreeRuntime */
 	if (o.owns_console && thread_is_app(self))
 		tty_set_foreground(self); /* back to the shell's view: it waits for this thread */
 	return (int)(intptr_t)ret;
