@@ -25,6 +25,7 @@
 
 #define MSIX_CTRL_ENABLE 0x8000
 #define MSIX_CTRL_FUNCTION_MASK 0x4000
+#define MSIX_CTRL_TABLE_SIZE 0x7ff /* entries - 1 */
 #define MSIX_ENTRY_SIZE 16
 #define MSIX_ENTRY_CTRL_MASKED 0x1
 
@@ -83,26 +84,38 @@ static void set_intx_disable(const struct pci_dev *d, int off)
 	pci_write16(d, PCI_COMMAND, off ? cmd | PCI_COMMAND_INTX_DISABLE : cmd & ~PCI_COMMAND_INTX_DISABLE);
 }
 
-/* Entry 0 of the MSI-X table sends `vector` to this CPU; the others stay masked. */
-static int msix_setup(const struct pci_dev *d, unsigned vector)
+/* Programs MSI-X table entry `entry` to send `vector` to this CPU and unmasks it. 0 or -errno. */
+static int msix_entry(const struct pci_dev *d, uint8_t cap, unsigned entry, unsigned vector)
 {
-	uint8_t cap = pci_find_cap(d, PCI_CAP_MSIX, 0);
 	uint64_t base, size;
 	int io;
-	if (cap == 0)
+	uint32_t table = pci_read32(d, cap + 4), off = (table & ~7u) + entry * MSIX_ENTRY_SIZE;
+	if (entry > (pci_read16(d, cap + 2) & MSIX_CTRL_TABLE_SIZE) ||
+	    pci_bar(d, table & 7, &base, &size, &io) || io || off + MSIX_ENTRY_SIZE > size)
 		return -ENODEV;
-	uint32_t table = pci_read32(d, cap + 4);
-	if (pci_bar(d, table & 7, &base, &size, &io) || io || (table & ~7u) + MSIX_ENTRY_SIZE > size)
-		return -ENODEV;
-	volatile uint32_t *e = vm_map_mmio(base + (table & ~7u), MSIX_ENTRY_SIZE);
+	volatile uint32_t *e = vm_map_mmio(base + off, MSIX_ENTRY_SIZE);
 	if (e == NULL)
 		return -ENOMEM;
-	uint16_t ctrl = pci_read16(d, cap + 2);
-	pci_write16(d, cap + 2, ctrl | MSIX_CTRL_ENABLE | MSIX_CTRL_FUNCTION_MASK);
 	e[0] = MSI_ADDRESS_BASE | lapic_id() << 12;
 	e[1] = 0;
 	e[2] = vector; /* fixed delivery, edge */
 	e[3] = e[3] & ~MSIX_ENTRY_CTRL_MASKED;
+	return 0;
+}
+
+/* Entry 0 of the MSI-X table sends `vector` to this CPU; the others stay masked. */
+static int msix_setup(const struct pci_dev *d, unsigned vector)
+{
+	uint8_t cap = pci_find_cap(d, PCI_CAP_MSIX, 0);
+	if (cap == 0)
+		return -ENODEV;
+	uint16_t ctrl = pci_read16(d, cap + 2);
+	pci_write16(d, cap + 2, ctrl | MSIX_CTRL_ENABLE | MSIX_CTRL_FUNCTION_MASK);
+	int r = msix_entry(d, cap, 0, vector);
+	if (r) {
+		pci_write16(d, cap + 2, ctrl);
+		return r;
+	}
 	set_intx_disable(d, 1);
 	pci_write16(d, cap + 2, (ctrl | MSIX_CTRL_ENABLE) & ~MSIX_CTRL_FUNCTION_MASK);
 	return 0;
@@ -180,6 +193,26 @@ int pci_irq_setup(const struct pci_dev *d, unsigned allow, void (*fn)(void *arg)
 		klog(KLOG_INFO, "pci %02x:%02x.%x: %s interrupt\n", d->bus, d->dev, d->fn,
 		     pci_irq_name(kind));
 		return kind;
+	}
+	irq_restore(on);
+	return r;
+}
+
+int pci_irq_add_msix(const struct pci_dev *d, unsigned entry, void (*fn)(void *arg), void *arg)
+{
+	uint8_t cap = pci_find_cap(d, PCI_CAP_MSIX, 0);
+	if (cap == 0 || !(pci_read16(d, cap + 2) & MSIX_CTRL_ENABLE) || entry == 0)
+		return -ENODEV;
+	int on = irq_save(), v = nhandlers == MAX_HANDLERS ? -ENOSPC : irq_alloc_vector(), r = -ENOSPC;
+	if (v >= 0) {
+		struct handler *h = &handlers[nhandlers];
+		*h = (struct handler){fn, arg, -1};
+		irq_register((unsigned)v, msi_entry, h);
+		r = msix_entry(d, cap, entry, (unsigned)v);
+		if (r)
+			irq_register((unsigned)v, NULL, NULL);
+		else
+			nhandlers++;
 	}
 	irq_restore(on);
 	return r;

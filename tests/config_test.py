@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Kconfig and part selection, end to end, in a scratch build directory.
 
-Usage: config_test.py SOURCE_DIR SCRATCH_BUILD_DIR
+Usage: config_test.py SOURCE_DIR SCRATCH_BUILD_DIR [RANDOM_CONFIGS]
 
 Checks, in order (each step prints one line):
   - the hello defconfig links exactly its parts (nm: no ktest symbols, and
@@ -10,17 +10,25 @@ Checks, in order (each step prints one line):
   - changing one app's option rebuilds that app only (ninja -n);
   - bad input is a hard error naming the problem, and leaves the build intact;
   - editing .config by hand reconfigures on the next ninja;
-  - savedefconfig writes a minimal config; every configs/*_defconfig builds and boots.
+  - savedefconfig writes a minimal config; every configs/*_defconfig builds and boots
+    (but test_defconfig: the test build directory itself is that one);
+  - tools/randconfig builds and boots RANDOM_CONFIGS (default 5) random
+    configurations, in the same scratch directory (one picolibc build for all).
 """
 import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 
 src, scratch = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 runner = os.path.join(src, "tools", "yolkqemu.py")
 failures = []
+NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # 127.0.0.1 directly
 
 
 def run(cmd, check=True):
@@ -39,7 +47,7 @@ def expect(ok, what):
 def configure(*opts, check=True):
     """meson configure records the options; the configure step itself runs
     when ninja next regenerates build.ninja, so run that now."""
-    reset = ["-Dapps=[]", "-Ddrivers=[]", "-Dnet=[]", "-Dfs=[]", "-Dconfig=[]"]
+    reset = ["-Dapps=[]", "-Ddrivers=[]", "-Dnet=[]", "-Dfs=[]", "-Dconfig=[]", "-Dhostfwd=[]"]
     p = run(["meson", "configure", scratch] + reset + list(opts), check)
     if p.returncode != 0:
         return p
@@ -64,7 +72,7 @@ def boot(cmdline=""):
     with open(keys, "w") as f:
         f.write("\x04")
     p = run([sys.executable, runner, "--kernel", os.path.join(scratch, "yolk"), "--cmdline", cmdline,
-             "--input", keys, "--log", log, "--timeout", "60"], check=False)
+             "--input", keys, "--log", log, "--until-listening", "--timeout", "60"], check=False)
     return p.returncode, open(log, errors="replace").read().replace("\r", "")
 
 
@@ -73,7 +81,40 @@ def symbols():
     return {line.split()[-1] for line in out.splitlines()}
 
 
+def serve_with_ninja_qemu():
+    """The httpd appliance as the README has it: -Dhostfwd=PORT:8000, `ninja qemu`,
+    then GET /hello from the host (a free port rather than 8000 itself)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    fresh("httpd", f"-Dhostfwd={port}:8000")
+    build()
+    ninja = subprocess.Popen(["ninja", "-C", scratch, "qemu"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, start_new_session=True)
+    body, end = b"", time.monotonic() + 90
+    try:
+        while body != b"hello yolk\n" and time.monotonic() < end and ninja.poll() is None:
+            try:
+                with NO_PROXY.open(f"http://127.0.0.1:{port}/hello", timeout=3) as r:
+                    body = r.read()
+            except OSError:
+                time.sleep(0.5)
+    finally:
+        os.killpg(ninja.pid, signal.SIGKILL)
+        out = ninja.communicate()[0].decode(errors="replace")
+    expect(body == b"hello yolk\n", f"-Dhostfwd={port}:8000 and ninja qemu: the host's GET "
+                                     f"http://127.0.0.1:{port}/hello answers 'hello yolk'")
+    if body != b"hello yolk\n":
+        print(out[-2000:])
+    fresh("hello")  # no forwards left behind for randconfig and menuconfig
+
+
 def main():
+    # A scratch directory from an older checkout regenerates first (it may not
+    # know newer meson options yet); one that cannot is started over.
+    if os.path.exists(os.path.join(scratch, "build.ninja")) and \
+            run(["ninja", "-C", scratch, "build.ninja"], check=False).returncode != 0:
+        shutil.rmtree(scratch)
     if not os.path.exists(os.path.join(scratch, "build.ninja")):
         run(["meson", "setup", scratch, src, "--cross-file", os.path.join(src, "cross/x86_64-yolk.ini"),
              "-Ddefconfig=hello"])
@@ -118,6 +159,8 @@ def main():
         ("-Dapps=nope",): "-Dapps: no such part nope",
         ("-Ddefconfig=nope",): "no defconfig 'nope'",
         ("-Dapps=ktest",): 'MAIN_APP="hello" is not a selected application',
+        ("-Dhostfwd=8000:8000",): "-Dhostfwd needs a NIC",
+        ("-Ddrivers=uart16550,virtio-net", "-Dhostfwd=80a"): "bad port forward '80a'",
     }
     for opts, message in bad.items():
         p = configure("-Ddefconfig=hello", *opts, check=False)
@@ -142,11 +185,21 @@ def main():
            "savedefconfig writes the minimal configuration")
 
     for name in sorted(f[:-len("_defconfig")] for f in os.listdir(os.path.join(src, "configs"))):
+        if name == "test":
+            continue
         fresh(name)
         build()
         code, out = boot()
-        # main ran and returned (bench-fs without a disk prints its usage and exits 2): no panic, no hang.
+        # main ran and returned (bench-fs without a disk prints its usage and exits 2)
+        # or a server listens (httpd): no panic, no hang.
         expect(0 <= code <= 125, f"configs/{name}_defconfig builds and boots (exit {code})")
+
+    serve_with_ninja_qemu()
+
+    rounds = sys.argv[3] if len(sys.argv) > 3 else "5"
+    p = run([os.path.join(src, "tools", "randconfig"), rounds, scratch], check=False)
+    print(p.stdout, end="")
+    expect(p.returncode == 0, f"tools/randconfig {rounds}: random configurations build and boot")
 
     print(f"{len(failures)} failed")
     return 1 if failures else 0

@@ -16,7 +16,7 @@
       file EXPECTED.
 
   js_test.py shell IMAGE KEYS EXPECTED
-      Boots the shell with the scripts as /js and KEYS typed (e.g. a server in
+      Boots the shell with the scripts as /js and KEYS typed (e.g. httpd in
       the background, then js); the lines of EXPECTED must appear in that
       order, and the shell's poweroff status must be 3.
 

@@ -9,6 +9,7 @@ ended (triple fault, reset, QEMU error) and is reported as 127.
 """
 import argparse
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -18,6 +19,10 @@ import time
 EXIT_PANIC = 126
 EXIT_LOST = 127
 EXIT_TIMEOUT = 124
+
+# What a server app prints once it serves (apps/httpd, tcp-echo, udp-echo): it
+# never returns from main, so test boots stop it there (--until-listening).
+SERVER_READY = r"^[\w-]+: listening on port \d+"
 
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS.fd"
@@ -30,11 +35,33 @@ def guest_status(qemu_status):
     return EXIT_LOST
 
 
+def hostfwd_rule(spec):
+    """Turns a port forward as `ninja qemu` takes it ([tcp:|udp:]HOST[:GUEST])
+    into QEMU's hostfwd rule, bound to 127.0.0.1; ValueError says what is wrong."""
+    proto, rest = "tcp", spec
+    if spec.startswith(("tcp:", "udp:")):
+        proto, rest = spec[:3], spec[4:]
+    parts = rest.split(":")
+    if len(parts) not in (1, 2) or not all(p.isdigit() and 0 < int(p) < 65536 for p in parts):
+        raise ValueError(f"bad port forward '{spec}': expected [tcp:|udp:]HOSTPORT[:GUESTPORT], "
+                         "ports 1..65535 (e.g. 8000:80 or udp:5353)")
+    host, guest = parts[0], parts[-1]
+    return f"{proto}:127.0.0.1:{int(host)}-:{int(guest)}"
+
+
+def nic_option(args):
+    """-nic for --nic/--hostfwd: QEMU user networking (the guest is 10.0.2.15, DHCP from 10.0.2.2)."""
+    if not args.nic or args.nic == "none":
+        return ["-nic", "none"]  # no NIC unless asked for: its option ROM slows the boot
+    return ["-nic", ",".join(["user", f"model={args.nic}"] +
+                             [f"hostfwd={hostfwd_rule(h)}" for h in args.hostfwd])]
+
+
 def qemu_command(args, serial):
     cmd = ["qemu-system-x86_64", "-machine", "q35", "-cpu", "max", "-m", args.memory,
            "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     if not any(a.startswith(("-nic", "-netdev")) for a in args.qemu_arg):
-        cmd += ["-nic", "none"]  # no NIC unless asked for: its option ROM slows the boot
+        cmd += nic_option(args)
     if args.kernel:
         cmd += ["-kernel", args.kernel]
         if args.cmdline:
@@ -51,6 +78,23 @@ def qemu_command(args, serial):
         cmd += ["-gdb", f"tcp:127.0.0.1:{args.gdb_port}", "-S"]
     cmd += args.qemu_arg
     return cmd
+
+
+def wait_for_line(proc, log, pattern, timeout):
+    """True once the serial log matches pattern; False if QEMU ended first.
+    TimeoutExpired after timeout seconds (0: none)."""
+    end = time.monotonic() + timeout if timeout else None
+    while proc.poll() is None:
+        try:
+            with open(log, "rb") as f:
+                if pattern.search(f.read().decode(errors="replace").replace("\r", "")):
+                    return True
+        except FileNotFoundError:
+            pass
+        if end is not None and time.monotonic() > end:
+            raise subprocess.TimeoutExpired(proc.args, timeout)
+        time.sleep(0.1)
+    return False
 
 
 def run(args):
@@ -84,6 +128,11 @@ def run(args):
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=stdin, stdout=stdout, start_new_session=args.log is not None)
     try:
+        if args.until:
+            if wait_for_line(proc, args.log, re.compile(args.until, re.M), args.timeout):
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                return 0
         status = proc.wait(timeout=args.timeout or None)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL) if args.log else proc.kill()
@@ -105,7 +154,7 @@ def run(args):
 
 def parser():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    src = p.add_mutually_exclusive_group(required=True)
+    src = p.add_mutually_exclusive_group()
     src.add_argument("--kernel", help="boot this image with -kernel (PVH)")
     src.add_argument("--iso", help="boot this GRUB ISO from CD")
     p.add_argument("--cmdline", default="", help="kernel command line (argv[1..] of main)")
@@ -115,16 +164,41 @@ def parser():
     p.add_argument("--timeout", type=float, default=0, help="seconds before QEMU is killed")
     p.add_argument("--log", help="write the serial console here instead of the terminal")
     p.add_argument("--input", help="with --log: feed this file to the serial console as typed input")
+    p.add_argument("--until", metavar="REGEX",
+                   help="with --log: stop the guest once its console matches REGEX and exit 0 "
+                        "(for apps that serve forever)")
+    p.add_argument("--until-listening", dest="until", action="store_const", const=SERVER_READY,
+                   help="--until the app prints 'NAME: listening on port N' (a server is up)")
     p.add_argument("--monitor-socket", help="with --log: QEMU's monitor (HMP) on this unix socket")
     p.add_argument("--gdb", action="store_true", help="start halted with a gdb stub")
     p.add_argument("--gdb-port", type=int, default=1234, help="gdb stub port (default 1234)")
+    p.add_argument("--nic", help="NIC model on QEMU user networking (virtio-net-pci, e1000; none)")
+    p.add_argument("--hostfwd", action="append", default=[],
+                   help="with --nic: forward [tcp:|udp:]HOSTPORT[:GUESTPORT] from 127.0.0.1 to the guest")
+    p.add_argument("--check-hostfwd", action="store_true",
+                   help="only check the --hostfwd values (for meson configure) and exit")
     p.add_argument("--qemu-arg", action="append", default=[], help="extra QEMU argument")
     p.add_argument("-v", "--verbose", action="store_true")
     return p
 
 
 def main(argv=None):
-    args = parser().parse_args(argv)
+    p = parser()
+    args = p.parse_args(argv)
+    try:
+        for h in args.hostfwd:
+            hostfwd_rule(h)
+    except ValueError as e:
+        print(f"yolk: {e}", file=sys.stderr)
+        return 2
+    if args.check_hostfwd:
+        return 0
+    if not args.kernel and not args.iso:
+        p.error("one of --kernel or --iso is required")
+    if args.until and not args.log:
+        p.error("--until needs --log")
+    if args.hostfwd and not args.nic:
+        p.error("--hostfwd needs --nic MODEL")
     args.uefi_vars = f"/tmp/yolk-ovmf-vars-{os.getpid()}.fd"
     return run(args)
 

@@ -244,7 +244,7 @@ static const struct {
 	{"fatwrite", ktest_fatwrite}, {"fatcrash", ktest_fatcrash},
 	{"blk", ktest_blk}, {"pciirq", ktest_pciirq},
 #ifdef CONFIG_NET_LWIP
-	{"net", ktest_net}, {"netdev", ktest_netdev}, {"httpd", ktest_httpd},
+	{"net", ktest_net}, {"netdev", ktest_netdev}, {"nic", ktest_nic},
 #endif
 };
 

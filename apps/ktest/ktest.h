@@ -32,7 +32,7 @@ int ktest_file_crc(const char *path, uint32_t *crc, long *size);
 
 int ktest_net(int argc, char **argv);
 int ktest_netdev(int argc, char **argv);
-int ktest_httpd(int argc, char **argv);
+int ktest_nic(int argc, char **argv);
 
 
 /* Checks shared by the case files (files.c): a false one prints "FAIL line N: ..." and counts. */

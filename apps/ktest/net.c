@@ -427,48 +427,6 @@ int ktest_netdev(int argc, char **argv)
 	printf("netdev: %d failures\n", ktest_failures);
 	return ktest_failures ? 1 : 0;
 }
-
-/*
- * ktest case "httpd PORT N": a minimal HTTP server on 127.0.0.1:PORT for
- * clients in the same guest (apps/js's yolk.httpGet): answers N requests
- * with 200, two headers and a body of the request line plus 64 KiB of
- * pattern (several segments), then ends. Run in the background by a shell.
- */
-int ktest_httpd(int argc, char **argv)
-{
-	int port = argc > 2 ? atoi(argv[2]) : 8080, n = argc > 3 ? atoi(argv[3]) : 1;
-	int l = tcp_listener(port, 1);
-	if (l < 0) {
-		printf("httpd: cannot listen on port %d: %s\n", port, strerror(errno));
-		return 1;
-	}
-	static char body[65536 + 512];
-	for (int served = 0; served < n; served++) {
-		int c = accept(l, NULL, NULL);
-		char req[512];
-		ssize_t got = c < 0 ? -1 : recv(c, req, sizeof(req) - 1, 0);
-		if (got <= 0) {
-			printf("httpd: accept/recv failed: %s\n", strerror(errno));
-			return 1;
-		}
-		req[got] = '\0';
-		req[strcspn(req, "\r\n")] = '\0';
-		int len = snprintf(body, sizeof(body), "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n"
-				   "X-Served-By: ktest\r\n\r\n%s\n", req);
-		for (int i = 0; i < 65536; i++)
-			body[len++] = (char)('a' + i % 26);
-		for (int off = 0; off < len;) {
-			ssize_t w = send(c, body + off, (size_t)(len - off), 0);
-			if (w <= 0)
-				break;
-			off += (int)w;
-		}
-		close(c);
-	}
-	close(l);
-	printf("httpd: served %d\n", n);
-	return 0;
-}
 #else
 typedef int ktest_net_not_configured; /* ISO C wants something in a file */
 #endif

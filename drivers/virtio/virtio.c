@@ -43,10 +43,13 @@
 #define NO_VECTOR 0xffff
 #define RESET_SPINS 1000000 /* status reads; QEMU resets at once */
 #define ISR_QUEUE 1
+#define ISR_CONFIG 2
+#define CONFIG_ENTRY 1 /* MSI-X entry for configuration changes; queues use entry 0 */
 
 #define DESC_F_NEXT 1
 #define DESC_F_WRITE 2
 #define USED_F_NO_NOTIFY 1
+#define AVAIL_F_NO_INTERRUPT 1
 
 #define reg8(v, off) (*(volatile uint8_t *)((v)->common + (off)))
 #define reg16(v, off) (*(volatile uint16_t *)((v)->common + (off)))
@@ -117,13 +120,25 @@ int virtio_negotiate(struct virtio_dev *v, uint64_t wanted)
 	return reg8(v, COMMON_STATUS) & STATUS_FEATURES_OK ? 0 : -ENODEV;
 }
 
-/* With MSI-X every interrupt is a queue's; on INTx (shared) the ISR says whether it was ours. */
+/*
+ * On INTx or MSI (one interrupt, maybe shared) the ISR says what happened;
+ * reading it lowers the line. With MSI-X, entry 0 is the queues' (and the
+ * configuration's too if it could not have an entry of its own).
+ */
 static void virtio_interrupt(void *arg)
 {
 	struct virtio_dev *v = arg;
-	if (v->irq_kind != PCI_IRQ_MSIX && !(*v->isr & ISR_QUEUE)) /* reading ISR lowers the line */
-		return;
-	v->handler(v->handler_arg);
+	uint8_t isr = v->irq_kind == PCI_IRQ_MSIX ? ISR_QUEUE | (v->config_shared ? ISR_CONFIG : 0) : *v->isr;
+	if ((isr & ISR_CONFIG) && v->config_handler)
+		v->config_handler(v->config_arg);
+	if (isr & ISR_QUEUE)
+		v->handler(v->handler_arg);
+}
+
+static void virtio_config_interrupt(void *arg)
+{
+	struct virtio_dev *v = arg;
+	v->config_handler(v->config_arg);
 }
 
 int virtio_irq(struct virtio_dev *v, unsigned allow, void (*handler)(void *arg), void *arg)
@@ -134,9 +149,25 @@ int virtio_irq(struct virtio_dev *v, unsigned allow, void (*handler)(void *arg),
 	if (kind < 0)
 		return kind;
 	v->irq_kind = kind;
-	/* Configuration changes are not watched: no driver reacts to them yet. */
-	reg16(v, COMMON_MSIX) = NO_VECTOR;
+	reg16(v, COMMON_MSIX) = NO_VECTOR; /* until virtio_config_irq() */
 	return kind;
+}
+
+int virtio_config_irq(struct virtio_dev *v, void (*handler)(void *arg), void *arg)
+{
+	v->config_arg = arg;
+	v->config_handler = handler;
+	if (v->irq_kind != PCI_IRQ_MSIX)
+		return 0;
+	if (pci_irq_add_msix(v->pci, CONFIG_ENTRY, virtio_config_interrupt, v) == 0) {
+		reg16(v, COMMON_MSIX) = CONFIG_ENTRY;
+		if (reg16(v, COMMON_MSIX) == CONFIG_ENTRY)
+			return 0;
+	}
+	/* No spare entry (or the device refused it): share the queues' vector. */
+	v->config_shared = 1;
+	reg16(v, COMMON_MSIX) = 0;
+	return reg16(v, COMMON_MSIX) == 0 ? 0 : -ENODEV;
 }
 
 static void free_list_init(struct virtq *q)
@@ -206,7 +237,17 @@ uint64_t virtio_cfg64(struct virtio_dev *v, unsigned off)
 	return virtio_cfg32(v, off) | (uint64_t)virtio_cfg32(v, off + 4) << 32;
 }
 
-int virtq_add(struct virtq *q, const struct virtq_buf *bufs, unsigned n, void *cookie)
+uint8_t virtio_cfg8(struct virtio_dev *v, unsigned off)
+{
+	return *(volatile uint8_t *)(v->device_cfg + off);
+}
+
+uint16_t virtio_cfg16(struct virtio_dev *v, unsigned off)
+{
+	return *(volatile uint16_t *)(v->device_cfg + off);
+}
+
+int virtq_queue(struct virtq *q, const struct virtq_buf *bufs, unsigned n, void *cookie)
 {
 	if (n == 0 || n > q->size)
 		return -EINVAL;
@@ -230,11 +271,40 @@ int virtq_add(struct virtq *q, const struct virtq_buf *bufs, unsigned n, void *c
 	q->avail[2 + idx % q->size] = head;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* the ring entry before the index the device reads */
 	q->avail[1] = (uint16_t)(idx + 1);
+	irq_restore(on);
+	return 0;
+}
+
+void virtq_kick(struct virtq *q)
+{
 	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* the index before the flags that say whether to notify */
 	if (!(q->used[0] & USED_F_NO_NOTIFY))
 		*q->notify = q->index;
-	irq_restore(on);
-	return 0;
+}
+
+int virtq_add(struct virtq *q, const struct virtq_buf *bufs, unsigned n, void *cookie)
+{
+	int r = virtq_queue(q, bufs, n, cookie);
+	if (r == 0)
+		virtq_kick(q);
+	return r;
+}
+
+int virtq_pending(struct virtq *q)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return (uint16_t)(q->used[0] >> 16) != q->last_used;
+}
+
+void virtq_irq_off(struct virtq *q)
+{
+	q->avail[0] = AVAIL_F_NO_INTERRUPT;
+}
+
+int virtq_irq_on(struct virtq *q)
+{
+	q->avail[0] = 0;
+	return virtq_pending(q); /* the fence orders the flag before the index read */
 }
 
 void *virtq_pop(struct virtq *q, uint32_t *len)

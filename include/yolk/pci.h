@@ -79,6 +79,14 @@ void pci_foreach(void (*visit)(const struct pci_dev *d, void *arg), void *arg);
 #define PCI_IRQ_ANY (PCI_IRQ_ALLOW(PCI_IRQ_INTX) | PCI_IRQ_ALLOW(PCI_IRQ_MSI) | PCI_IRQ_ALLOW(PCI_IRQ_MSIX))
 int pci_irq_setup(const struct pci_dev *d, unsigned allow, void (*handler)(void *arg), void *arg);
 
+/*
+ * Another entry of the MSI-X table of a device pci_irq_setup() gave MSI-X:
+ * its own vector and handler (same rules), for devices that tell interrupt
+ * sources apart by entry (virtio's configuration changes). 0, -ENODEV (no
+ * MSI-X, or the table has no such entry) or -ENOSPC (no vector left).
+ */
+int pci_irq_add_msix(const struct pci_dev *d, unsigned entry, void (*handler)(void *arg), void *arg);
+
 /* "INTx", "MSI", "MSI-X" for messages. */
 const char *pci_irq_name(int kind);
 

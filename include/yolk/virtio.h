@@ -6,13 +6,17 @@
  *   virtio_pci_init(v, pci)                 reset, find and map the capabilities
  *   virtio_negotiate(v, wanted)             features (VERSION_1 is added), FEATURES_OK
  *   virtio_irq(v, allow, handler, arg)      MSI-X or INTx (pci_irq_setup)
+ *   virtio_config_irq(v, handler, arg)      optional: configuration changes
  *   virtq_setup(v, q, index, max_size)      each queue
  *   virtio_ready(v)                         DRIVER_OK: the device may now use the queues
  *
  * Buffers are given by physical address (vm_phys() for any kernel address).
- * virtq_add/virtq_pop may be called from threads and from the interrupt
- * handler; they keep interrupts off while they touch the ring (yolk runs on
- * one CPU).
+ * virtq_add/virtq_queue/virtq_pop may be called from threads and from the
+ * interrupt handler; they keep interrupts off while they touch the ring
+ * (yolk runs on one CPU). A driver that adds many buffers at once queues
+ * them with virtq_queue() and notifies once with virtq_kick(); one that
+ * drains a queue from a thread mutes its interrupts meanwhile
+ * (virtq_irq_off/virtq_irq_on).
  */
 #ifndef YOLK_VIRTIO_H
 #define YOLK_VIRTIO_H
@@ -32,6 +36,9 @@ struct virtio_dev {
 	uint64_t features; /* negotiated */
 	void (*handler)(void *arg);
 	void *handler_arg;
+	void (*config_handler)(void *arg); /* NULL: configuration changes are not watched */
+	void *config_arg;
+	int config_shared; /* MSI-X: configuration changes arrive on the queues' vector */
 };
 
 struct virtq_desc {
@@ -64,6 +71,13 @@ int virtio_pci_init(struct virtio_dev *v, const struct pci_dev *pci);
 int virtio_negotiate(struct virtio_dev *v, uint64_t wanted);
 /* handler runs in interrupt context whenever a queue may have used buffers. Returns the kind or -errno. */
 int virtio_irq(struct virtio_dev *v, unsigned allow, void (*handler)(void *arg), void *arg);
+/*
+ * handler (interrupt context) runs when the device configuration changed:
+ * on its own MSI-X entry if the device has one to spare, else with the
+ * queue interrupt (INTx: as the ISR says). Call after virtio_irq(), before
+ * virtio_ready(). 0 or -ENODEV.
+ */
+int virtio_config_irq(struct virtio_dev *v, void (*handler)(void *arg), void *arg);
 /* Queue `index` with at most max_size entries (a power of two). 0, -ENODEV or -ENOMEM. */
 int virtq_setup(struct virtio_dev *v, struct virtq *q, unsigned index, unsigned max_size);
 void virtio_ready(struct virtio_dev *v);
@@ -71,6 +85,8 @@ void virtio_ready(struct virtio_dev *v);
 void virtio_fail(struct virtio_dev *v);
 
 /* Device configuration fields, read as the device has them (little-endian, x86). */
+uint8_t virtio_cfg8(struct virtio_dev *v, unsigned off);
+uint16_t virtio_cfg16(struct virtio_dev *v, unsigned off);
 uint32_t virtio_cfg32(struct virtio_dev *v, unsigned off);
 uint64_t virtio_cfg64(struct virtio_dev *v, unsigned off);
 
@@ -80,6 +96,19 @@ uint64_t virtio_cfg64(struct virtio_dev *v, unsigned off);
  * free (wait for a completion and retry); -EINVAL if n exceeds the queue.
  */
 int virtq_add(struct virtq *q, const struct virtq_buf *bufs, unsigned n, void *cookie);
+/* The same without notifying the device: queue several, then virtq_kick() once. */
+int virtq_queue(struct virtq *q, const struct virtq_buf *bufs, unsigned n, void *cookie);
+/* Notifies the device of queued buffers, unless it said it does not need to know. */
+void virtq_kick(struct virtq *q);
+/* 1 if the device has used buffers that virtq_pop has not returned yet. */
+int virtq_pending(struct virtq *q);
+/*
+ * Asks the device not to interrupt for this queue (a hint: it still may),
+ * e.g. while a thread drains it, and to interrupt again. virtq_irq_on
+ * returns virtq_pending(): if 1, drain again rather than wait.
+ */
+void virtq_irq_off(struct virtq *q);
+int virtq_irq_on(struct virtq *q);
 /* The cookie of the next used chain (its descriptors freed) and the bytes written; NULL if none. */
 void *virtq_pop(struct virtq *q, uint32_t *len);
 

@@ -97,6 +97,27 @@ static err_t netif_dev_init(struct netif *nif)
 	return ERR_OK;
 }
 
+/* Says on the console when an interface gets (or loses) its IPv4 address, e.g. from DHCP. */
+static void netif_status_changed(struct netif *nif)
+{
+	struct netdev *dev = nif->state;
+	const ip4_addr_t *ip = netif_ip4_addr(nif);
+	if (ip4_addr_isany(ip)) {
+		klog(KLOG_NOTICE, "net: %s has no IPv4 address\n", dev->name);
+		return;
+	}
+	char a[16], m[16], g[16];
+	ip4addr_ntoa_r(ip, a, sizeof(a));
+	ip4addr_ntoa_r(netif_ip4_netmask(nif), m, sizeof(m));
+	ip4addr_ntoa_r(netif_ip4_gw(nif), g, sizeof(g));
+#if LWIP_DHCP
+	const char *how = netif_dhcp_data(nif) != NULL ? " (DHCP)" : "";
+#else
+	const char *how = "";
+#endif
+	klog(KLOG_NOTICE, "net: %s address %s netmask %s gateway %s%s\n", dev->name, a, m, g, how);
+}
+
 static void stack_attach(struct netdev *dev)
 {
 	struct netif *nif = calloc(1, sizeof(*nif));
@@ -120,6 +141,7 @@ static void stack_attach(struct netdev *dev)
 	}
 	if (netdev_at(0) == dev)
 		netif_set_default(nif);
+	netif_set_status_callback(nif, netif_status_changed);
 	netif_set_up(nif);
 	if (dev->link_up)
 		netif_set_link_up(nif);

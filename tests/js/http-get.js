@@ -1,6 +1,7 @@
-// Guest only, through the shell (tests/meson.build): `ktest httpd 8080 2 &` serves
-// on loopback, this script fetches twice with yolk.httpGet.
+// Guest only, through the shell (tests/meson.build): apps/httpd serves /js on loopback
+// in the background, this script fetches from it with yolk.httpGet.
 import * as yolk from "yolk";
+import * as std from "std";
 import * as os from "os";
 function get(url) {
     for (let i = 0; ; i++) {
@@ -9,13 +10,14 @@ function get(url) {
         } catch (e) {
             if (i > 100 || !/refused/.test(e.message))
                 throw e;
-            os.sleep(50); // the server starts in the background
+            os.sleep(50); // the server is still starting
         }
     }
 }
-const r = get("http://127.0.0.1:8080/hello?x=1");
-print("get:", r.status, r.statusText, r.headers["content-type"], r.headers["x-served-by"]);
-const lines = r.body.split("\n");
-print("body:", lines[0], lines[1].length, lines[1].slice(0, 30));
-const r2 = get("http://localhost:8080/");
-print("again:", r2.status, r2.body.length);
+const hello = get("http://127.0.0.1:8080/hello");
+print("hello:", hello.status, hello.statusText, hello.headers.server, JSON.stringify(hello.body));
+const file = get("http://localhost:8080/string1mb.js");
+print("file:", file.status, file.headers["content-type"], +file.headers["content-length"] === file.body.length,
+      file.body === std.loadFile("/js/string1mb.js"));
+const missing = get("http://127.0.0.1:8080/nope.txt");
+print("missing:", missing.status, missing.statusText);

@@ -1,0 +1,353 @@
+/*
+ * httpd: an HTTP/1.1 server in one thread around poll(), written against
+ * POSIX sockets only (it builds for Linux too, unchanged).
+ *
+ *   httpd [-p PORT] [-r ROOT] [-v]
+ *
+ * Every connection is nonblocking and moves between three states: reading
+ * a request head, writing a response (head, then a file in buffer-sized
+ * pieces), and draining after the last response of a closing connection
+ * (so the client reads the answer before our FIN, not a reset). Keep-alive
+ * and pipelining are the normal case; a connection that is idle (or slow to
+ * send its request) for CONFIG_APP_HTTPD_IDLE_TIMEOUT seconds is closed, a
+ * partial request then gets a 408.
+ */
+#define _GNU_SOURCE /* accept4 on Linux */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <yolk-config/app-httpd.h>
+
+#include "httpd.h"
+
+#define HEAD_MAX CONFIG_APP_HTTPD_HEAD_MAX
+#define OUT_CAP (16 * 1024)
+#define MAX_CONNS CONFIG_APP_HTTPD_MAX_CONNS
+#define IDLE_MS (CONFIG_APP_HTTPD_IDLE_TIMEOUT * 1000ull)
+#define DRAIN_MS 2000ull
+
+enum conn_state { C_READ, C_WRITE, C_DRAIN, C_DEAD };
+
+struct conn {
+	int fd;
+	enum conn_state state;
+	uint64_t deadline;   /* ms on the monotonic clock */
+	char in[HEAD_MAX];   /* received, not yet handled */
+	size_t in_len;
+	long long discard;   /* request body bytes still to skip */
+	char out[OUT_CAP];   /* response bytes out[out_off..out_len) still to send */
+	size_t out_len, out_off;
+	int file;            /* then this file, file_left bytes from file_off */
+	off_t file_off;
+	long long file_left;
+	int close_after;
+};
+
+static struct conn *conns[MAX_CONNS];
+static int nconns;
+static const char *root = CONFIG_APP_HTTPD_ROOT;
+static int verbose;
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void conn_close(struct conn *c)
+{
+	if (c->file >= 0)
+		close(c->file);
+	close(c->fd);
+	c->file = -1;
+	c->state = C_DEAD;
+}
+
+/* Starts sending reply r (already in c->out). */
+static void conn_reply(struct conn *c, const struct reply *r)
+{
+	c->out_len = r->len;
+	c->out_off = 0;
+	c->file = r->file;
+	c->file_off = 0;
+	c->file_left = r->file_len;
+	c->close_after = r->close;
+	c->state = C_WRITE;
+}
+
+/*
+ * Handles the next complete request in c->in, if there is one: 1 if a
+ * response is now being written, 0 if more bytes are needed.
+ */
+static int conn_next_request(struct conn *c)
+{
+	struct http_request req;
+	struct reply r;
+
+	if (c->discard > 0) {
+		size_t n = (long long)c->in_len < c->discard ? c->in_len : (size_t)c->discard;
+		memmove(c->in, c->in + n, c->in_len - n);
+		c->in_len -= n;
+		c->discard -= (long long)n;
+		if (c->discard > 0)
+			return 0;
+	}
+	if (c->in_len == 0)
+		return 0;
+	int status = http_parse_request(c->in, c->in_len, sizeof(c->in), &req);
+	if (status == HTTP_PARSE_MORE)
+		return 0;
+	if (status != HTTP_PARSE_DONE) {
+		serve_error(status, 0, c->out, sizeof(c->out), &r);
+		c->in_len = 0;
+	} else {
+		serve_request(&req, root, c->out, sizeof(c->out), &r);
+		c->discard = req.content_length > 0 ? req.content_length : 0;
+		memmove(c->in, c->in + req.head_len, c->in_len - req.head_len);
+		c->in_len -= req.head_len;
+	}
+	if (verbose) {
+		int tlen = status == HTTP_PARSE_DONE ? (int)req.target_len : 1;
+		printf("httpd: %.*s %d\n", tlen, status == HTTP_PARSE_DONE ? req.target : "-", r.status);
+	}
+	conn_reply(c, &r);
+	return 1;
+}
+
+/*
+ * Sends what it can of the response: 1 when it is all sent, 0 when the
+ * socket is full (wait for POLLOUT), -1 when the connection is gone.
+ */
+static int conn_flush(struct conn *c)
+{
+	for (;;) {
+		if (c->out_off < c->out_len) {
+			ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off, 0);
+			if (n < 0)
+				return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+			c->out_off += (size_t)n;
+			continue;
+		}
+		if (c->file_left == 0)
+			break;
+		size_t want = c->file_left < OUT_CAP ? (size_t)c->file_left : OUT_CAP;
+		ssize_t n = pread(c->file, c->out, want, c->file_off);
+		if (n <= 0)
+			return -1; /* the file shrank or failed: the Content-Length can no longer be kept */
+		c->out_off = 0;
+		c->out_len = (size_t)n;
+		c->file_off += n;
+		c->file_left -= n;
+	}
+	if (c->file >= 0) {
+		close(c->file);
+		c->file = -1;
+	}
+	return 1;
+}
+
+/* Advances c as far as it goes without waiting. */
+static void conn_run(struct conn *c, uint64_t now)
+{
+	for (;;) {
+		if (c->state == C_WRITE) {
+			/* A writer gets IDLE_MS after every step it makes. */
+			c->deadline = now + IDLE_MS;
+			int r = conn_flush(c);
+			if (r < 0) {
+				conn_close(c);
+				return;
+			}
+			if (r == 0)
+				return;
+			if (c->close_after) {
+				shutdown(c->fd, SHUT_WR);
+				c->state = C_DRAIN;
+				c->deadline = now + DRAIN_MS;
+				return;
+			}
+			c->state = C_READ;
+			c->deadline = now + IDLE_MS;
+		}
+		if (c->state != C_READ || !conn_next_request(c))
+			return;
+	}
+}
+
+static void conn_readable(struct conn *c, uint64_t now)
+{
+	char scratch[512];
+	char *buf = c->state == C_DRAIN ? scratch : c->in + c->in_len;
+	size_t room = c->state == C_DRAIN ? sizeof(scratch) : sizeof(c->in) - c->in_len;
+
+	if (room == 0)
+		return; /* a full head: the parser has answered 431 already */
+	ssize_t n = recv(c->fd, buf, room, 0);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return;
+	if (n <= 0) {
+		conn_close(c);
+		return;
+	}
+	if (c->state == C_DRAIN)
+		return;
+	c->in_len += (size_t)n;
+	conn_run(c, now);
+}
+
+static void conn_timeout(struct conn *c, uint64_t now)
+{
+	struct reply r;
+	/* A partial request hears why; an idle connection, or a client that stopped reading, is closed. */
+	if (c->state == C_READ && (c->in_len > 0 || c->discard > 0)) {
+		serve_error(408, 0, c->out, sizeof(c->out), &r);
+		c->in_len = 0;
+		c->discard = 0;
+		conn_reply(c, &r);
+		conn_run(c, now);
+		if (c->state == C_WRITE)
+			conn_close(c); /* the client does not even read */
+		return;
+	}
+	conn_close(c);
+}
+
+static void accept_all(int listener, uint64_t now)
+{
+	while (nconns < MAX_CONNS) {
+		int fd = accept4(listener, NULL, NULL, SOCK_NONBLOCK);
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNABORTED)
+				perror("httpd: accept");
+			return;
+		}
+		struct conn *c = malloc(sizeof(*c));
+		if (c == NULL) {
+			close(fd);
+			return;
+		}
+		int one = 1;
+		/* Responses go out whole: never hold a last small segment back for an ACK. */
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		c->fd = fd;
+		c->state = C_READ;
+		c->deadline = now + IDLE_MS;
+		c->in_len = 0;
+		c->discard = 0;
+		c->file = -1;
+		c->out_len = c->out_off = 0;
+		conns[nconns++] = c;
+	}
+}
+
+static int listen_on(int port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		perror("httpd: socket");
+		return -1;
+	}
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(fd, MAX_CONNS) != 0) {
+		perror("httpd: bind/listen");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: httpd [-p PORT] [-r ROOT] [-v]\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	int port = CONFIG_APP_HTTPD_PORT;
+	for (int i = 1; i < argc; i++) {
+		char *end;
+		if (strcmp(argv[i], "-p") == 0 && i + 1 < argc) {
+			long p = strtol(argv[++i], &end, 10);
+			if (*end != '\0' || p < 1 || p > 65535) {
+				fprintf(stderr, "httpd: bad port '%s' (1..65535)\n", argv[i]);
+				return 2;
+			}
+			port = (int)p;
+		} else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc) {
+			root = argv[++i];
+		} else if (strcmp(argv[i], "-v") == 0) {
+			verbose = 1;
+		} else {
+			return usage();
+		}
+	}
+	if (strcmp(root, "/") == 0)
+		root = ""; /* paths start with '/' already */
+
+	int listener = listen_on(port);
+	if (listener < 0)
+		return 1;
+	printf("httpd: listening on port %d, files from %s\n", port, root[0] ? root : "/");
+	fflush(stdout);
+
+	static struct pollfd fds[MAX_CONNS + 1];
+	for (;;) {
+		uint64_t now = now_ms(), next = UINT64_MAX;
+		int nfds = 0;
+		if (nconns < MAX_CONNS)
+			fds[nfds++] = (struct pollfd){.fd = listener, .events = POLLIN};
+		int first_conn = nfds;
+		for (int i = 0; i < nconns; i++) {
+			struct conn *c = conns[i];
+			fds[nfds++] = (struct pollfd){.fd = c->fd, .events = c->state == C_WRITE ? POLLOUT : POLLIN};
+			if (c->deadline < next)
+				next = c->deadline;
+		}
+		int timeout = next == UINT64_MAX ? -1 : next <= now ? 0 : (int)(next - now);
+		if (poll(fds, (nfds_t)nfds, timeout) < 0 && errno != EINTR) {
+			perror("httpd: poll");
+			return 1;
+		}
+		now = now_ms();
+		int polled = nconns; /* connections accepted below were not polled */
+		if (first_conn == 1 && fds[0].revents != 0)
+			accept_all(listener, now);
+		for (int i = 0; i < polled; i++) {
+			struct conn *c = conns[i];
+			short ev = fds[first_conn + i].revents;
+			if (ev & (POLLIN | POLLHUP | POLLERR)) {
+				if (c->state == C_WRITE)
+					conn_run(c, now);
+				else
+					conn_readable(c, now);
+			} else if (ev & POLLOUT) {
+				conn_run(c, now);
+			}
+			if (c->state != C_DEAD && now >= c->deadline)
+				conn_timeout(c, now);
+		}
+		/* Drop closed connections, keeping the others in order. */
+		int kept = 0;
+		for (int i = 0; i < nconns; i++) {
+			if (conns[i]->state == C_DEAD)
+				free(conns[i]);
+			else
+				conns[kept++] = conns[i];
+		}
+		nconns = kept;
+	}
+}
