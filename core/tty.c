@@ -73,6 +73,8 @@ void tty_set_foreground(struct thread *t)
 	irq_restore(irq);
 }
 
+struct thread *tty_foreground(void) { return foreground; }
+
 void tty_forget(struct thread *t)
 {
 	int irq = irq_save();

@@ -4,9 +4,12 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
+#include <utime.h>
 #include <yolk/vfs.h>
 
 static int absent(void)
@@ -26,6 +29,11 @@ int mkdir(const char *path, mode_t mode) { return (void)path, (void)mode, absent
 int rename(const char *from, const char *to) { return (void)from, (void)to, absent(); }
 int truncate(const char *path, off_t len) { return (void)path, (void)len, absent(); }
 int chdir(const char *path) { return (void)path, absent(); }
+char *realpath(const char *path, char *out) { return (void)path, (void)out, absent(), NULL; }
+ssize_t readlink(const char *path, char *buf, size_t n) { return (void)path, (void)buf, (void)n, absent(); }
+int symlink(const char *target, const char *path) { return (void)target, (void)path, absent(); }
+int utimes(const char *path, const struct timeval t[2]) { return (void)path, (void)t, absent(); }
+int utime(const char *path, const struct utimbuf *t) { return (void)path, (void)t, absent(); }
 void sync(void) {}
 
 DIR *opendir(const char *path)

@@ -1,13 +1,16 @@
 /*
  * The POSIX calls that take a path: open, stat, mkdir, rmdir, unlink,
- * rename, truncate, access, chdir, getcwd, sync.
+ * rename, truncate, access, chdir, getcwd, sync, realpath, readlink, utimes.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
+#include <utime.h>
 #include <yolk/vfs.h>
 #include "vfs_internal.h"
 
@@ -236,4 +239,52 @@ int chmod(const char *path, mode_t mode)
 	(void)mode;
 	struct stat st;
 	return stat(path, &st); /* permissions are not kept: there is one user */
+}
+
+/* Paths are resolved lexically and there are no symbolic links: the canonical path is the absolute one. */
+char *realpath(const char *path, char *resolved)
+{
+	char abs[PATH_MAX];
+	struct stat st;
+	int r = vfs_abspath(path, abs);
+	if (r == 0 && stat(abs, &st))
+		r = -errno;
+	if (r) {
+		errno = -r;
+		return NULL;
+	}
+	if (resolved == NULL && (resolved = malloc(strlen(abs) + 1)) == NULL)
+		return NULL;
+	return strcpy(resolved, abs);
+}
+
+ssize_t readlink(const char *path, char *buf, size_t size)
+{
+	struct stat st;
+	(void)buf, (void)size;
+	if (stat(path, &st) == 0)
+		errno = EINVAL; /* it exists, and is not a link */
+	return -1;
+}
+
+int symlink(const char *target, const char *path)
+{
+	(void)target, (void)path;
+	errno = EPERM; /* as Linux says for filesystems without links */
+	return -1;
+}
+
+/* Like chmod: the file must exist; its times stay those of its last write (filesystems keep no others). */
+int utimes(const char *path, const struct timeval times[2])
+{
+	(void)times;
+	struct stat st;
+	return stat(path, &st);
+}
+
+int utime(const char *path, const struct utimbuf *times)
+{
+	(void)times;
+	struct stat st;
+	return stat(path, &st);
 }

@@ -23,6 +23,9 @@ struct thread;
 /* The app a shell is waiting for: Ctrl-C typed meanwhile kills it (thread_kill). NULL: none. */
 void tty_set_foreground(struct thread *t);
 
+/* The thread Ctrl-C would kill now, or NULL. */
+struct thread *tty_foreground(void);
+
 /* An app thread about to end: it stops being the foreground (called from its own thread). */
 void tty_forget(struct thread *t);
 

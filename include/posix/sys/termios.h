@@ -27,6 +27,32 @@ struct termios {
 /* c_cflag */
 #define CS8 0000060
 #define CREAD 0000200
+/*
+ * The rest of POSIX's flags, so programs that set or clear them (a raw mode
+ * like cfmakeraw's spelled out) compile; the console ignores them: a serial
+ * line or keyboard without parity, breaks or flow control.
+ */
+#define IGNBRK 0000001
+#define BRKINT 0000002
+#define IGNPAR 0000004
+#define PARMRK 0000010
+#define INPCK 0000020
+#define ISTRIP 0000040
+#define INLCR 0000100
+#define IGNCR 0000200
+#define IXANY 0004000
+#define IXOFF 0010000
+#define CSIZE 0000060
+#define CS5 0000000
+#define CS6 0000020
+#define CS7 0000040
+#define CSTOPB 0000100
+#define PARENB 0000400
+#define PARODD 0001000
+#define HUPCL 0002000
+#define CLOCAL 0004000
+#define NOFLSH 0000200
+#define TOSTOP 0000400
 /* c_lflag */
 #define ISIG 0000001
 #define ICANON 0000002
