@@ -81,6 +81,11 @@ def symbols():
     return {line.split()[-1] for line in out.splitlines()}
 
 
+# What some defconfigs must show when booted as the README says (the rest must just run).
+FIRST_WORDS = {"hello": "hello yolk\n", "js": "qjs > ", "httpd": "httpd: listening on port 8000",
+               "default": "yolk shell"}
+
+
 def serve_with_ninja_qemu():
     """The httpd appliance as the README has it: -Dhostfwd=PORT:8000, `ninja qemu`,
     then GET /hello from the host (a free port rather than 8000 itself)."""
@@ -193,6 +198,8 @@ def main():
         # main ran and returned (bench-fs without a disk prints its usage and exits 2)
         # or a server listens (httpd): no panic, no hang.
         expect(0 <= code <= 125, f"configs/{name}_defconfig builds and boots (exit {code})")
+        if name in FIRST_WORDS:
+            expect(FIRST_WORDS[name] in out, f"configs/{name}_defconfig shows {FIRST_WORDS[name]!r}")
 
     serve_with_ninja_qemu()
 
