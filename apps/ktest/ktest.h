@@ -34,6 +34,16 @@ int ktest_net(int argc, char **argv);
 int ktest_netdev(int argc, char **argv);
 int ktest_nic(int argc, char **argv);
 
+/* Stream checks (echo.c): byte i of a test stream is ktest_pattern(i). */
+#define KTEST_ECHO_MAX (1024 * 1024)
+unsigned char ktest_pattern(size_t i);
+/*
+ * Sends `bytes` (at most KTEST_ECHO_MAX) of the pattern on fd from a second
+ * thread, then shuts fd's sending side, while reading everything that comes
+ * back until EOF: returns the bytes read, *wrong the ones that differ.
+ */
+size_t ktest_echo_stream(int fd, size_t bytes, size_t *wrong);
+
 
 /* Checks shared by the case files (files.c): a false one prints "FAIL line N: ..." and counts. */
 extern int ktest_failures;

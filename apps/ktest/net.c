@@ -52,10 +52,6 @@ static int tcp_listener(int port, int reuse)
 	return fd;
 }
 
-static unsigned char pattern(size_t i)
-{
-	return (unsigned char)(i * 7 + (i >> 12));
-}
 
 /* Echo server: one connection, everything back until EOF, then close. */
 static void *echo_server(void *arg)
@@ -75,23 +71,12 @@ static void *echo_server(void *arg)
 	return NULL;
 }
 
-static void *echo_sender(void *arg)
-{
-	int fd = *(int *)arg;
-	static unsigned char buf[ECHO_BYTES];
-	for (size_t i = 0; i < ECHO_BYTES; i++)
-		buf[i] = pattern(i);
-	CHECK(write(fd, buf, ECHO_BYTES) == ECHO_BYTES);
-	CHECK(shutdown(fd, SHUT_WR) == 0);
-	CHECK_ERR(send(fd, "x", 1, MSG_NOSIGNAL), EPIPE);
-	return NULL;
-}
 
 static void net_echo(void)
 {
 	int lfd = tcp_listener(ECHO_PORT, 1);
 	CHECK(lfd >= 0);
-	pthread_t srv, snd;
+	pthread_t srv;
 	pthread_create(&srv, NULL, echo_server, &lfd);
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in a = loopback(ECHO_PORT), local, peer;
@@ -106,17 +91,9 @@ static void net_echo(void)
 	CHECK(setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) == 0);
 	CHECK(getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v, &vlen) == 0 && v == 1);
 	CHECK(getsockopt(fd, SOL_SOCKET, SO_TYPE, &v, &vlen) == 0 && v == SOCK_STREAM);
-	pthread_create(&snd, NULL, echo_sender, &fd);
-	static unsigned char buf[16384];
-	size_t total = 0, bad = 0;
-	ssize_t n;
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		for (ssize_t i = 0; i < n; i++)
-			bad += buf[i] != pattern(total + (size_t)i);
-		total += (size_t)n;
-	}
-	CHECK(n == 0);
-	pthread_join(snd, NULL);
+	size_t bad;
+	size_t total = ktest_echo_stream(fd, ECHO_BYTES, &bad);
+	CHECK_ERR(send(fd, "x", 1, MSG_NOSIGNAL), EPIPE); /* after shutdown(SHUT_WR) */
 	pthread_join(srv, NULL);
 	printf("net: echo %zu bytes, %zu wrong\n", total, bad);
 	CHECK(total == ECHO_BYTES && bad == 0);

@@ -53,10 +53,6 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static unsigned char pattern(size_t i)
-{
-	return (unsigned char)(i * 13 + (i >> 10));
-}
 
 static struct sockaddr_in sockaddr(uint32_t ip_net, int port)
 {
@@ -170,16 +166,6 @@ static int server_open(struct server *s)
 
 /* --- the outbound side: the host's echo servers --- */
 
-static void *echo_sender(void *arg)
-{
-	int fd = *(int *)arg;
-	static unsigned char buf[ECHO_BYTES];
-	for (size_t i = 0; i < ECHO_BYTES; i++)
-		buf[i] = pattern(i);
-	CHECK(write(fd, buf, ECHO_BYTES) == ECHO_BYTES);
-	CHECK(shutdown(fd, SHUT_WR) == 0);
-	return NULL;
-}
 
 /* 1 MiB to the host's TCP echo server and back, every byte checked, timed. */
 static void tcp_echo(struct netdev *dev, uint32_t host, int port)
@@ -195,19 +181,9 @@ static void tcp_echo(struct netdev *dev, uint32_t host, int port)
 		close(fd);
 		return;
 	}
-	pthread_t snd;
-	pthread_create(&snd, NULL, echo_sender, &fd);
-	static unsigned char buf[16384];
-	size_t total = 0, bad = 0;
-	ssize_t n;
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		for (ssize_t i = 0; i < n; i++)
-			bad += buf[i] != pattern(total + (size_t)i);
-		total += (size_t)n;
-	}
+	size_t bad;
+	size_t total = ktest_echo_stream(fd, ECHO_BYTES, &bad);
 	uint64_t ms = now_ms() - t0;
-	CHECK(n == 0);
-	pthread_join(snd, NULL);
 	close(fd);
 	printf("nic: %s tcp echo %zu bytes, %zu wrong, %llu ms, %llu KiB/s\n", dev->name, total, bad,
 	       (unsigned long long)ms, (unsigned long long)(total / 1024 * 1000 / (ms ? ms : 1)));
@@ -219,7 +195,7 @@ static int udp_round_trip(int fd, const struct sockaddr_in *to, size_t len, int 
 {
 	static unsigned char out[1472], in[2048];
 	for (size_t i = 0; i < len; i++)
-		out[i] = pattern(i + len);
+		out[i] = ktest_pattern(i + len);
 	for (int t = 0; t < tries; t++) {
 		if (sendto(fd, out, len, 0, (const struct sockaddr *)to, sizeof(*to)) != (ssize_t)len)
 			continue;
