@@ -60,13 +60,7 @@ class Guest:
         return False
 
     def text(self):
-        if self.final_text is not None:
-            return self.final_text
-        try:
-            with open(self.log, "rb") as f:
-                return f.read().decode(errors="replace").replace("\r", "")
-        except FileNotFoundError:
-            return ""
+        return self.final_text if self.final_text is not None else yolkqemu.read_log(self.log)
 
     def running(self):
         return self.proc.poll() is None
@@ -74,17 +68,14 @@ class Guest:
     def wait_for(self, pattern, timeout):
         """The first match of pattern (multiline) in the console; GuestError
         if the guest stops or timeout seconds pass first."""
-        rx = re.compile(pattern, re.M)
-        end = time.monotonic() + timeout
-        while True:
-            m = rx.search(self.text())
-            if m:
-                return m
-            if not self.running():
-                raise GuestError(f"guest stopped (runner exit {self.proc.returncode}) before /{pattern}/")
-            if time.monotonic() > min(end, self.deadline):
-                raise GuestError(f"no /{pattern}/ on the console after {timeout} s")
-            time.sleep(0.1)
+        wait = max(0.1, min(timeout, self.deadline - time.monotonic()))
+        try:
+            m = yolkqemu.wait_for_line(self.proc, self.log, re.compile(pattern, re.M), wait)
+        except subprocess.TimeoutExpired:
+            raise GuestError(f"no /{pattern}/ on the console after {timeout} s") from None
+        if m is None:
+            raise GuestError(f"guest stopped (runner exit {self.proc.returncode}) before /{pattern}/")
+        return m
 
     def stop(self):
         if self.proc and self.proc.poll() is None:

@@ -52,8 +52,7 @@ def boot(tmp, image, initrd, iso_tool, cmdline="app=ktest tree /data"):
     else:
         args = ["--kernel", image, "--initrd", initrd, "--cmdline", cmdline]
     code = yolkqemu.main(args + ["--log", log, "--timeout", "120"])
-    with open(log, "rb") as f:
-        out = f.read().decode("utf-8", "replace").replace("\r", "")
+    out = yolkqemu.read_log(log)
     return code, re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1bc", "", out)
 
 

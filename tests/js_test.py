@@ -93,8 +93,7 @@ def run_guest(image, cpio, rel, args, tmp, keys=None):
     cmdline = "app=shell" if keys else " ".join(["app=js"] + args + [rel])
     code = yolkqemu.main(["--kernel", image, "--initrd", cpio, "--cmdline", cmdline,
                           "--log", log, "--timeout", "150"] + (["--input", keys] if keys else []))
-    with open(log, "rb") as f:
-        return code, f.read().decode("utf-8", "replace").replace("\r", "")
+    return code, yolkqemu.read_log(log)
 
 
 def shell(image, keys, expected):

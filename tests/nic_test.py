@@ -107,11 +107,7 @@ class Guest:
         self.code = yolkqemu.main(run_args)
 
     def output(self):
-        try:
-            with open(self.log, "rb") as f:
-                return f.read().decode("utf-8", "replace").replace("\r", "")
-        except FileNotFoundError:
-            return ""
+        return yolkqemu.read_log(self.log)
 
     def wait_for(self, pattern, timeout):
         """The match of pattern in the output, or None at the deadline or when the guest ended."""

@@ -50,8 +50,7 @@ def main():
         log = os.path.join(tmp, "serial.log")
         run_args = rest + ["--log", log, "--timeout", str(args.timeout)]
         code = yolkqemu.main(run_args)
-        with open(log, "rb") as f:
-            output = f.read().decode("utf-8", "replace").replace("\r", "")
+        output = yolkqemu.read_log(log)
     # Drop firmware escape sequences (SeaBIOS/GRUB/OVMF) so ^ and $ see plain lines.
     output = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1bc", "", output)
     problems = check(output, code, args)

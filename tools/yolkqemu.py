@@ -80,21 +80,27 @@ def qemu_command(args, serial):
     return cmd
 
 
+def read_log(path):
+    """The serial log so far as text, line ends as \\n ("" before QEMU created it)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read().decode("utf-8", "replace").replace("\r", "")
+    except FileNotFoundError:
+        return ""
+
+
 def wait_for_line(proc, log, pattern, timeout):
-    """True once the serial log matches pattern; False if QEMU ended first.
-    TimeoutExpired after timeout seconds (0: none)."""
+    """The first match of pattern in the serial log, waiting while QEMU runs;
+    None if QEMU ended without it. TimeoutExpired after timeout seconds (0: none)."""
     end = time.monotonic() + timeout if timeout else None
     while proc.poll() is None:
-        try:
-            with open(log, "rb") as f:
-                if pattern.search(f.read().decode(errors="replace").replace("\r", "")):
-                    return True
-        except FileNotFoundError:
-            pass
+        m = pattern.search(read_log(log))
+        if m:
+            return m
         if end is not None and time.monotonic() > end:
             raise subprocess.TimeoutExpired(proc.args, timeout)
         time.sleep(0.1)
-    return False
+    return pattern.search(read_log(log))  # what it wrote before it ended
 
 
 def run(args):
@@ -129,7 +135,8 @@ def run(args):
     proc = subprocess.Popen(cmd, stdin=stdin, stdout=stdout, start_new_session=args.log is not None)
     try:
         if args.until:
-            if wait_for_line(proc, args.log, re.compile(args.until, re.M), args.timeout):
+            if wait_for_line(proc, args.log, re.compile(args.until, re.M), args.timeout) \
+                    and proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
                 return 0

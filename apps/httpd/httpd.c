@@ -177,8 +177,7 @@ static void conn_run(struct conn *c, uint64_t now)
 				c->deadline = now + DRAIN_MS;
 				return;
 			}
-			c->state = C_READ;
-			c->deadline = now + IDLE_MS;
+			c->state = C_READ; /* the idle timeout runs from the end of the response, set above */
 		}
 		if (c->state != C_READ || !conn_next_request(c))
 			return;
