@@ -131,6 +131,9 @@ def run(args):
     if args.gdb:
         print(f"yolk: QEMU halted at reset; attach with `ninja gdb` (port {args.gdb_port})",
               file=sys.stderr, flush=True)
+    if args.log and stdout is None:
+        # Empty it now, not when QEMU gets to it: --until must not match the last run's lines.
+        open(args.log, "wb").close()
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=stdin, stdout=stdout, start_new_session=args.log is not None)
     try:
