@@ -21,10 +21,14 @@ static void *echo(void *arg)
 	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0)
 		for (ssize_t off = 0; off < n;) {
 			ssize_t w = send(fd, buf + off, (size_t)(n - off), 0);
-			if (w <= 0)
+			if (w < 0) {
+				perror("tcp-echo: send");
 				goto out;
+			}
 			off += w;
 		}
+	if (n < 0)
+		perror("tcp-echo: recv");
 out:
 	close(fd);
 	return NULL;
