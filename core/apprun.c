@@ -1,10 +1,34 @@
-/* Running a linked application in a thread of its own (shells, app=NAME at boot). */
+/*
+ * Running a linked application in a thread of its own (shells, `cmd &`), and
+ * what its run leaves behind: the descriptors its threads did not close.
+ */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yolk/app.h>
+#include <yolk/file.h>
 #include <yolk/sched.h>
 #include <yolk/tty.h>
+
+struct app_run {
+	unsigned threads; /* threads of the run that have not ended */
+};
+
+struct app_run *app_run_current(void) { return thread_app_run(thread_self()); }
+
+void app_run_hold(struct app_run *r)
+{
+	if (r)
+		__atomic_add_fetch(&r->threads, 1, __ATOMIC_RELAXED);
+}
+
+void app_run_release(struct app_run *r)
+{
+	if (r == NULL || __atomic_sub_fetch(&r->threads, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	fd_close_run(r);
+	free(r);
+}
 
 struct app_start {
 	const struct yolk_app *app;
@@ -44,14 +68,13 @@ static struct app_start *copy_args(const struct yolk_app *app, int argc, char **
 int yolk_app_run(const struct yolk_app *app, int argc, char **argv, int wait)
 {
 	struct app_start *s = copy_args(app, argc, argv);
-	if (s == NULL)
-		return -1;
-	struct thread *t = thread_create(app->name, app_thread, s, THREAD_PRIO_NORMAL, 0);
+	struct app_run *run = calloc(1, sizeof(*run));
+	struct thread *t = s && run ? thread_create_app(run, app->name, app_thread, s) : NULL;
 	if (t == NULL) {
 		free(s);
+		free(run);
 		return -1;
 	}
-	thread_set_app(t, 1);
 	if (!wait)
 		return thread_detach(t) ? -1 : 0;
 	void *status;

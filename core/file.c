@@ -12,13 +12,16 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <arch/cpu.h>
+#include <yolk/app.h>
 #include <yolk/file.h>
+#include <yolk/sched.h>
 #include <yolk/vfs.h>
 #include "console_file.h"
 
 #define FD_MAX 256
 
 static struct file *fds[FD_MAX]; /* in .bss: an initializer would put all of it in the image */
+static struct app_run *fd_run[FD_MAX]; /* the app run that installed each fd (NULL: none) */
 static struct kmutex fd_lock = KMUTEX_INIT;
 
 struct waitq file_pollq = WAITQ_INIT;
@@ -70,6 +73,7 @@ int fd_install(struct file *f, int min)
 	for (int fd = min < 0 ? 0 : min; fd < FD_MAX; fd++) {
 		if (fds[fd] == NULL) {
 			fds[fd] = f;
+			fd_run[fd] = fd < 3 ? NULL : app_run_current();
 			kmutex_unlock(&fd_lock);
 			return fd;
 		}
@@ -94,9 +98,27 @@ struct file *fd_file(int fd)
 	return f;
 }
 
+void fd_close_run(struct app_run *r)
+{
+	for (int fd = 3; fd < FD_MAX; fd++) {
+		kmutex_lock(&fd_lock, WAIT_FOREVER);
+		struct file *f = fd_run[fd] == r ? fds[fd] : NULL;
+		if (f) {
+			fds[fd] = NULL;
+			fd_run[fd] = NULL;
+		}
+		kmutex_unlock(&fd_lock);
+		/* Outside the table lock: releasing a socket waits for the network thread. */
+		if (f)
+			file_put(f);
+	}
+}
+
 /* Turns an op's result (count or -errno) into the libc convention. */
 static ssize_t sysret(ssize_t r)
 {
+	if (r == -EINTR)
+		thread_kill_point();
 	if (r < 0) {
 		errno = (int)-r;
 		return -1;
@@ -260,6 +282,7 @@ int close(int fd)
 	kmutex_lock(&fd_lock, WAIT_FOREVER);
 	struct file *f = fds[fd];
 	fds[fd] = NULL;
+	fd_run[fd] = NULL;
 	kmutex_unlock(&fd_lock);
 	if (f == NULL) {
 		errno = EBADF;
@@ -292,6 +315,7 @@ int dup2(int fd, int fd2)
 	kmutex_lock(&fd_lock, WAIT_FOREVER);
 	struct file *old = fds[fd2];
 	fds[fd2] = f;
+	fd_run[fd2] = fd2 < 3 ? NULL : app_run_current();
 	kmutex_unlock(&fd_lock);
 	/* dup2(fd, fd) leaves the table as it was: drop the reference fd_file took. */
 	if (old)

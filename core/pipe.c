@@ -32,7 +32,10 @@ static ssize_t pipe_read(struct file *f, void *dst, size_t len)
 			kmutex_unlock(&p->lock);
 			return -EAGAIN;
 		}
-		kcond_wait(&p->readable, &p->lock, WAIT_FOREVER);
+		if (kcond_wait(&p->readable, &p->lock, WAIT_FOREVER) == EINTR) {
+			kmutex_unlock(&p->lock);
+			return -EINTR;
+		}
 	}
 	size_t n = len < p->count ? len : p->count;
 	for (size_t i = 0; i < n; i++)
@@ -64,7 +67,10 @@ static ssize_t pipe_write(struct file *f, const void *src, size_t len)
 				done = done ? done : (size_t)-EAGAIN;
 				break;
 			}
-			kcond_wait(&p->writable, &p->lock, WAIT_FOREVER);
+			if (kcond_wait(&p->writable, &p->lock, WAIT_FOREVER) == EINTR) {
+				done = done ? done : (size_t)-EINTR;
+				break;
+			}
 			continue;
 		}
 		size_t n = len - done < PIPE_SIZE - p->count ? len - done : PIPE_SIZE - p->count;

@@ -10,6 +10,7 @@
 #include <sys/select.h>
 #include <arch/cpu.h>
 #include <yolk/file.h>
+#include <yolk/sched.h>
 #include <yolk/time.h>
 
 extern unsigned long file_poll_gen;
@@ -60,7 +61,13 @@ int poll(struct pollfd *fds, nfds_t n, int timeout_ms)
 		int count = poll_scan(fds, n);
 		if (count || timeout_ms == 0)
 			return count;
-		if (poll_wait(gen, deadline))
+		int r = poll_wait(gen, deadline);
+		if (r == EINTR) {
+			thread_kill_point();
+			errno = EINTR;
+			return -1;
+		}
+		if (r)
 			return 0;
 	}
 }

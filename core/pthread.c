@@ -258,13 +258,19 @@ int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *a)
 }
 
 int pthread_cond_destroy(pthread_cond_t *c) { return c->c.waiters.head ? EBUSY : 0; }
-int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m) { return kcond_wait(&c->c, &m->m, WAIT_FOREVER); }
+/* POSIX cond waits never fail with EINTR: a kill's wakeup is a spurious one. */
+static int cond_status(int r) { return r == EINTR ? 0 : r; }
+
+int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
+{
+	return cond_status(kcond_wait(&c->c, &m->m, WAIT_FOREVER));
+}
 
 int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *abstime)
 {
 	if (bad_time(abstime))
 		return EINVAL;
-	return kcond_wait(&c->c, &m->m, deadline_of(c->clock, abstime));
+	return cond_status(kcond_wait(&c->c, &m->m, deadline_of(c->clock, abstime)));
 }
 
 int pthread_cond_signal(pthread_cond_t *c)

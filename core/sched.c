@@ -16,6 +16,7 @@
 #include <arch/context.h>
 #include <arch/cpu.h>
 #include <yolk-config/core.h>
+#include <yolk/app.h>
 #include <yolk/console.h>
 #include <yolk/mm.h>
 #include <yolk/panic.h>
@@ -57,6 +58,8 @@ void **thread_key_slots(struct thread *t) { return t->keys; }
 void thread_set_app(struct thread *t, int is_app) { t->is_app = is_app; }
 
 int thread_is_app(const struct thread *t) { return t && t->is_app; }
+
+struct app_run *thread_app_run(const struct thread *t) { return t ? t->run : NULL; }
 
 void thread_set_name(struct thread *t, const char *name)
 {
@@ -155,8 +158,23 @@ static void switch_to_next(void)
 	arch_fpu_restore(prev->fpu);
 }
 
+/* How often a killed thread that waits again is woken to find its way out. */
+#define KILL_RECHECK_NS (10 * 1000 * 1000ull)
+
 int sched_park(uint64_t deadline)
 {
+	/*
+	 * thread_kill() woke it once; code that ignored that EINTR and waits
+	 * again must not sleep through the kill: every wait of a killed thread
+	 * ends soon with EINTR, until one returns it to its own code, where the
+	 * timer ends it (sched_kill_due).
+	 */
+	uint64_t asked = deadline;
+	if (current->kill_pending) {
+		uint64_t soon = time_monotonic_ns() + KILL_RECHECK_NS;
+		if (deadline > soon)
+			deadline = soon;
+	}
 	current->state = T_BLOCKED;
 	current->wake_reason = 0;
 	if (deadline != WAIT_FOREVER) {
@@ -166,7 +184,9 @@ int sched_park(uint64_t deadline)
 	}
 	switch_to_next();
 	sleepers_remove(current);
-	return current->kill_pending ? EINTR : current->wake_reason;
+	if (current->kill_pending)
+		return asked != WAIT_FOREVER && time_monotonic_ns() >= asked ? ETIMEDOUT : EINTR;
+	return current->wake_reason;
 }
 
 void thread_kill(struct thread *t)
@@ -177,6 +197,14 @@ void thread_kill(struct thread *t)
 		sched_unpark(t);
 	}
 	irq_restore(irq);
+}
+
+int thread_kill_pending(void) { return current && current->kill_pending; }
+
+void thread_kill_point(void)
+{
+	if (current && current->kill_pending && current->locks_held == 0)
+		sched_killed();
 }
 
 int sched_kill_due(void)
@@ -328,7 +356,8 @@ static void register_thread(struct thread *t)
 	all_tail = t;
 }
 
-struct thread *thread_create(const char *name, thread_fn fn, void *arg, int prio, size_t stack_size)
+static struct thread *thread_start_in(struct app_run *run, int is_app, const char *name, thread_fn fn, void *arg,
+                                      int prio, size_t stack_size)
 {
 	reap();
 	struct thread *t = thread_alloc(name, prio);
@@ -343,6 +372,9 @@ struct thread *thread_create(const char *name, thread_fn fn, void *arg, int prio
 	t->fn = fn;
 	t->arg = arg;
 	t->rsp = arch_thread_stack_init(t->stack_top, thread_start);
+	t->is_app = is_app;
+	t->run = run;
+	app_run_hold(run);
 	int irq = irq_save();
 	register_thread(t);
 	runq_push(t);
@@ -350,8 +382,22 @@ struct thread *thread_create(const char *name, thread_fn fn, void *arg, int prio
 	return t;
 }
 
+struct thread *thread_create(const char *name, thread_fn fn, void *arg, int prio, size_t stack_size)
+{
+	return thread_start_in(current ? current->run : NULL, 0, name, fn, arg, prio, stack_size);
+}
+
+struct thread *thread_create_app(struct app_run *run, const char *name, thread_fn fn, void *arg)
+{
+	return thread_start_in(run, 1, name, fn, arg, THREAD_PRIO_NORMAL, 0);
+}
+
 void thread_exit(void *retval)
 {
+	/* Still a live thread here, so the run's last files may block while closing. */
+	struct app_run *run = current->run;
+	current->run = NULL;
+	app_run_release(run);
 	irq_disable();
 	struct thread *t = current;
 	t->retval = retval;

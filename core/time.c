@@ -155,6 +155,7 @@ int clock_nanosleep(clockid_t id, int flags, const struct timespec *req, struct 
 		req_ns = req_ns > now_ns ? req_ns - now_ns : 0;
 	}
 	time_sleep_until(mono + req_ns);
+	thread_kill_point(); /* a no-op unless the sleep was cut short by a kill */
 	if (rem)
 		*rem = (struct timespec){0, 0};
 	return 0;

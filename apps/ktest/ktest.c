@@ -239,7 +239,7 @@ static const struct {
 	{"threads", ktest_threads}, {"mutex", ktest_mutex}, {"pingpong", ktest_pingpong},
 	{"select", ktest_select}, {"chan-close", ktest_chan_close},
 	{"thread-overflow", ktest_thread_overflow}, {"tls", ktest_tls}, {"preempt", ktest_preempt},
-	{"ps", ktest_ps}, {"sync", ktest_sync},
+	{"ps", ktest_ps}, {"sync", ktest_sync}, {"apprun", ktest_apprun},
 	{"files", ktest_files}, {"pipe", ktest_pipe}, {"devfs", ktest_devfs}, {"tree", ktest_tree},
 	{"fatwrite", ktest_fatwrite}, {"fatcrash", ktest_fatcrash},
 	{"blk", ktest_blk}, {"pciirq", ktest_pciirq},

@@ -15,6 +15,7 @@ int ktest_tls(int argc, char **argv);
 int ktest_preempt(int argc, char **argv);
 int ktest_ps(int argc, char **argv);
 int ktest_sync(int argc, char **argv);
+int ktest_apprun(int argc, char **argv);
 int ktest_blk(int argc, char **argv);
 int ktest_pciirq(int argc, char **argv);
 

@@ -25,4 +25,19 @@ const struct yolk_app *yolk_app_find(const char *name);
  */
 int yolk_app_run(const struct yolk_app *app, int argc, char **argv, int wait);
 
+/*
+ * One run of an app: the thread yolk_app_run() starts and every thread
+ * created under it. Descriptors opened by its threads belong to the run;
+ * when the last of them ends (main returned, exit(), Ctrl-C), the ones
+ * still open are closed, as a process's are when it exits. Threads started
+ * outside any app (boot, drivers) belong to none (NULL).
+ */
+struct app_run;
+/* The run the calling thread belongs to, or NULL. */
+struct app_run *app_run_current(void);
+/* A thread joins r (for thread creation; NULL does nothing). */
+void app_run_hold(struct app_run *r);
+/* A thread of r has ended; the last one closes r's descriptors and frees r. */
+void app_run_release(struct app_run *r);
+
 #endif

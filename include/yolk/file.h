@@ -59,6 +59,13 @@ void fd_init(void);
 int fd_install(struct file *f, int min);
 /* The file behind fd with a new reference, or NULL (EBADF). */
 struct file *fd_file(int fd);
+/*
+ * Closes the descriptors installed by threads of app run r (yolk/app.h);
+ * called when its last thread has ended. 0, 1 and 2 stay: they are the
+ * console every app shares, even when a shell has pointed one elsewhere.
+ */
+struct app_run;
+void fd_close_run(struct app_run *r);
 
 /* Woken whenever any file's poll() state may have changed (poll/select sleep here). */
 extern struct waitq file_pollq;

@@ -26,11 +26,22 @@ void sched_init(void);
 /* 1 once sched_init() has run: blocking primitives may be used. */
 int sched_running(void);
 
+struct app_run;
+
 /*
- * Starts fn(arg) in a new thread. stack_size 0 means the configured default.
- * Returns NULL if memory ran out.
+ * Starts fn(arg) in a new thread, in the caller's app run (yolk/app.h).
+ * stack_size 0 means the configured default. Returns NULL if memory ran out.
  */
 struct thread *thread_create(const char *name, thread_fn fn, void *arg, int prio, size_t stack_size);
+
+/*
+ * Starts an app's main thread: the first thread of run, marked as an app
+ * (thread_set_app) before it can run. NULL if memory ran out.
+ */
+struct thread *thread_create_app(struct app_run *run, const char *name, thread_fn fn, void *arg);
+
+/* The app run t belongs to, or NULL. */
+struct app_run *thread_app_run(const struct thread *t);
 
 __attribute__((noreturn)) void thread_exit(void *retval);
 
@@ -66,6 +77,19 @@ int thread_is_app(const struct thread *t);
  * with no kmutex held ends it with status 130, as a SIGINT would.
  */
 void thread_kill(struct thread *t);
+
+/*
+ * 1 if the calling thread has been asked to end: a blocking call that sees
+ * EINTR from a wait returns -EINTR rather than waiting again.
+ */
+int thread_kill_pending(void);
+
+/*
+ * A cancellation point, as in POSIX: a blocking call that was cut short
+ * (EINTR) calls it on its way back to the app, with no lock or reference
+ * left, and a killed thread ends there (status 130). Otherwise it returns.
+ */
+void thread_kill_point(void);
 
 /* For the interrupt return path: 1 if the current thread must end now. */
 int sched_kill_due(void);

@@ -4,6 +4,7 @@
 
 #include <sys/socket.h>
 #include <yolk/file.h>
+#include <yolk/sched.h>
 #include "lwip/api.h"
 
 /* One socket: a netconn plus what recv() has taken from it but not yet returned. */
@@ -34,6 +35,8 @@ int sock_getsockopt(struct sock *s, int level, int name, void *val, socklen_t *l
 /* Sets errno from -r and returns -1, or returns r. */
 static inline int sock_ret(int r)
 {
+	if (r == -EINTR)
+		thread_kill_point();
 	if (r < 0) {
 		errno = -r;
 		return -1;

@@ -15,9 +15,13 @@
 #include "lwip/tcp.h"
 #include "lwip/tcpip.h"
 #include "lwip/udp.h"
+#include <yolk/sched.h>
 #include "sock.h"
 
 extern int sys_mbox_pending(sys_mbox_t *mbox);
+
+/* A wait that ended without data: -EAGAIN, or -EINTR if the thread is being killed (Ctrl-C). */
+static int sock_blocked(void) { return thread_kill_pending() ? -EINTR : -EAGAIN; }
 
 int sock_errno(err_t err)
 {
@@ -191,7 +195,7 @@ static ssize_t sock_tcp_recv(struct sock *s, void *buf, size_t len, int flags, i
 			if (e != ERR_OK) {
 				if (done)
 					break;
-				return e == ERR_WOULDBLOCK || e == ERR_TIMEOUT ? -EAGAIN : -sock_errno(e);
+				return e == ERR_WOULDBLOCK || e == ERR_TIMEOUT ? sock_blocked() : -sock_errno(e);
 			}
 			s->rx_pbuf = p;
 			s->rx_off = 0;
@@ -220,7 +224,7 @@ static ssize_t sock_udp_recv(struct sock *s, void *buf, size_t len, int flags, i
 	if (nb == NULL) {
 		err_t e = netconn_recv_udp_raw_netbuf_flags(s->conn, &nb, nonblock ? NETCONN_DONTBLOCK : 0);
 		if (e != ERR_OK)
-			return e == ERR_WOULDBLOCK || e == ERR_TIMEOUT ? -EAGAIN : -sock_errno(e);
+			return e == ERR_WOULDBLOCK || e == ERR_TIMEOUT ? sock_blocked() : -sock_errno(e);
 	}
 	size_t total = netbuf_len(nb), n = total < len ? total : len;
 	netbuf_copy(nb, buf, (u16_t)n);
@@ -274,7 +278,7 @@ static ssize_t sock_sendto(struct file *f, const void *buf, size_t len, int flag
 		           ((flags & MSG_MORE) ? NETCONN_MORE : 0);
 		err_t e = netconn_write_partly(s->conn, buf, len, api, &written);
 		if (e != ERR_OK && written == 0)
-			return e == ERR_WOULDBLOCK || e == ERR_TIMEOUT          ? -EAGAIN
+			return e == ERR_WOULDBLOCK || e == ERR_TIMEOUT          ? sock_blocked()
 			       : e == ERR_CONN || e == ERR_CLSD || e == ERR_RST ? -EPIPE
 			                                                        : -sock_errno(e);
 		return (ssize_t)written;
@@ -463,7 +467,7 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 	err_t e = s->conn->state != NETCONN_LISTEN ? ERR_ARG : netconn_accept(s->conn, &nc);
 	file_put(f);
 	if (e != ERR_OK)
-		return sock_ret(e == ERR_WOULDBLOCK || e == ERR_TIMEOUT ? -EAGAIN
+		return sock_ret(e == ERR_WOULDBLOCK || e == ERR_TIMEOUT ? sock_blocked()
 		                : e == ERR_ARG                          ? -EINVAL
 		                                                        : -sock_errno(e));
 	if (addr && len) {
