@@ -24,6 +24,13 @@ static struct file *fds[FD_MAX]; /* in .bss: an initializer would put all of it 
 static struct app_run *fd_run[FD_MAX]; /* the app run that installed each fd (NULL: none) */
 static struct kmutex fd_lock = KMUTEX_INIT;
 
+/* Puts f (or NULL) in slot fd, owned by the caller's app run; fd_lock held. */
+static void fd_slot_set(int fd, struct file *f)
+{
+	fds[fd] = f;
+	fd_run[fd] = f && fd >= 3 ? app_run_current() : NULL;
+}
+
 struct waitq file_pollq = WAITQ_INIT;
 unsigned long file_poll_gen;
 
@@ -72,8 +79,7 @@ int fd_install(struct file *f, int min)
 	kmutex_lock(&fd_lock, WAIT_FOREVER);
 	for (int fd = min < 0 ? 0 : min; fd < FD_MAX; fd++) {
 		if (fds[fd] == NULL) {
-			fds[fd] = f;
-			fd_run[fd] = fd < 3 ? NULL : app_run_current();
+			fd_slot_set(fd, f);
 			kmutex_unlock(&fd_lock);
 			return fd;
 		}
@@ -103,10 +109,8 @@ void fd_close_run(struct app_run *r)
 	for (int fd = 3; fd < FD_MAX; fd++) {
 		kmutex_lock(&fd_lock, WAIT_FOREVER);
 		struct file *f = fd_run[fd] == r ? fds[fd] : NULL;
-		if (f) {
-			fds[fd] = NULL;
-			fd_run[fd] = NULL;
-		}
+		if (f)
+			fd_slot_set(fd, NULL);
 		kmutex_unlock(&fd_lock);
 		/* Outside the table lock: releasing a socket waits for the network thread. */
 		if (f)
@@ -281,8 +285,7 @@ int close(int fd)
 	}
 	kmutex_lock(&fd_lock, WAIT_FOREVER);
 	struct file *f = fds[fd];
-	fds[fd] = NULL;
-	fd_run[fd] = NULL;
+	fd_slot_set(fd, NULL);
 	kmutex_unlock(&fd_lock);
 	if (f == NULL) {
 		errno = EBADF;
@@ -314,8 +317,7 @@ int dup2(int fd, int fd2)
 		return -1;
 	kmutex_lock(&fd_lock, WAIT_FOREVER);
 	struct file *old = fds[fd2];
-	fds[fd2] = f;
-	fd_run[fd2] = fd2 < 3 ? NULL : app_run_current();
+	fd_slot_set(fd2, f);
 	kmutex_unlock(&fd_lock);
 	/* dup2(fd, fd) leaves the table as it was: drop the reference fd_file took. */
 	if (old)

@@ -3,9 +3,10 @@
 
   echo_test.py --kernel IMAGE --nic MODEL --proto tcp|udp [--cmdline KERNEL_PARAMS]
 
-tcp: boots `app=tcp-echo`, then 8 connections at once through a hostfwd port,
-each echoed a ping first, then each sending 256 KiB of random bytes in uneven pieces while reading, must
-get exactly those bytes back; then the server still takes a new connection.
+tcp: boots `app=tcp-echo`, then 8 connections at once through a hostfwd port;
+once each has echoed a ping, each sends 256 KiB of random bytes in uneven
+pieces while reading and must get exactly those bytes back; then the server
+still takes a new connection.
 udp: boots `app=udp-echo`; 200 datagrams of 1..1472 bytes (and a few that
 need IP fragmentation, up to 8000 bytes) must come back unchanged (a lost
 one is sent again, at most 3 times).
@@ -30,24 +31,6 @@ def expect(cond, what):
         problems.append(what)
 
 
-def connect_when_up(port, timeout=60):
-    """The first connection, once DHCP is done and the forward reaches a listener."""
-    end = time.monotonic() + timeout
-    while True:
-        try:
-            s = socket.create_connection(("127.0.0.1", port), timeout=5)
-            s.sendall(b"ping")
-            s.settimeout(3)
-            if s.recv(4) == b"ping":
-                return s
-            s.close()
-        except OSError:
-            pass
-        if time.monotonic() > end:
-            return None
-        time.sleep(0.5)
-
-
 def recv_exactly(s, n):
     got = b""
     while len(got) < n:
@@ -58,6 +41,29 @@ def recv_exactly(s, n):
     return got
 
 
+def echoes_ping(s):
+    """True once a ping sent on s has come back: QEMU and the guest both took the connection."""
+    s.sendall(b"ping")
+    return recv_exactly(s, 4) == b"ping"
+
+
+def connect_when_up(port, timeout=60):
+    """The first connection, once DHCP is done and the forward reaches a listener."""
+    end = time.monotonic() + timeout
+    while True:
+        try:
+            s = socket.create_connection(("127.0.0.1", port), timeout=5)
+            s.settimeout(3)
+            if echoes_ping(s):
+                return s
+            s.close()
+        except OSError:
+            pass
+        if time.monotonic() > end:
+            return None
+        time.sleep(0.5)
+
+
 def tcp_stream(port, seed, results, start):
     rng = random.Random(seed)
     data = rng.randbytes(256 * 1024)
@@ -66,10 +72,8 @@ def tcp_stream(port, seed, results, start):
         with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
             # QEMU's forward listens with a backlog of 1: while it has not
             # accepted yet, the host kernel answers with a SYN cookie and
-            # resets the connection when it sees a second data segment. A
-            # ping that comes back means QEMU and the guest both took it.
-            s.sendall(b"ping")
-            if recv_exactly(s, 4) != b"ping":
+            # resets the connection when it sees a second data segment.
+            if not echoes_ping(s):
                 raise OSError("no echo of the first 4 bytes")
             start.wait(60)
             def reader():
