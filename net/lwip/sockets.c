@@ -15,7 +15,6 @@
 #include "lwip/tcp.h"
 #include "lwip/tcpip.h"
 #include "lwip/udp.h"
-#include <yolk/sched.h>
 #include "sock.h"
 
 extern int sys_mbox_pending(sys_mbox_t *mbox);
