@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <yolk/console.h>
 #include <yolk/netdev.h>
 #include <yolk/sync.h>
 
@@ -64,6 +65,10 @@ void netdev_rx(struct netdev *dev, const void *frame, size_t len)
 
 void netdev_set_link(struct netdev *dev, int up)
 {
+	up = up != 0;
+	if (up == dev->link_up)
+		return;
+	klog(KLOG_NOTICE, "net: %s link %s\n", dev->name, up ? "up" : "down");
 	dev->link_up = up;
 	const struct netdev_stack *s = __atomic_load_n(&stack, __ATOMIC_ACQUIRE);
 	if (s && s->link && dev->stack_priv)

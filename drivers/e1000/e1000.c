@@ -211,15 +211,7 @@ static unsigned e1000_rx_poll(struct e1000 *e, unsigned budget)
 	return n;
 }
 
-/* Reports the link state if it changed. */
-static void e1000_link(struct e1000 *e)
-{
-	int up = (rd(e, REG_STATUS) & STATUS_LU) != 0;
-	if (up == e->nd.link_up)
-		return;
-	klog(KLOG_NOTICE, "e1000 %s: link %s\n", e->nd.name, up ? "up" : "down");
-	netdev_set_link(&e->nd, up);
-}
+static void e1000_link(struct e1000 *e) { netdev_set_link(&e->nd, (rd(e, REG_STATUS) & STATUS_LU) != 0); }
 
 /*
  * The receive thread: sleeps until the interrupt handler has work, then

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <arch/cpu.h>
 #include <arch/layout.h>
 #include <yolk/console.h>
@@ -29,7 +30,6 @@
 #include <yolk/netdev.h>
 #include <yolk/pci.h>
 #include <yolk/sched.h>
-#include <yolk/time.h>
 #include <yolk/virtio.h>
 #include <yolk/waitq.h>
 
@@ -63,10 +63,7 @@ struct vnet {
 	unsigned ntx_free;
 	struct waitq rx_wait;        /* the receive thread, between batches */
 	volatile int config_changed; /* set by the interrupt, cleared by the thread */
-	struct thread *thread;
 };
-
-static unsigned ncards;
 
 /* The receive queue's interrupt: mute it and let the thread drain. */
 static void vnet_interrupt(void *arg)
@@ -91,15 +88,11 @@ static int vnet_link_up(struct vnet *v)
 	return (virtio_cfg16(&v->vdev, CFG_STATUS) & STATUS_LINK_UP) != 0;
 }
 
-/* Reads the link state and tells the stack if it changed. Receive thread. */
+/* Reads the link state for the stack. Receive thread. */
 static void vnet_link(struct vnet *v)
 {
 	v->config_changed = 0;
-	int up = vnet_link_up(v);
-	if (up == v->nd.link_up)
-		return;
-	klog(KLOG_NOTICE, "virtio-net %s: link %s\n", v->nd.name, up ? "up" : "down");
-	netdev_set_link(&v->nd, up);
+	netdev_set_link(&v->nd, vnet_link_up(v));
 }
 
 /* Hands up to `budget` received frames to the stack and gives their buffers back. */
@@ -160,8 +153,7 @@ static int vnet_open(struct netdev *nd)
 	char name[THREAD_NAME_MAX];
 	snprintf(name, sizeof(name), "%s-rx", nd->name);
 	v->config_changed = 1; /* read the link state once at start */
-	v->thread = thread_create(name, vnet_rx_thread, v, THREAD_PRIO_HIGH, 0);
-	return v->thread ? 0 : -ENOMEM;
+	return thread_create(name, vnet_rx_thread, v, THREAD_PRIO_HIGH, 0) ? 0 : -ENOMEM;
 }
 
 /* Takes back the buffers the device has sent. */
@@ -219,9 +211,7 @@ static void vnet_mac(struct vnet *v)
 			v->nd.mac[i] = virtio_cfg8(&v->vdev, CFG_MAC + i);
 		return;
 	}
-	uint64_t r = time_monotonic_ns() * 6364136223846793005ull + ncards;
-	for (unsigned i = 0; i < 6; i++)
-		v->nd.mac[i] = (uint8_t)(r >> (8 * i));
+	getentropy(v->nd.mac, sizeof(v->nd.mac));
 	v->nd.mac[0] = (uint8_t)((v->nd.mac[0] & ~1u) | 2u); /* unicast, locally administered */
 }
 
@@ -276,7 +266,6 @@ static int vnet_probe(const struct pci_dev *d)
 	v->nd.priv = v;
 	if (netdev_register(&v->nd))
 		return -1;
-	ncards++;
 	uint8_t *m = v->nd.mac;
 	klog(KLOG_INFO, "virtio-net %s: %02x:%02x:%02x:%02x:%02x:%02x, %s, queues %u/%u, link %s\n",
 	     v->nd.name, m[0], m[1], m[2], m[3], m[4], m[5], pci_irq_name(v->vdev.irq_kind), v->rxq.size,

@@ -78,7 +78,7 @@ int netdev_register(struct netdev *dev);
  */
 void netdev_rx(struct netdev *dev, const void *frame, size_t len);
 
-/* The driver saw the link change. */
+/* The driver read the link state: a change is logged and passed to the stack. */
 void netdev_set_link(struct netdev *dev, int up);
 
 /* Sends a frame through dev's driver (for the stack): 0 or -errno. */
