@@ -19,8 +19,6 @@
 
 extern int sys_mbox_pending(sys_mbox_t *mbox);
 
-/* A wait that ended without data: -EAGAIN, or -EINTR if the thread is being killed (Ctrl-C). */
-static int sock_blocked(void) { return thread_kill_pending() ? -EINTR : -EAGAIN; }
 
 int sock_errno(err_t err)
 {
@@ -62,6 +60,17 @@ int sock_errno(err_t err)
 	default:
 		return EIO;
 	}
+}
+
+/*
+ * -errno for a blocking call's lwIP error: a wait that ended without data is
+ * -EAGAIN, or -EINTR if the thread is being killed (Ctrl-C).
+ */
+static int sock_wait_errno(err_t e)
+{
+	if (e == ERR_WOULDBLOCK || e == ERR_TIMEOUT)
+		return thread_kill_pending() ? -EINTR : -EAGAIN;
+	return -sock_errno(e);
 }
 
 int sock_from_sockaddr(const struct sockaddr *sa, socklen_t len, ip_addr_t *ip, u16_t *port)
@@ -194,7 +203,7 @@ static ssize_t sock_tcp_recv(struct sock *s, void *buf, size_t len, int flags, i
 			if (e != ERR_OK) {
 				if (done)
 					break;
-				return e == ERR_WOULDBLOCK || e == ERR_TIMEOUT ? sock_blocked() : -sock_errno(e);
+				return sock_wait_errno(e);
 			}
 			s->rx_pbuf = p;
 			s->rx_off = 0;
@@ -223,7 +232,7 @@ static ssize_t sock_udp_recv(struct sock *s, void *buf, size_t len, int flags, i
 	if (nb == NULL) {
 		err_t e = netconn_recv_udp_raw_netbuf_flags(s->conn, &nb, nonblock ? NETCONN_DONTBLOCK : 0);
 		if (e != ERR_OK)
-			return e == ERR_WOULDBLOCK || e == ERR_TIMEOUT ? sock_blocked() : -sock_errno(e);
+			return sock_wait_errno(e);
 	}
 	size_t total = netbuf_len(nb), n = total < len ? total : len;
 	netbuf_copy(nb, buf, (u16_t)n);
@@ -277,9 +286,7 @@ static ssize_t sock_sendto(struct file *f, const void *buf, size_t len, int flag
 		           ((flags & MSG_MORE) ? NETCONN_MORE : 0);
 		err_t e = netconn_write_partly(s->conn, buf, len, api, &written);
 		if (e != ERR_OK && written == 0)
-			return e == ERR_WOULDBLOCK || e == ERR_TIMEOUT          ? sock_blocked()
-			       : e == ERR_CONN || e == ERR_CLSD || e == ERR_RST ? -EPIPE
-			                                                        : -sock_errno(e);
+			return e == ERR_CONN || e == ERR_CLSD || e == ERR_RST ? -EPIPE : sock_wait_errno(e);
 		return (ssize_t)written;
 	}
 	if (len > 0xffff - 8 - 20)
@@ -466,9 +473,7 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 	err_t e = s->conn->state != NETCONN_LISTEN ? ERR_ARG : netconn_accept(s->conn, &nc);
 	file_put(f);
 	if (e != ERR_OK)
-		return sock_ret(e == ERR_WOULDBLOCK || e == ERR_TIMEOUT ? sock_blocked()
-		                : e == ERR_ARG                          ? -EINVAL
-		                                                        : -sock_errno(e));
+		return sock_ret(e == ERR_ARG ? -EINVAL : sock_wait_errno(e));
 	if (addr && len) {
 		ip_addr_t ip;
 		u16_t port;
