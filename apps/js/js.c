@@ -282,13 +282,14 @@ int main(int argc, char **argv)
 	struct thread *self = thread_self();
 	js_heap_init(&o.heap);
 	o.owns_console = !thread_is_app(self) || tty_foreground() == self;
+	/* Saved before the engine runs: its REPL sets the console raw at once. */
+	struct termios tty;
+	int have_tty = o.owns_console && tcgetattr(0, &tty) == 0;
 	struct thread *t = thread_create("js", engine, &o, THREAD_PRIO_NORMAL, JS_STACK_BYTES);
 	if (t == NULL) {
 		fprintf(stderr, "js: no memory for a %u KiB stack\n", CONFIG_APP_JS_STACK_KB);
 		return 2;
 	}
-	struct termios tty;
-	int have_tty = o.owns_console && tcgetattr(0, &tty) == 0;
 	void *ret;
 	thread_join(t, &ret);
 	/* The REPL sets the console raw; whatever way the engine ended, the line editor comes back. */
