@@ -18,8 +18,6 @@
 #include <yolk/vfs.h>
 #include "console_file.h"
 
-#define FD_MAX 256
-
 static struct file *fds[FD_MAX]; /* in .bss: an initializer would put all of it in the image */
 static struct app_run *fd_run[FD_MAX]; /* the app run that installed each fd (NULL: none) */
 static struct kmutex fd_lock = KMUTEX_INIT;

@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <yolk-config/core.h>
+#include <yolk/file.h>
+#include <yolk/mm.h>
 
 static int no_processes(void)
 {
@@ -76,11 +78,11 @@ long sysconf(int name)
 {
 	switch (name) {
 	case _SC_PAGESIZE:
-		return 4096;
+		return PAGE_SIZE_4K;
 	case _SC_CLK_TCK:
 		return CONFIG_TICK_HZ;
 	case _SC_OPEN_MAX:
-		return 256; /* core/file.c's table */
+		return FD_MAX;
 	case _SC_NPROCESSORS_CONF:
 	case _SC_NPROCESSORS_ONLN:
 		return 1;

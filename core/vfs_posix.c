@@ -247,7 +247,8 @@ char *realpath(const char *path, char *resolved)
 	char abs[PATH_MAX];
 	struct stat st;
 	int r = vfs_abspath(path, abs);
-	if (r == 0 && stat(abs, &st))
+	/* The path as given: abs has lost a trailing "/" that must name a directory. */
+	if (r == 0 && stat(path, &st))
 		r = -errno;
 	if (r) {
 		errno = -r;
@@ -285,6 +286,5 @@ int utimes(const char *path, const struct timeval times[2])
 int utime(const char *path, const struct utimbuf *times)
 {
 	(void)times;
-	struct stat st;
-	return stat(path, &st);
+	return utimes(path, NULL);
 }

@@ -13,6 +13,8 @@
 #include <yolk/sync.h>
 #include <yolk/waitq.h>
 
+#define FD_MAX 256 /* descriptors in the one table */
+
 #define FILE_IOCTL_ISATTY 0x5401 /* TCGETS: a file_ops.ioctl answers 0 if it is a terminal */
 
 struct file;
