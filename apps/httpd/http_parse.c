@@ -7,7 +7,9 @@
  */
 #include "http_parse.h"
 
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 static int is_tchar(unsigned char c)
 {
@@ -16,20 +18,10 @@ static int is_tchar(unsigned char c)
 	return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
 }
 
-static int lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c;
-}
-
-/* s[0..n) equals the lower-case word w, ignoring case. */
+/* s[0..n) equals the word w, ignoring case. */
 static int word_is(const char *s, size_t n, const char *w)
 {
-	if (strlen(w) != n)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (lower((unsigned char)s[i]) != w[i])
-			return 0;
-	return 1;
+	return strlen(w) == n && strncasecmp(s, w, n) == 0;
 }
 
 static size_t skip_empty_lines(const char *b, size_t len)
@@ -204,7 +196,7 @@ static int hex(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
-	c = lower(c);
+	c = tolower((unsigned char)c);
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 

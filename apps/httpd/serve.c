@@ -105,7 +105,11 @@ static void serve_file(const struct http_request *req, const char *root, const c
 			char location[PATH_MAX + 16];
 			const char *query = memchr(req->target, '?', req->target_len);
 			size_t plen = query != NULL ? (size_t)(query - req->target) : req->target_len;
-			snprintf(location, sizeof(location), "Location: %.*s/\r\n", (int)plen, req->target);
+			if ((size_t)snprintf(location, sizeof(location), "Location: %.*s/\r\n", (int)plen, req->target) >=
+			    sizeof(location)) {
+				serve_error(414, head_only, out, cap, r); /* the target, not the path, is too long */
+				return;
+			}
 			reply_text(301, "301 Moved Permanently\n", head_only, close, req->minor, location, out, cap, r);
 			return;
 		}
