@@ -293,6 +293,9 @@ def repl_steps(guest):
         guest.type(keys)
         if want is None:
             pos = guest.wait_for(r"\{  \.\.\. ", pos, timeout=60)
+            if pos is None:
+                problems.append(f"no continuation prompt after {keys!r}")
+                break
             continue
         pos = guest.wait_for(PROMPT, pos, timeout=90)
         if pos is None:
