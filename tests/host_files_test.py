@@ -30,7 +30,7 @@ def source_files():
     """The tree's own files: no hidden or build directories, no unpacked third-party source."""
     for d, dirs, names in os.walk(top):
         rel = os.path.relpath(d, top)
-        dirs[:] = [x for x in dirs if not x.startswith(".") and
+        dirs[:] = [x for x in dirs if not x.startswith(".") and x != "__pycache__" and
                    not os.path.exists(os.path.join(d, x, "meson-private")) and
                    not (rel == "subprojects" and not os.path.islink(os.path.join(d, x)))]
         for n in names:
