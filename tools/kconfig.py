@@ -377,6 +377,8 @@ def cmd_configure(a):
                   {os.path.realpath(base)} | {os.path.realpath(p.kconfig) for p in parts})
     out = [f"PARTS={' '.join(p.subproject for p in enabled)}",
            f"APP_IDS={' '.join(app_id(p.name) for p in apps)}",
+           # The embedding project's own part tests (tools/yolk new makes one per part).
+           f"PART_TESTS={' '.join(t for p in enabled if p.home != a.srctree for t in [os.path.join(p.path, 'tests', 'boot_test.py')] if os.path.isfile(t))}",
            f"APPS={' '.join(p.name for p in apps)}",
            f"MAIN_APP={main_app}",
            f"STACK_PROTECTOR={kconf.syms['STACK_PROTECTOR'].str_value}",
