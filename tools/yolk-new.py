@@ -104,14 +104,15 @@ YOLK_INIT(YOLK_INIT_FS, {ident}_announce);
 }
 
 BOOT_TEST = '''#!/usr/bin/env python3
-"""{label} boots: usage boot_test.py RUNNER IMAGE (tools/yolkqemu.py and a built image)."""
+"""{label} boots: usage boot_test.py RUNNER IMAGE [RUNNER ARGS]
+(tools/yolkqemu.py, a built image, e.g. --cmdline app=hello when main waits for input)."""
 import subprocess
 import sys
 import tempfile
 
-runner, image = sys.argv[1], sys.argv[2]
+runner, image, more = sys.argv[1], sys.argv[2], sys.argv[3:]
 with tempfile.NamedTemporaryFile() as log:
-    p = subprocess.run([sys.executable, runner, "--kernel", image, "--log", log.name, "--timeout", "60"])
+    p = subprocess.run([sys.executable, runner, "--kernel", image, "--log", log.name, "--timeout", "60"] + more)
     out = open(log.name, errors="replace").read().replace("\\r", "")
 if p.returncode != 0 or "{says}" not in out:
     sys.exit(f"FAIL: {label}: exit status {{p.returncode}}, wanted \\"{says}\\" in:\\n{{out[-2000:]}}")
