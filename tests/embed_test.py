@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 
-src = os.path.abspath(sys.argv[1])
+src = os.path.realpath(sys.argv[1])
 case = sys.argv[2]
 CROSS = "subprojects/yolk/cross/x86_64-yolk.ini"
 
@@ -40,9 +40,16 @@ def expect(text, want, what):
 
 def copy_tree(dest):
     """yolk's source tree without build output (the Debian tarballs included)."""
-    skip = re.compile(r"^(\.git|build.*|picolibc-.*|lwip-.*|quickjs-.*|__pycache__)$")
-    shutil.copytree(src, dest, symlinks=True,
-                    ignore=lambda d, names: [n for n in names if skip.match(n)])
+    skip_top = re.compile(r"^(\.git|build.*)$")
+    skip_sub = re.compile(r"^(picolibc|lwip|quickjs)-[0-9].*$")  # extracted by Meson
+
+    def ignore(d, names):
+        d = os.path.realpath(d)
+        return [n for n in names if n == "__pycache__" or
+                (d == src and skip_top.match(n)) or
+                (d == os.path.join(src, "subprojects") and skip_sub.match(n))]
+
+    shutil.copytree(src, dest, symlinks=True, ignore=ignore)
     return dest
 
 
