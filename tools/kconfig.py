@@ -8,8 +8,11 @@
   kconfig.py randconfig      write a random valid configuration
 
 Parts are found by globbing {drivers,net,fs,apps}/*/Kconfig — the same rule
-the top-level Kconfig uses — and a part named drivers/foo-bar is switched on
+the top-level Kconfig uses, in yolk's tree and in the tree of a project that
+embeds yolk (--embedder) — and a part named drivers/foo-bar is switched on
 by the symbol DRIVER_FOO_BAR and built as the Meson subproject driver-foo-bar.
+A part's name is written once, as its directory: the symbol is checked, the
+subproject link is made here, and yolk renames an app's main() itself.
 
 `configure` is strict where Kconfig is lenient: an unknown symbol, a value
 out of range, or an assignment Kconfig would silently drop (unmet
@@ -46,28 +49,76 @@ def import_kconfiglib():
 
 
 class Part:
-    def __init__(self, cls, path):
+    def __init__(self, cls, path, home):
         self.cls = cls
         self.path = os.path.realpath(path)
         self.name = os.path.basename(self.path)
+        self.label = cls + "/" + self.name  # how messages name it: apps/foo
+        self.home = home  # the project whose subprojects/ must hold its link (None: unknown)
         sym_prefix, sub_prefix, _ = CLASSES[cls]
         self.symbol = sym_prefix + "_" + self.name.upper().replace("-", "_")
         self.subproject = sub_prefix + "-" + self.name
         self.kconfig = os.path.join(self.path, "Kconfig")
 
 
-def find_parts(srctree, external):
-    parts = []
-    for cls in CLASSES:
-        for kc in sorted(glob.glob(os.path.join(srctree, cls, "*", "Kconfig"))):
-            parts.append(Part(cls, os.path.dirname(kc)))
+def tree_parts(tree):
+    """The part directories of a source tree: {drivers,net,fs,apps}/*/ with a Kconfig."""
+    return [os.path.dirname(kc) for cls in CLASSES
+            for kc in sorted(glob.glob(os.path.join(tree, cls, "*", "Kconfig")))]
+
+
+def external_dirs(srctree, external, embedder):
+    """Part directories outside yolk's tree: the embedding project's own parts,
+    then any given by path (-Dexternal_parts), each once."""
+    dirs = []
+    if embedder and os.path.realpath(embedder) != os.path.realpath(srctree):
+        dirs += tree_parts(embedder)
     for d in external:
-        cls = os.path.basename(os.path.dirname(os.path.abspath(d)))
+        d = os.path.join(embedder or os.getcwd(), d)  # relative: to the embedding project
+        if os.path.realpath(d) not in map(os.path.realpath, dirs):
+            dirs.append(d)
+    return [os.path.abspath(d) for d in dirs]
+
+
+def find_parts(srctree, external, embedder=None):
+    parts = [Part(os.path.basename(os.path.dirname(d)), d, srctree) for d in tree_parts(srctree)]
+    for d in external:
+        cls = os.path.basename(os.path.dirname(d))
         if cls not in CLASSES:
             raise ConfigError(f"external part {d}: its parent directory must be one of "
                               f"{', '.join(CLASSES)} (e.g. apps/myapp)")
-        parts.append(Part(cls, d))
+        if not os.path.isfile(os.path.join(d, "Kconfig")):
+            raise ConfigError(f"external part {d}: it has no Kconfig (a part is a directory with "
+                              f"Kconfig and meson.build: tools/yolk new {cls.rstrip('s')} NAME makes one)")
+        parts.append(Part(cls, d, embedder))
     return parts
+
+
+def link_subproject(part):
+    """Meson finds a part as subprojects/<class>-<name> of the project it lives
+    in, and lists that directory before yolk runs: a missing link is made here
+    (relative, so the tree can move), but takes effect only at the next
+    configure, so it still stops this one."""
+    if part.home is None:
+        raise ConfigError(f"{part.label}: Meson cannot reach {part.path} as a subproject: "
+                          f"put it in the tree of the project that embeds yolk")
+    subdir = os.path.join(part.home, "subprojects")
+    link = os.path.join(subdir, part.subproject)
+    if os.path.lexists(link):
+        if os.path.realpath(link) != part.path:
+            raise ConfigError(f"{part.label}: {link} leads to {os.path.realpath(link)}, not to "
+                              f"{part.path}: remove it and configure again (yolk makes the link)")
+        return
+    try:
+        os.makedirs(subdir, exist_ok=True)
+        os.symlink(os.path.relpath(part.path, subdir), link)
+    except OSError as e:
+        raise ConfigError(f"{part.label}: Meson finds it only through the link "
+                          f"{link} -> {part.path}, which could not be made ({e.strerror}): "
+                          f"make it by hand") from None
+    raise ConfigError(f"{part.label}: made the link subprojects/{part.subproject} -> {part.label} "
+                      f"that Meson needs to build it; Meson read subprojects/ before yolk could add "
+                      f"it, so run the same command again (and commit the link)")
 
 
 def load_kconfig(srctree, builddir, external):
@@ -253,15 +304,19 @@ def app_id(name):
     return re.sub(r"[^A-Za-z0-9_]", "_", name)
 
 
-def write_app_table(builddir, apps):
-    """The table core/main.c looks applications up in (see include/yolk/app.h)."""
-    decls = "".join(f"int yolk_app_{app_id(p.name)}_main(int argc, char **argv);\n" for p in apps)
-    rows = "".join(f'\t{{"{p.name}", yolk_app_{app_id(p.name)}_main}},\n' for p in apps)
-    write_if_changed(os.path.join(builddir, "yolk-apps.c"),
-                     "/* Generated by tools/kconfig.py from the selected applications. */\n"
+def cmd_app_table(a):
+    """The table core/main.c looks applications up in (see include/yolk/app.h).
+    The references are weak so that an app without main() still links, and
+    tools/check-apps.py can then name the app instead of the linker's
+    'undefined reference'."""
+    names = [n for n in a.apps if n]
+    decls = "".join(f"int yolk_app_{app_id(n)}_main(int argc, char **argv) __attribute__((weak));\n"
+                    for n in names)
+    rows = "".join(f'\t{{"{n}", yolk_app_{app_id(n)}_main}},\n' for n in names)
+    write_if_changed(a.out, "/* Generated by tools/kconfig.py app-table from the selected applications. */\n"
                      "#include <yolk/app.h>\n\n" + decls +
                      "\nconst struct yolk_app yolk_apps[] = {\n" + rows + "};\n"
-                     f"const unsigned yolk_napps = {len(apps)};\n")
+                     f"const unsigned yolk_napps = {len(names)};\n")
 
 
 def defconfig_path(srctree, name):
@@ -277,12 +332,13 @@ def defconfig_path(srctree, name):
 
 
 def cmd_configure(a):
-    external = [d for d in a.external if d]
-    parts = find_parts(a.srctree, external)
+    external = external_dirs(a.srctree, [d for d in a.external if d], a.embedder)
+    parts = find_parts(a.srctree, external, a.embedder)
     kconf = load_kconfig(a.srctree, a.builddir, external)
     for p in parts:
         if p.symbol not in kconf.syms or not kconf.syms[p.symbol].nodes:
-            raise ConfigError(f"part {p.path}: its Kconfig must define {p.symbol}")
+            raise ConfigError(f"{p.label}/Kconfig must define {p.symbol} (the symbol that switches a "
+                              f"part on is named after its directory: {p.label} -> {p.symbol})")
     dotconfig = os.path.join(a.builddir, ".config")
     stamp = os.path.join(a.builddir, ".config.defconfig")
     base = defconfig_path(a.srctree, a.defconfig)
@@ -311,14 +367,18 @@ def cmd_configure(a):
     kconf.write_config(dotconfig, save_old=False)
     write_if_changed(stamp, base_id + "\n")
     write_headers(kconf, parts, a.srctree, a.builddir)
-    write_app_table(a.builddir, apps)
     enabled = [p for p in parts if kconf.syms[p.symbol].str_value == "y"]
+    for p in enabled:
+        link_subproject(p)
     # The files this configuration was made from: Meson reconfigures when one changes.
     # (Kconfiglib names files relative to the real, symlink-free source tree.)
     real_src, real_build = os.path.realpath(a.srctree), os.path.realpath(a.builddir)
     deps = sorted({os.path.realpath(os.path.join(real_src, d)) for d in kconf.kconfig_filenames} |
                   {os.path.realpath(base)} | {os.path.realpath(p.kconfig) for p in parts})
     out = [f"PARTS={' '.join(p.subproject for p in enabled)}",
+           f"APP_IDS={' '.join(app_id(p.name) for p in apps)}",
+           # The embedding project's own part tests (tools/yolk new makes one per part).
+           f"PART_TESTS={' '.join(t for p in enabled if p.home != a.srctree for t in [os.path.join(p.path, 'tests', 'boot_test.py')] if os.path.isfile(t))}",
            f"APPS={' '.join(p.name for p in apps)}",
            f"MAIN_APP={main_app}",
            f"STACK_PROTECTOR={kconf.syms['STACK_PROTECTOR'].str_value}",
@@ -332,7 +392,7 @@ def open_build_config(a):
     dotconfig = os.path.join(a.builddir, ".config")
     if not os.path.exists(dotconfig):
         raise ConfigError(f"{a.builddir} has no .config: run meson setup first")
-    ext_file = os.path.join(a.builddir, "Kconfig.external")
+    ext_file = os.path.join(a.builddir, "Kconfig.external")  # written by configure
     external = []
     if os.path.exists(ext_file):
         external = [line.split('"')[1].rsplit("/Kconfig", 1)[0] for line in open(ext_file) if '"' in line]
@@ -393,13 +453,14 @@ def cmd_randconfig(a):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("command", choices=["configure", "menuconfig", "savedefconfig", "olddefconfig",
-                                       "randconfig"])
+                                       "randconfig", "app-table"])
     p.add_argument("--srctree", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     p.add_argument("--builddir", default="build")
     p.add_argument("--defconfig", default="default")
     # One argument per list item (a string value may hold commas).
-    for option in ("drivers", "net", "fs", "apps", "config", "external"):
+    for option in ("drivers", "net", "fs", "apps", "config", "external"):  # app-table: --apps
         p.add_argument("--" + option, action="append", default=[])
+    p.add_argument("--embedder", help="source root of the project yolk is a subproject of")
     p.add_argument("--out")
     p.add_argument("--seed", type=int, default=0)
     a = p.parse_args()
@@ -407,7 +468,8 @@ def main():
     a.builddir = os.path.abspath(a.builddir)
     try:
         {"configure": cmd_configure, "menuconfig": cmd_menuconfig, "savedefconfig": cmd_savedefconfig,
-         "olddefconfig": cmd_olddefconfig, "randconfig": cmd_randconfig}[a.command](a)
+         "olddefconfig": cmd_olddefconfig, "randconfig": cmd_randconfig,
+         "app-table": cmd_app_table}[a.command](a)
     except ConfigError as e:
         sys.exit("yolk: configuration error: " + str(e).replace("\n", "\nyolk: configuration error: "))
 

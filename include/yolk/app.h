@@ -1,6 +1,7 @@
 /*
  * Applications linked into the image. Each app's main() is compiled as
- * yolk_app_<name>_main (the app's meson.build passes -Dmain=...), and the
+ * yolk_app_<name>_main (yolk passes -Dmain=... for an app that lists its
+ * sources; an app building its own library passes it itself), and the
  * build generates the table below from the selected apps (tools/kconfig.py).
  */
 #ifndef YOLK_APP_H
