@@ -162,7 +162,7 @@ COMMANDS = {
     (FILES, "meson setup build --cross-file cross/x86_64-yolk.ini"): Cmd(),
     (FILES, "meson configure build -Dinitrd=root"): Cmd(),
     (FILES, "ninja -C build qemu"): Cmd(timeout=900, dialog=[
-        (SHELL, "cat /hello.txt\n"), (r"^hello from the initrd\r?\n" + SHELL, "poweroff\n")]),
+        (SHELL, "cat /hello.txt\n"), (r"^hello from the initrd\n" + SHELL, "poweroff\n")]),
     (DISKS, "truncate -s 64M disk.img"): Cmd(files=("disk.img",)),
     (DISKS, "echo ',,c' | /usr/sbin/sfdisk disk.img"): Cmd(expect=(r"disk.img1 .* c W95 FAT32 \(LBA\)",)),
     (DISKS, "meson configure b -Ddrivers=uart16550,virtio-blk"): Cmd(),
@@ -269,7 +269,7 @@ def pty_run(script, cwd, env, dialog, timeout):
                 chunk = b""
             done = not chunk
             out.extend(chunk)
-        text = out[mark:].decode("utf-8", "replace")
+        text = out[mark:].decode("utf-8", "replace").replace("\r", "")
         if steps and re.search(steps[0][0], text, re.M):
             time.sleep(0.3)
             os.write(fd, steps.pop(0)[1].encode())
