@@ -168,7 +168,8 @@ COMMANDS = {
     (DISKS, "meson configure b -Ddrivers=uart16550,virtio-blk"): Cmd(),
     (DISKS, "meson configure b \"-Dqemu_args=['-drive','file=$PWD/disk.img,if=virtio,format=raw']\""): Cmd(),
     (DISKS, "meson configure b -Dcmdline='app=ktest blk list'"): Cmd(),
-    (DISKS, "ninja -C b qemu"): Cmd(timeout=600, expect=(r"^blkdev vda sectors=131072 ", r"^blkdev vda1 sectors=\d+ sector_size=512 disk=vda start=2048$")),
+    (DISKS, "ninja -C b qemu"): Cmd(timeout=600, expect=(
+        r"^blkdev vda sectors=131072 ", r"^blkdev vda1 sectors=\d+ sector_size=512 disk=vda start=2048$")),
     (NET, "meson setup h --cross-file cross/x86_64-yolk.ini -Ddefconfig=httpd -Dhostfwd=8000:8000"):
         Cmd(check=no_listener(8000)),
     (NET, "ninja -C h qemu"): Cmd(timeout=900, stop=True,
