@@ -30,6 +30,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -299,7 +300,7 @@ class Runner:
         t0 = time.monotonic()
         if c.background:
             proc = subprocess.Popen(["bash", "-c", line], cwd=self.cwd, env=env, stdin=subprocess.DEVNULL,
-                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
             self.background.append(proc)
             problem = c.check(self.tree, proc) if c.check else None
             return self.verdict(title, line, problem, "", t0)
@@ -309,17 +310,23 @@ class Runner:
             if problem:
                 return self.verdict(title, line, problem, out, t0)
         else:
-            proc = subprocess.Popen(["bash", "-c", self.script(line)], cwd=self.cwd, env=env,
-                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                    start_new_session=True)
-            problem = c.check(self.tree, proc) if c.check else None
-            if c.stop and proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
-            try:
-                raw = proc.communicate(timeout=c.timeout)[0]
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                raw = proc.communicate()[0] + f"\n[doc_test: killed after {c.timeout} s]\n".encode()
+            # Output to a file, not a pipe: nobody reads a pipe while `check` runs.
+            with tempfile.TemporaryFile() as f:
+                proc = subprocess.Popen(["bash", "-c", self.script(line)], cwd=self.cwd, env=env,
+                                        stdin=subprocess.DEVNULL, stdout=f, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+                problem = c.check(self.tree, proc) if c.check else None
+                if c.stop and proc.poll() is None:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                try:
+                    proc.wait(timeout=c.timeout)
+                    note = b""
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+                    note = f"\n[doc_test: killed after {c.timeout} s]\n".encode()
+                f.seek(0)
+                raw = f.read() + note
             code, out = proc.returncode, raw.decode("utf-8", "replace").replace("\r", "")
             if problem:
                 return self.verdict(title, line, problem, out, t0)
