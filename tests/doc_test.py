@@ -236,11 +236,14 @@ def copy_tree(src, tree):
     if os.path.isdir(os.path.join(src, ".git")) or os.path.isfile(os.path.join(src, ".git")):
         names = subprocess.run(["git", "-C", src, "ls-files", "-z"], capture_output=True, check=True,
                                text=True).stdout.split("\0")
-    else:
-        names = [os.path.relpath(os.path.join(d, f), src) for d, ds, fs in os.walk(src) for f in fs
-                 if not os.path.relpath(d, src).startswith(("build", ".git"))]
+    else:  # a tree without git (an archive): all but build directories and unpacked sources
+        names = []
+        for d, ds, fs in os.walk(src):
+            ds[:] = [x for x in ds if not x.startswith(("build", ".git", "picolibc-", "lwip-", "quickjs-"))]
+            links = [x for x in ds if os.path.islink(os.path.join(d, x))]  # os.walk does not enter them
+            names += [os.path.relpath(os.path.join(d, f), src) for f in fs + links]
     pkg = os.path.join(src, "subprojects", "packagefiles")
-    names += [os.path.join("subprojects", "packagefiles", f) for f in os.listdir(pkg) if ".tar." in f]
+    names = set(names) | {os.path.join("subprojects", "packagefiles", f) for f in os.listdir(pkg) if ".tar." in f}
     for n in filter(None, names):
         s, d = os.path.join(src, n), os.path.join(tree, n)
         os.makedirs(os.path.dirname(d), exist_ok=True)
