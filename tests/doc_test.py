@@ -5,7 +5,7 @@ Usage: doc_test.py SOURCE_DIR README SCRATCH_DIR
 
 Every ```sh block of README (a path inside SOURCE_DIR) runs line by line, each
 line's literal text handed to bash, in a scratch copy of the tree
-(SCRATCH_DIR/tree: the files git tracks plus the Debian tarballs of
+(SCRATCH_DIR/tree: tests/scratch_tree.py's copy, with the Debian tarballs of
 subprojects/packagefiles), blocks in the README's order and sharing build
 directories as a reader's would. Directories named build-* survive from one
 run to the next (the benchmarks' builds, the Linux guest cache); the rest of
@@ -35,6 +35,8 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from typing import Callable, Optional
+
+from scratch_tree import copy_tree
 
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # 127.0.0.1 directly
 
@@ -113,6 +115,30 @@ def ppm_drawn(path):
     return check
 
 
+def built_at_o2(build):
+    """A check: BUILD compiles at yolk's -O2 (the cross file's buildtype), never -O0."""
+    def check(tree, proc):
+        flags = open(os.path.join(tree, build, "compile_commands.json")).read()
+        if " -O0" in flags or " -O2" not in flags:
+            return f"{build} does not compile at yolk's -O2 (buildtype debugoptimized)"
+        return None
+    return check
+
+
+def iso_boots(iso, want):
+    """A check: the ISO boots (GRUB, BIOS) and prints WANT."""
+    def check(tree, proc):
+        runner = os.path.join(tree, "tools", "yolkqemu.py")
+        with tempfile.NamedTemporaryFile() as log:
+            p = subprocess.run([sys.executable, runner, "--iso", os.path.join(tree, iso), "--log", log.name,
+                                "--timeout", "300"], stdin=subprocess.DEVNULL)
+            out = open(log.name, errors="replace").read()
+        if p.returncode != 0 or not re.search(want, out, re.M):
+            return f"{iso} exited {p.returncode} without {want!r}:\n{out[-1500:]}"
+        return None
+    return check
+
+
 HELLO = r"^hello yolk\r?$"
 SHELL = "yolk> "
 TWO = "README.md: Two commands"
@@ -185,9 +211,10 @@ COMMANDS = {
     (APPLIANCE, "../../tools/bootstrap"): Cmd(timeout=600),
     (APPLIANCE, "subprojects/yolk/tools/bootstrap"): Cmd(timeout=600),
     (APPLIANCE, "meson setup build --cross-file subprojects/yolk/cross/x86_64-yolk.ini"):
-        Cmd(files=("examples/appliance/build/build.ninja",)),
+        Cmd(files=("examples/appliance/build/build.ninja",), check=built_at_o2("examples/appliance/build")),
     (APPLIANCE, "ninja -C build qemu"): Cmd(timeout=900, expect=(r"^hello appliance from the appliance",)),
-    (APPLIANCE, "ninja -C build iso"): Cmd(timeout=600),
+    (APPLIANCE, "ninja -C build iso"): Cmd(timeout=900, check=iso_boots(
+        "examples/appliance/build/subprojects/yolk/yolk.iso", r"^hello appliance from the appliance \(0 arguments")),
     (CONF, "tools/randconfig 5"): Cmd(elsewhere="the kconfig test (tests/config_test.py)",
                                       check=kconfig_runs_randconfig(5)),
 }
@@ -226,31 +253,14 @@ def blocks(path, name):
     return out
 
 
-def copy_tree(src, tree):
-    """The tracked files (and Debian tarballs) into TREE; build-* directories are kept."""
+def fresh_copy(src, tree):
+    """The source tree into TREE; build-* directories of an earlier run are kept."""
     if os.path.isdir(tree):
         for e in os.listdir(tree):
             if not e.startswith("build-"):
                 p = os.path.join(tree, e)
                 shutil.rmtree(p) if os.path.isdir(p) and not os.path.islink(p) else os.unlink(p)
-    if os.path.isdir(os.path.join(src, ".git")) or os.path.isfile(os.path.join(src, ".git")):
-        names = subprocess.run(["git", "-C", src, "ls-files", "-z"], capture_output=True, check=True,
-                               text=True).stdout.split("\0")
-    else:  # a tree without git (an archive): all but build directories and unpacked sources
-        names = []
-        for d, ds, fs in os.walk(src):
-            ds[:] = [x for x in ds if not x.startswith(("build", ".git", "picolibc-", "lwip-", "quickjs-"))]
-            links = [x for x in ds if os.path.islink(os.path.join(d, x))]  # os.walk does not enter them
-            names += [os.path.relpath(os.path.join(d, f), src) for f in fs + links]
-    pkg = os.path.join(src, "subprojects", "packagefiles")
-    names = set(names) | {os.path.join("subprojects", "packagefiles", f) for f in os.listdir(pkg) if ".tar." in f}
-    for n in filter(None, names):
-        s, d = os.path.join(src, n), os.path.join(tree, n)
-        os.makedirs(os.path.dirname(d), exist_ok=True)
-        if os.path.islink(s):
-            os.symlink(os.readlink(s), d)
-        elif os.path.isfile(s):
-            shutil.copy2(s, d)
+    copy_tree(src, tree)
 
 
 def pty_run(script, cwd, env, dialog, timeout):
@@ -373,7 +383,7 @@ def main():
     os.environ["YOLK_DOC_TEST"] = "1"
     tree = os.path.join(scratch, "tree")
     os.makedirs(tree, exist_ok=True)
-    copy_tree(src, tree)
+    fresh_copy(src, tree)
     r = Runner(tree)
     only = os.environ.get("DOC_TEST_LINES")  # while working on the test: run only lines matching this
     found = blocks(os.path.join(src, readme), readme)

@@ -1,9 +1,6 @@
 #!/usr/bin/env python3
 """Embedding yolk without traps, end to end (each case in a scratch directory in /tmp).
 
-  embed_test.py SRC appliance-readme  examples/appliance/README.md's ```sh blocks, run as
-                                      written in a copy of the tree: the build directory
-                                      is inside the appliance, and the app boots
   embed_test.py SRC new-outside       tools/yolk new app in a fresh outside project: it
                                       builds, boots, passes its own meson test; an app
                                       without main() and a Kconfig without the part's
@@ -12,11 +9,12 @@
                                       tree: both build into an image and boot
 """
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
+
+from scratch_tree import copy_tree
 
 src = os.path.realpath(sys.argv[1])
 case = sys.argv[2]
@@ -36,39 +34,6 @@ def expect(text, want, what):
     if want not in text:
         sys.exit(f"FAIL: {what}: wanted {want!r} in:\n{text[-3000:]}")
     print(f"ok: {what}")
-
-
-def copy_tree(dest):
-    """yolk's source tree without build output (the Debian tarballs included)."""
-    skip_top = re.compile(r"^(\.git|build.*)$")
-    skip_sub = re.compile(r"^(picolibc|lwip|quickjs)-[0-9].*$")  # extracted by Meson
-
-    def ignore(d, names):
-        d = os.path.realpath(d)
-        return [n for n in names if n == "__pycache__" or
-                (d == src and skip_top.match(n)) or
-                (d == os.path.join(src, "subprojects") and skip_sub.match(n))]
-
-    shutil.copytree(src, dest, symlinks=True, ignore=ignore)
-    return dest
-
-
-def appliance_readme(tmp):
-    top = copy_tree(os.path.join(tmp, "yolk"))
-    readme = open(os.path.join(top, "examples/appliance/README.md")).read()
-    blocks = re.findall(r"```sh\n(.*?)```", readme, re.S)
-    if not blocks:
-        sys.exit("FAIL: examples/appliance/README.md has no ```sh block")
-    out = ""
-    for b in blocks:  # each block from the top of the tree, as a reader starts
-        out += run("set -e\n" + b, top, shell=True)
-    expect(out, "hello appliance from the appliance", "the README's commands build and boot the appliance")
-    build = os.path.join(top, "examples/appliance/build")
-    expect(build, "/examples/appliance/build", "the build directory is inside the appliance")
-    flags = open(os.path.join(build, "compile_commands.json")).read()
-    if " -O0" in flags or " -O2" not in flags:
-        sys.exit("FAIL: the appliance is not built at yolk's -O2 (buildtype debugoptimized)")
-    print("ok: the appliance is built at -O2")
 
 
 def new_outside(tmp):
@@ -101,7 +66,7 @@ def new_outside(tmp):
 
 
 def new_intree(tmp):
-    top = copy_tree(os.path.join(tmp, "yolk"))
+    top = copy_tree(src, os.path.join(tmp, "yolk"))
     run(["tools/yolk", "new", "driver", "blinky"], top)
     run(["tools/yolk", "new", "fs", "notes"], top)
     run(["meson", "setup", "build", "--cross-file", "cross/x86_64-yolk.ini",
@@ -114,5 +79,5 @@ def new_intree(tmp):
 
 
 tmp = tempfile.mkdtemp(prefix="yolk-embed-")
-{"appliance-readme": appliance_readme, "new-outside": new_outside, "new-intree": new_intree}[case](tmp)
+{"new-outside": new_outside, "new-intree": new_intree}[case](tmp)
 shutil.rmtree(tmp)  # kept when a case fails, for a look
