@@ -24,7 +24,8 @@ checks what the guest printed and what it left in the image:
               the read fails with a clear error; never a panic or a hang.
   crafted     issue 17's images (fs/fat/tests/fat_craft.py) as partition 1
               of an MBR disk, with known bytes before and after it: orphaned
-              long-name slots list as their 8.3 name and take fatwrite's
+              long-name slots (and long names with '/' or "..") list as their
+              8.3 name and take fatwrite's
               creates, renames and deletes next to them; boot sectors whose
               FAT size wraps the layout fail to mount with a log line naming
               it. The bytes outside the partition (outside the volume, for the
@@ -506,6 +507,8 @@ def scenario_crafted(image, tmp):
     crafted_lfn(image, tmp, "lfn-ord-20", write=True)
     crafted_lfn(image, tmp, "lfn-ord-80", write=False)
     crafted_lfn(image, tmp, "lfn-ord-a0", write=False)
+    crafted_lfn(image, tmp, "lfn-slash", write=False)
+    crafted_lfn(image, tmp, "lfn-dotdot", write=False)
     crafted_bpb(image, tmp, "bpb-fatsz-wrap-1fat")
     crafted_bpb(image, tmp, "bpb-fatsz-wrap-2fats")
 

@@ -3,8 +3,9 @@
  * (first cluster 0 here) or a cluster chain. An entry is a short 8.3 slot,
  * optionally preceded by long-name (LFN) slots holding its name in UTF-16,
  * last part first, each with the checksum of the short name they belong to.
- * LFN slots that do not match their short entry are ignored (as Windows
- * does), so a damaged long name falls back to the short one.
+ * LFN slots that do not match their short entry, or hold a name no file
+ * could be given, are ignored (as Windows does), so a damaged long name
+ * falls back to the short one.
  *
  * New directory clusters are written to the device at once, before
  * anything can link them in: a crash must never leave a directory chain
@@ -120,6 +121,14 @@ static void fat_entry_name(struct fat_lfn_acc *a, struct fat_entry *e)
 		int len = n && n <= FAT_NAME_UNITS
 				  ? fat_utf16_to_utf8(a->units, n, e->name, sizeof(e->name))
 				  : -1;
+		/*
+		 * Only a name a file could be given: no '/', control characters or
+		 * other characters the spec forbids, not "." or "..", no trailing dots
+		 * or spaces (lookups strip them, so such a name could never be found).
+		 */
+		size_t checked = len > 0 ? (size_t)len : 0;
+		if (len > 0 && (fat_name_check(e->name, &checked) != 0 || checked != (size_t)len))
+			len = -1;
 		if (len > 0) {
 			e->len = (size_t)len;
 			e->first_slot = a->start;

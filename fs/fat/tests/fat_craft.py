@@ -90,6 +90,14 @@ LFN_CASES = {
     "lfn-ord-a0": ("ords 43 41 a0", [(1, 0, b"\x41"), (2, 0, b"\xa0")], "short", True),
     # Reserved type byte on a name slot: not part of a name (the old code took it).
     "lfn-type": ("type 1 on the middle slot", [(1, 12, b"\x01")], "short", True),
+    # Names no file could have: '/' as unit 13 (first of the middle slot), a trailing space (the
+    # lookup of the listed name strips it), and "..": the old code listed them, and a name with a '/'
+    # or ".." cannot be looked up as itself.
+    "lfn-slash": ("'/' in the long name", [(1, 1, b"/\x00")], "short", True),
+    "lfn-trailing-space": ("ords 43 42 01 with unit 25 a space: 'Long-name-of-three-slots- '",
+                           [(1, 0, b"\x42"), (1, 30, b" \x00")], "short", True),
+    "lfn-dotdot": ("units 0-2 (first of the 0x01 slot) '..' and NUL: the name '..'",
+                   [(2, 1, b".\x00.\x00\x00\x00")], "short", True),
     # Bounds the old code already kept (regression guards):
     "lfn-ord-21": ("first ord 0x55 (21 > 20)", [(0, 0, b"\x55")], "short", False),
     "lfn-csum-mid": ("checksum of the middle slot changed", [(1, 13, b"\x00")], "short", False),
