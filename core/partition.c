@@ -112,7 +112,7 @@ static int scan_logical(part_read_fn read, void *ctx, uint8_t *buf, struct mbr_e
 		}
 		uint64_t link = (uint64_t)ext.start + next.start;
 		if (!is_extended(next.type) || next.start == 0 || link < used || link <= ebr || link >= end)
-			break; /* the chain ends, would loop backwards, or the next EBR is inside this partition */
+			break; /* the end, a loop back, or the next EBR inside this partition */
 		ebr = link;
 	}
 	return n;

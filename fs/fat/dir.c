@@ -109,35 +109,40 @@ static void fat_lfn_take(struct fat_lfn_acc *a, const struct fat_lfn *l, uint32_
 	a->want = ord - 1;
 }
 
+/*
+ * The name of a complete LFN group in e->name: its length, or -1 if it is
+ * no name a file could be given: empty, over 255 units (20 slots hold 260),
+ * '/', control characters or others the spec forbids, "." or "..", or
+ * trailing dots or spaces (lookups strip them, so it could never be found).
+ */
+static int fat_lfn_name(const struct fat_lfn_acc *a, struct fat_entry *e)
+{
+	size_t n = 0, max = (size_t)a->n * FAT_LFN_CHARS;
+	while (n < max && a->units[n] != 0)
+		n++;
+	if (n == 0 || n > FAT_NAME_UNITS)
+		return -1;
+	int len = fat_utf16_to_utf8(a->units, n, e->name, sizeof(e->name));
+	size_t checked = len > 0 ? (size_t)len : 0;
+	if (len <= 0 || fat_name_check(e->name, &checked) != 0 || checked != (size_t)len)
+		return -1;
+	return len;
+}
+
 /* Fills e's name from a complete LFN group if it belongs to e, else from the 8.3 name. */
 static void fat_entry_name(struct fat_lfn_acc *a, struct fat_entry *e)
 {
-	e->first_slot = e->slot;
-	if (a->n && a->want == 0 && a->csum == fat_lfn_csum(e->de.name)) {
-		size_t n = 0, max = (size_t)a->n * FAT_LFN_CHARS;
-		while (n < max && a->units[n] != 0)
-			n++;
-		/* Longer than 255 units (20 slots hold 260) is no valid long name. */
-		int len = n && n <= FAT_NAME_UNITS
-				  ? fat_utf16_to_utf8(a->units, n, e->name, sizeof(e->name))
-				  : -1;
-		/*
-		 * Only a name a file could be given: no '/', control characters or
-		 * other characters the spec forbids, not "." or "..", no trailing dots
-		 * or spaces (lookups strip them, so such a name could never be found).
-		 */
-		size_t checked = len > 0 ? (size_t)len : 0;
-		if (len > 0 && (fat_name_check(e->name, &checked) != 0 || checked != (size_t)len))
-			len = -1;
-		if (len > 0) {
-			e->len = (size_t)len;
-			e->first_slot = a->start;
-			a->n = 0;
-			return;
-		}
-	}
+	int len = -1;
+	if (a->n && a->want == 0 && a->csum == fat_lfn_csum(e->de.name))
+		len = fat_lfn_name(a, e);
 	a->n = 0;
-	e->len = fat_short_display(&e->de, e->name);
+	if (len > 0) {
+		e->len = (size_t)len;
+		e->first_slot = a->start;
+	} else {
+		e->len = fat_short_display(&e->de, e->name);
+		e->first_slot = e->slot;
+	}
 }
 
 int fat_dir_next(struct fat_fs *fs, struct fat_chainpos *dir, uint32_t *pos, struct fat_entry *e)
