@@ -175,6 +175,8 @@ static int writeback(struct bcache *c)
 	for (struct buf *b = c->lru.lru_next; b != &c->lru; b = b->lru_next)
 		if (b->dirty)
 			c->dirty[n++] = b;
+	if (n == 0)
+		return 0; /* c->dirty is NULL until a buffer exists, and qsort's base must not be */
 	qsort(c->dirty, n, sizeof(*c->dirty), by_blockno);
 	for (size_t i = 0, run; i < n; i += run) {
 		for (run = 1;

@@ -4,9 +4,10 @@
  * all, so a table is only believed when sector 0 is not a filesystem boot
  * sector and every entry is sane: boot flag 0 or 0x80, no type without a
  * size or size without a type, inside the disk, no overlaps. Logical
- * partitions follow the extended partition's chain of EBRs; a protective
- * MBR (type 0xee) leads to the GPT, whose header and entries must pass
- * their CRCs.
+ * partitions follow the extended partition's chain of EBRs, each EBR after
+ * the partition before it; a protective MBR (type 0xee) leads to the GPT,
+ * whose header and entries must pass their CRCs and lie where the UEFI
+ * spec puts them, and whose partitions must not overlap.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -99,17 +100,19 @@ static int add(struct part *out, int n, int max, unsigned number, uint64_t start
 static int scan_logical(part_read_fn read, void *ctx, uint8_t *buf, struct mbr_entry ext, struct part *out,
                         int n, int max)
 {
-	uint64_t ebr = ext.start, end = (uint64_t)ext.start + ext.count;
+	uint64_t ebr = ext.start, end = (uint64_t)ext.start + ext.count, used = ebr;
 	unsigned number = 5;
 	for (int k = 0; k < MAX_EBRS && n < max; k++) {
 		if (read(ctx, ebr, buf) || !has_signature(buf))
 			break;
 		struct mbr_entry l = mbr_entry(buf, 0), next = mbr_entry(buf, 1);
-		if (l.type && l.count && l.start && ebr + l.start + l.count <= end)
+		if (l.type && l.count && l.start && ebr + l.start + l.count <= end) {
 			n = add(out, n, max, number++, ebr + l.start, l.count);
+			used = ebr + l.start + l.count;
+		}
 		uint64_t link = (uint64_t)ext.start + next.start;
-		if (!is_extended(next.type) || next.start == 0 || link <= ebr || link >= end)
-			break; /* the chain ends, or would loop backwards */
+		if (!is_extended(next.type) || next.start == 0 || link < used || link <= ebr || link >= end)
+			break; /* the end, a loop back, or the next EBR inside this partition */
 		ebr = link;
 	}
 	return n;
@@ -125,17 +128,35 @@ static uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t len)
 	return crc;
 }
 
-/* The header at LBA 1; 0 if it is not a GPT header with a good CRC. */
+/*
+ * The header at LBA 1; 0 if it is not a GPT header with a good CRC, or its
+ * layout is not the UEFI spec's (5.3): entries of 128 * 2^n bytes, the entry
+ * array after the header and before FirstUsableLBA, FirstUsableLBA <=
+ * LastUsableLBA < the disk's end. Sizes are at most 1024 * 4096 bytes, so
+ * nothing here wraps.
+ */
 static int gpt_header_ok(uint8_t *h, uint32_t sector_size, uint64_t sectors)
 {
-	uint32_t size = le32(h + 12), want = le32(h + 16), esize = le32(h + 84);
+	uint32_t size = le32(h + 12), want = le32(h + 16), esize = le32(h + 84), count = le32(h + 80);
+	uint64_t first = le64(h + 40), last = le64(h + 48), lba0 = le64(h + 72);
 	if (memcmp(h, "EFI PART", 8) != 0 || size < 92 || size > sector_size || le64(h + 24) != 1)
 		return 0;
 	memset(h + 16, 0, 4);
 	uint32_t crc = ~crc32_update(~0u, h, size);
-	return crc == want && esize >= 128 && esize % 8 == 0 && esize <= sector_size &&
-	       le32(h + 80) <= GPT_MAX_ENTRIES && le64(h + 72) >= 2 && le64(h + 72) < sectors &&
-	       le64(h + 48) < sectors;
+	if (crc != want || esize < 128 || (esize & (esize - 1)) || esize > sector_size ||
+	    count > GPT_MAX_ENTRIES)
+		return 0;
+	uint64_t array_sectors = ((uint64_t)count * esize + sector_size - 1) / sector_size;
+	return lba0 >= 2 && lba0 + array_sectors <= first && first <= last && last < sectors;
+}
+
+/* Whether [s, s + len) overlaps one of the n partitions in out. */
+static int overlaps(const struct part *out, int n, uint64_t s, uint64_t len)
+{
+	for (int i = 0; i < n; i++)
+		if (s < out[i].start + out[i].sectors && out[i].start < s + len)
+			return 1;
+	return 0;
 }
 
 /* Entries are read twice: once for the CRC over all of them, once to take them. */
@@ -161,8 +182,11 @@ static int scan_gpt(part_read_fn read, void *ctx, uint8_t *buf, uint32_t ss, uin
 		const uint8_t *e = buf + (i % per) * esize;
 		uint64_t s = le64(e + 32), l = le64(e + 40);
 		static const uint8_t unused[16];
-		if (memcmp(e, unused, 16) != 0 && s >= first && s <= l && l <= last)
-			n = add(out, n, max, i + 1, s, l - s + 1);
+		if (memcmp(e, unused, 16) == 0 || s < first || s > l || l > last)
+			continue; /* unused, or not inside the usable area: ignored */
+		if (overlaps(out, n, s, l - s + 1))
+			return 0; /* two partitions share sectors: no table to believe */
+		n = add(out, n, max, i + 1, s, l - s + 1);
 	}
 	return n;
 }

@@ -22,6 +22,14 @@ checks what the guest printed and what it left in the image:
   corrupt     a bad boot sector, a truncated FAT, a cluster loop in a file, a
               chain leaving the volume and a looping directory: the mount or
               the read fails with a clear error; never a panic or a hang.
+  crafted     issue 17's images (fs/fat/tests/fat_craft.py) as partition 1
+              of an MBR disk, with known bytes before and after it: orphaned
+              long-name slots (and long names with '/' or "..") list as their
+              8.3 name and take fatwrite's
+              creates, renames and deletes next to them; boot sectors whose
+              FAT size wraps the layout fail to mount with a log line naming
+              it. The bytes outside the partition (outside the volume, for the
+              boot sector cases: the whole disk) must be unchanged afterwards.
 
 FAT_GUEST_SEED=N repeats the crash scenario's kill points.
 """
@@ -39,7 +47,9 @@ import time
 import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fs", "fat", "tests"))
 import yolkqemu  # noqa: E402
+import fat_craft  # noqa: E402
 
 ENV = dict(os.environ, MTOOLS_SKIP_CHECK="1", MTOOLS_NO_VFAT="0")
 MKFS = shutil.which("mkfs.fat") or "/usr/sbin/mkfs.fat"
@@ -149,10 +159,10 @@ def clean(raw):
     return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1bc", "", raw.decode("utf-8", "replace").replace("\r", ""))
 
 
-def boot(tmp, image, img, args, timeout=60):
-    """Boots `ktest ARGS` with img mounted at /data; returns (guest exit code, output)."""
+def boot(tmp, image, img, args, timeout=60, dev="vda"):
+    """Boots `ktest ARGS` with img (or its partition dev) mounted at /data; returns (guest exit code, output)."""
     log = os.path.join(tmp, "serial.log")
-    cmdline = f"mount=/data:vda:fat app=ktest {args}"
+    cmdline = f"mount=/data:{dev}:fat app=ktest {args}"
     code = yolkqemu.main(["--kernel", image, "--cmdline", cmdline, "--log", log, "--timeout", str(timeout),
                           "--qemu-arg=-drive", f"--qemu-arg=file={img},if=virtio,format=raw"])
     with open(log, "rb") as f:
@@ -423,10 +433,90 @@ def scenario_corrupt(image, tmp):
     corrupt_boot(tmp, image, img, "directory loop", [])
 
 
+# --- crafted images (issue 17) ---
+
+PART_START = 2048  # sectors: the MBR, then 1 MiB of known bytes before the volume
+GUARD_AFTER = MIB
+
+
+def guard_bytes(n, seed):
+    return random.Random(seed).randbytes(n)
+
+
+def partitioned(tmp, vol, name):
+    """A disk: an MBR whose partition 1 (type 0x0c) is the volume image vol, with known bytes
+    in sectors 1..2047 and 1 MiB after it. Returns (disk path, volume byte range)."""
+    data = open(vol, "rb").read()
+    assert len(data) % 512 == 0
+    mbr = bytearray(512)
+    mbr[446:462] = struct.pack("<BBBBBBBBII", 0, 0, 0, 0, 0x0c, 0, 0, 0, PART_START, len(data) // 512)
+    mbr[510:512] = b"\x55\xaa"
+    disk = os.path.join(tmp, name + "-disk.img")
+    with open(disk, "wb") as f:
+        f.write(bytes(mbr) + guard_bytes(PART_START * 512 - 512, name + "before") + data +
+                guard_bytes(GUARD_AFTER, name + "after"))
+    return disk, (PART_START * 512, PART_START * 512 + len(data))
+
+
+def outside(disk, rng):
+    data = open(disk, "rb").read()
+    return data[:rng[0]] + data[rng[1]:]
+
+
+def crafted_lfn(image, tmp, case, write):
+    """The LFN case on a 4 MiB FAT12 volume: `tree` must list the file by its spec name; with
+    write, fatwrite then works next to the crafted slots and a second tree still lists it."""
+    problems_before = len(problems)
+    img, shown, edits = fat_craft.lfn_case(tmp, case, size=4 * MIB)
+    disk, rng = partitioned(tmp, img, case)
+    before = outside(disk, rng)
+    line = entry("/data/" + shown, fat_craft.LFN_DATA)
+    code, out = boot(tmp, image, disk, "tree /data", dev="vda1")
+    expect(code == 0 and "tree done" in out and tree_lines(out) == {line},
+           f"{case} ({', '.join(edits)}): tree exit {code}, wanted only '{line}', got {sorted(tree_lines(out))}")
+    if write:
+        code, out = boot(tmp, image, disk, "fatwrite /data", dev="vda1", timeout=120)
+        expect(code == 0 and re.search(r"^fatwrite: 0 failures$", out, re.M),
+               f"{case}: fatwrite next to the crafted slots: exit {code}")
+        code, out = boot(tmp, image, disk, "tree /data", dev="vda1")
+        expect(code == 0 and "tree done" in out and line in tree_lines(out),
+               f"{case}: after fatwrite, tree exit {code} does not list '{line}'")
+    if expect(outside(disk, rng) == before, f"{case}: bytes outside the partition changed") and \
+            len(problems) == problems_before:
+        print(f"{case}: {', '.join(edits)}: listed as {shown}{', fatwrite fine' if write else ''}, "
+              f"nothing outside the volume changed")
+
+
+def crafted_bpb(image, tmp, case):
+    """A boot sector whose FAT size wraps the layout: the mount fails naming it, fatwrite finds no
+    /data, and no byte of the disk changes (the old code wrote directories over the boot sector)."""
+    img, edits = fat_craft.bpb_case(tmp, case)
+    disk, _ = partitioned(tmp, img, case)
+    before = open(disk, "rb").read()
+    code, out = boot(tmp, image, disk, "fatwrite /data", dev="vda1", timeout=120)
+    expect(code in (0, 1) and "panic" not in out, f"{case}: guest exit {code} (126 = panic, 124 = hang)")
+    expect(re.search(r"^yolk: mount /data \(vda1 fat\) failed: ", out, re.M) and
+           re.search(r"fat: vda1: not a valid FAT volume: FATs end past the volume", out),
+           f"{case} ({'; '.join(edits)}): no mount failure naming 'FATs end past the volume'")
+    expect(open(disk, "rb").read() == before, f"{case}: the disk changed")
+    failed = [l for l in out.splitlines() if "not a valid FAT volume" in l]
+    print(f"{case}: {'; '.join(edits)}: {failed[0].strip() if failed else '(no log line)'}")
+
+
+def scenario_crafted(image, tmp):
+    crafted_lfn(image, tmp, "lfn-ord-20", write=True)
+    crafted_lfn(image, tmp, "lfn-ord-80", write=False)
+    crafted_lfn(image, tmp, "lfn-ord-a0", write=False)
+    crafted_lfn(image, tmp, "lfn-slash", write=False)
+    crafted_lfn(image, tmp, "lfn-dotdot", write=False)
+    crafted_bpb(image, tmp, "bpb-fatsz-wrap-1fat")
+    crafted_bpb(image, tmp, "bpb-fatsz-wrap-2fats")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("image")
-    ap.add_argument("scenario", choices=["read", "write", "write16", "crash", "corrupt"])
+    ap.add_argument("scenario", choices=["read", "write", "write16", "crash", "corrupt", "crafted"])
     ap.add_argument("--keep", help="work in this directory and keep the images")
     args = ap.parse_args()
     tmp = args.keep or tempfile.mkdtemp(prefix="yolk-fat-guest-")
@@ -434,7 +524,8 @@ def main():
     start = time.monotonic()
     try:
         {"read": scenario_read, "write": scenario_write, "write16": lambda i, t: scenario_write(i, t, "16"),
-         "crash": scenario_crash, "corrupt": scenario_corrupt}[args.scenario](args.image, tmp)
+         "crash": scenario_crash, "corrupt": scenario_corrupt,
+         "crafted": scenario_crafted}[args.scenario](args.image, tmp)
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)

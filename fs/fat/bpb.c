@@ -104,21 +104,42 @@ static uint64_t fat_bytes_needed(const struct fat_fs *fs)
 	return fs->type == 12 ? (n * 3 + 1) / 2 : n * (uint64_t)(fs->type / 8);
 }
 
-/* Sizes: where the regions lie, the cluster count and from it the FAT type (as Microsoft's spec). */
+/*
+ * Where the regions lie: reserved sectors, the FATs, the FAT12/16 root,
+ * the data area, in that order and inside the volume, which lies inside
+ * the device. Sums of disk fields can pass 2^32 (a FATSz32 of
+ * 2^32 - reserved sectors wrapped the root to sector 0 once), so they are
+ * made in 64 bits and checked before they are kept in 32.
+ */
+static int fat_bpb_regions(struct fat_fs *fs, uint32_t total, uint32_t roots)
+{
+	uint64_t dev_bytes = fs->dev->sectors * fs->dev->sector_size;
+	uint64_t fat_end = fs->fat_start + (uint64_t)fs->nfats * fs->fat_sectors;
+	uint64_t root_sectors = ((uint64_t)roots * 32 + fs->bps - 1) / fs->bps;
+	uint64_t meta = fat_end + root_sectors;
+	if (total == 0)
+		return fat_bad(fs, "total sectors is 0", 0);
+	if ((uint64_t)total * fs->bps > dev_bytes)
+		return fat_bad(fs, "volume larger than its device (truncated image?), sectors", total);
+	if (fat_end >= total)
+		return fat_bad(fs, "FATs end past the volume, FAT sectors", fs->fat_sectors);
+	if (meta >= total)
+		return fat_bad(fs, "total sectors leave no room for data", total);
+	fs->root_slots = roots;
+	fs->root_sectors = (uint32_t)root_sectors;
+	fs->root_start = (uint32_t)fat_end;
+	fs->data_start = (uint32_t)meta;
+	fs->nclusters = (uint32_t)((total - meta) / fs->spc);
+	return 0;
+}
+
+/* Sizes: the regions, the cluster count and from it the FAT type (as Microsoft's spec). */
 static int fat_bpb_layout(struct fat_fs *fs, const uint8_t *b)
 {
 	uint32_t total = le16(b + 19) ? le16(b + 19) : le32(b + 32), roots = le16(b + 17);
-	uint64_t dev_bytes = fs->dev->sectors * fs->dev->sector_size;
-	fs->root_slots = roots;
-	fs->root_sectors = (roots * 32 + fs->bps - 1) / fs->bps;
-	fs->root_start = fs->fat_start + fs->nfats * fs->fat_sectors;
-	uint64_t meta = (uint64_t)fs->root_start + fs->root_sectors;
-	fs->data_start = (uint32_t)meta;
-	if (total == 0 || meta >= total)
-		return fat_bad(fs, "total sectors leave no room for data", total);
-	if ((uint64_t)total * fs->bps > dev_bytes)
-		return fat_bad(fs, "volume larger than its device (truncated image?), sectors", total);
-	fs->nclusters = (uint32_t)((total - meta) / fs->spc);
+	int r = fat_bpb_regions(fs, total, roots);
+	if (r)
+		return r;
 	fs->type = fs->nclusters < 4085 ? 12 : fs->nclusters < 65525 ? 16 : 32;
 	if (fs->nclusters == 0)
 		return fat_bad(fs, "no data clusters", 0);

@@ -3,8 +3,9 @@
  * (first cluster 0 here) or a cluster chain. An entry is a short 8.3 slot,
  * optionally preceded by long-name (LFN) slots holding its name in UTF-16,
  * last part first, each with the checksum of the short name they belong to.
- * LFN slots that do not match their short entry are ignored (as Windows
- * does), so a damaged long name falls back to the short one.
+ * LFN slots that do not match their short entry, or hold a name no file
+ * could be given, are ignored (as Windows does), so a damaged long name
+ * falls back to the short one.
  *
  * New directory clusters are written to the device at once, before
  * anything can link them in: a crash must never leave a directory chain
@@ -61,53 +62,87 @@ int fat_slot(struct fat_slots *s, uint32_t i, uint8_t **p)
 	return 1;
 }
 
-/* Long-name slots seen so far, waiting for their short entry. */
+/*
+ * Long-name slots seen so far, waiting for their short entry. A group is
+ * valid (FAT spec, "Long Directory Entries") only as slots ord N|LAST, N-1,
+ * ..., 1 in a row, 1 <= N <= 20, all with the same checksum and type 0,
+ * directly before a short entry with that checksum, and at most 255 UTF-16
+ * units. Anything else orphans the group: it is forgotten and the short
+ * entry shows its 8.3 name.
+ */
 struct fat_lfn_acc {
-	uint16_t units[20 * FAT_LFN_CHARS];
+	uint16_t units[FAT_LFN_MAX_SLOTS * FAT_LFN_CHARS];
 	int n;    /* LFN slots in the group (0: none) */
-	int want; /* ord of the next slot; 0 once complete */
+	int want; /* ord of the next slot, 1..n-1; 0 once complete */
 	uint8_t csum;
 	uint32_t start;
 };
 
+/* Whether slot l continues (or, with LAST, starts) a group; sets up a new group. */
+static int fat_lfn_fits(struct fat_lfn_acc *a, const struct fat_lfn *l, int ord, uint32_t i)
+{
+	if (l->type != 0)
+		return 0; /* not a name part (reserved for other uses) */
+	if (l->ord & FAT_LFN_LAST) {
+		if (ord < 1 || ord > FAT_LFN_MAX_SLOTS)
+			return 0;
+		a->n = ord;
+		a->csum = l->csum;
+		a->start = i;
+		return 1;
+	}
+	/* want is 0 once a group is complete: a further slot orphans it. */
+	return a->n != 0 && a->want >= 1 && ord == a->want && l->csum == a->csum;
+}
+
 static void fat_lfn_take(struct fat_lfn_acc *a, const struct fat_lfn *l, uint32_t i)
 {
 	int ord = l->ord & 0x1f;
-	if (l->ord & FAT_LFN_LAST) {
-		a->n = ord >= 1 && ord <= 20 ? ord : 0;
-		a->csum = l->csum;
-		a->start = i;
-	} else if (a->n == 0 || ord != a->want || l->csum != a->csum) {
+	if (!fat_lfn_fits(a, l, ord, i)) {
 		a->n = 0; /* out of sequence: forget the group */
 		return;
 	}
-	if (a->n == 0)
-		return;
-	uint16_t *u = a->units + (ord - 1) * FAT_LFN_CHARS;
+	uint16_t *u = a->units + (ord - 1) * FAT_LFN_CHARS; /* 1 <= ord <= a->n <= 20 here */
 	memcpy(u, l->name1, sizeof(l->name1));
 	memcpy(u + 5, l->name2, sizeof(l->name2));
 	memcpy(u + 11, l->name3, sizeof(l->name3));
 	a->want = ord - 1;
 }
 
+/*
+ * The name of a complete LFN group in e->name: its length, or -1 if it is
+ * no name a file could be given: empty, over 255 units (20 slots hold 260),
+ * '/', control characters or others the spec forbids, "." or "..", or
+ * trailing dots or spaces (lookups strip them, so it could never be found).
+ */
+static int fat_lfn_name(const struct fat_lfn_acc *a, struct fat_entry *e)
+{
+	size_t n = 0, max = (size_t)a->n * FAT_LFN_CHARS;
+	while (n < max && a->units[n] != 0)
+		n++;
+	if (n == 0 || n > FAT_NAME_UNITS)
+		return -1;
+	int len = fat_utf16_to_utf8(a->units, n, e->name, sizeof(e->name));
+	size_t checked = len > 0 ? (size_t)len : 0;
+	if (len <= 0 || fat_name_check(e->name, &checked) != 0 || checked != (size_t)len)
+		return -1;
+	return len;
+}
+
 /* Fills e's name from a complete LFN group if it belongs to e, else from the 8.3 name. */
 static void fat_entry_name(struct fat_lfn_acc *a, struct fat_entry *e)
 {
-	e->first_slot = e->slot;
-	if (a->n && a->want == 0 && a->csum == fat_lfn_csum(e->de.name)) {
-		size_t n = 0, max = (size_t)a->n * FAT_LFN_CHARS;
-		while (n < max && a->units[n] != 0)
-			n++;
-		int len = n ? fat_utf16_to_utf8(a->units, n, e->name, sizeof(e->name)) : -1;
-		if (len > 0) {
-			e->len = (size_t)len;
-			e->first_slot = a->start;
-			a->n = 0;
-			return;
-		}
-	}
+	int len = -1;
+	if (a->n && a->want == 0 && a->csum == fat_lfn_csum(e->de.name))
+		len = fat_lfn_name(a, e);
 	a->n = 0;
-	e->len = fat_short_display(&e->de, e->name);
+	if (len > 0) {
+		e->len = (size_t)len;
+		e->first_slot = a->start;
+	} else {
+		e->len = fat_short_display(&e->de, e->name);
+		e->first_slot = e->slot;
+	}
 }
 
 int fat_dir_next(struct fat_fs *fs, struct fat_chainpos *dir, uint32_t *pos, struct fat_entry *e)

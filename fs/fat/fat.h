@@ -41,6 +41,7 @@
 #define FAT_SLOT_E5 0x05      /* name[0]: a real 0xe5 first byte */
 #define FAT_LFN_LAST 0x40     /* ord bit of the first (highest) LFN slot */
 #define FAT_LFN_CHARS 13      /* UTF-16 units per LFN slot */
+#define FAT_LFN_MAX_SLOTS 20  /* LFN slots a name may have (ord 1..20) */
 #define FAT_MAX_SLOTS 65536   /* slots a directory may have (FAT spec) */
 #define FAT_NAME_UNITS 255    /* longest long name in UTF-16 units */
 #define FAT_FILE_MAX 0xffffffffu

@@ -265,7 +265,7 @@ int fat_alloc_chain(struct fat_fs *fs, uint32_t last, uint32_t n, uint32_t *firs
 		fat_undo_chain(fs, head);
 		return r;
 	}
-	fs->next_free = prev + 1;
+	fs->next_free = fat_valid_clus(fs, prev + 1) ? prev + 1 : 2; /* FSInfo gets a real cluster */
 	*first = head;
 	return 0;
 }
@@ -363,8 +363,9 @@ int fat_table_load(struct fat_fs *fs)
 	uint32_t per = fs->type == 12 ? chunk * 2 / 3 : chunk / (fs->type / 8), end = fs->nclusters + 2;
 	fs->free_count = 0;
 	int r = 0;
-	for (uint32_t s = 0, c0 = 0; s < fs->fat_sectors && c0 < end && !r; s += FAT_LOAD_CHUNK_SECTORS) {
-		uint32_t n = fs->fat_sectors - s < FAT_LOAD_CHUNK_SECTORS ? fs->fat_sectors - s
+	uint32_t c0 = 0;
+	for (uint64_t s = 0; s < fs->fat_sectors && c0 < end && !r; s += FAT_LOAD_CHUNK_SECTORS) {
+		uint32_t n = fs->fat_sectors - s < FAT_LOAD_CHUNK_SECTORS ? (uint32_t)(fs->fat_sectors - s)
 									  : FAT_LOAD_CHUNK_SECTORS;
 		r = fat_dev_io(fs, fs->fat_start + s, p, n, 0);
 		for (uint32_t i = 0; !r && i < per && c0 + i < end; i++) {

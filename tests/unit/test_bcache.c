@@ -262,9 +262,19 @@ static void test_blkdev(void)
 	bcache_free(c);
 }
 
+/* bsync on a cache that never held a block: nothing to sort, nothing written (was qsort(NULL, 0)). */
+static void test_bsync_empty(struct blkdev *d)
+{
+	struct bcache *c = bcache_new(d, 1024, 4);
+	reset_counts();
+	CHECK(bsync(c) == 0 && writes == 0 && flushes == 1);
+	bcache_free(c);
+}
+
 int main(void)
 {
 	test_blkdev();
+	test_bsync_empty(&disk);
 	test_hits_and_lru(&disk);
 	test_bsync_coalesces(&disk);
 	test_pressure(&disk);

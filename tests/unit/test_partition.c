@@ -144,6 +144,9 @@ static void test_logical(void)
 	CHECK(scan(p) == 3);
 	entry(disk[1500], 0, 0, 0x07, 20, 5000); /* runs past the extended partition: dropped */
 	CHECK(scan(p) == 2);
+	entry(disk[1500], 0, 0, 0x07, 20, 200);
+	entry(disk[1000], 0, 0, 0x83, 10, 600); /* logical 5 runs over the next EBR: the chain ends */
+	CHECK(scan(p) == 2 && p[1].number == 5 && p[1].sectors == 600);
 }
 
 static uint32_t crc32(const uint8_t *p, size_t n)
@@ -157,6 +160,10 @@ static uint32_t crc32(const uint8_t *p, size_t n)
 	return ~c;
 }
 
+/* Partition i (0..2) of the GPT made below: sectors [start, last]; i == 1 stays unused. */
+static uint64_t gpt_start[3] = {100, 0, 2100}, gpt_last[3] = {599, 0, 2599};
+static uint64_t gpt_first_usable = 34;
+
 /* A GPT as sfdisk would make it: 128 entries of 128 bytes from LBA 2. */
 static void make_gpt(void)
 {
@@ -167,8 +174,8 @@ static void make_gpt(void)
 		if (i == 1)
 			continue; /* an unused entry between */
 		memset(ents + 128 * i, 0x11 + i, 16);
-		put64(ents + 128 * i + 32, 100 + 1000 * (uint64_t)i);
-		put64(ents + 128 * i + 40, 100 + 1000 * (uint64_t)i + 499);
+		put64(ents + 128 * i + 32, gpt_start[i]);
+		put64(ents + 128 * i + 40, gpt_last[i]);
 	}
 	uint8_t *h = disk[1];
 	memcpy(h, "EFI PART", 8);
@@ -176,7 +183,7 @@ static void make_gpt(void)
 	put32(h + 12, 92);
 	put64(h + 24, 1);
 	put64(h + 32, SECTORS - 1);
-	put64(h + 40, 34);
+	put64(h + 40, gpt_first_usable);
 	put64(h + 48, SECTORS - 34);
 	put64(h + 72, 2);
 	put32(h + 80, 128);
@@ -197,6 +204,17 @@ static void test_gpt(void)
 	make_gpt();
 	disk[1][40] ^= 1; /* the header changed */
 	CHECK(scan(p) == 0);
+	/* Valid CRCs, layouts the UEFI spec forbids: */
+	gpt_start[2] = 500; /* partition 3 shares sectors 500..599 with partition 1 */
+	make_gpt();
+	CHECK(scan(p) == 0);
+	gpt_start[2] = 2100;
+	gpt_first_usable = 2, gpt_start[0] = 2; /* partition 1 over the entry array (LBA 2..33) */
+	make_gpt();
+	CHECK(scan(p) == 0);
+	gpt_first_usable = 34, gpt_start[0] = 100;
+	make_gpt();
+	CHECK(scan(p) == 2);
 }
 
 int main(void)

@@ -3,7 +3,7 @@
 images made by mkfs.fat and filled by mtools, checked with fsck.fat -n and
 read back with mtools.
 
-  fat_test.py FATCLI [--keep DIR]
+  fat_test.py FATCLI [--keep DIR] [--only crafted]
 
 For FAT12, FAT16, FAT32 (512-byte and 4 KiB clusters, and 4 KiB logical
 sectors): list and read what mtools wrote (long names, nested directories,
@@ -11,7 +11,10 @@ a 3 MB file) and compare checksums; write large, sparse and many small
 files, rename, delete, mkdir/rmdir, truncate, run the C selftest; then
 fsck.fat must be clean and mtools must read back exactly what was written.
 Then corrupted images (bad boot sector fields, a cluster loop, a truncated
-image, an entry pointing at a free cluster) must fail cleanly, and
+image, an entry pointing at a free cluster) must fail cleanly, crafted
+images (fat_craft.py: orphaned long-name slots, a FAT size that wraps the
+layout) must list by the FAT spec or fail to mount, changing no byte
+outside the volume, and
 simulated crashes (writes dropped after the N-th) must keep fsync()ed
 records and leave no cross-linked clusters.
 """
@@ -25,6 +28,9 @@ import struct
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fat_craft  # noqa: E402
 
 ENV = dict(os.environ, MTOOLS_SKIP_CHECK="1", MTOOLS_NO_VFAT="0",
            ASAN_OPTIONS="exitcode=99:detect_leaks=1", UBSAN_OPTIONS="exitcode=98:print_stacktrace=1")
@@ -41,7 +47,7 @@ def sha(data):
 
 
 def run(cmd, stdin=None, env=None):
-    p = subprocess.run(cmd, input=stdin, capture_output=True, text=True, env=env or ENV)
+    p = subprocess.run(cmd, input=stdin, capture_output=True, text=True, errors="replace", env=env or ENV)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -265,6 +271,64 @@ def corrupt_tests(args, tmp):
         fail(f"truncated image mounted: {code}\n{out}{err}")
 
 
+GUARD = bytes(range(256)) * 256  # 64 KiB after the volume: no write may land there
+
+
+def crafted_check_lfn(args, tmp, case, img, shown, edits):
+    """Lists the crafted directory (the image must not change), then creates, renames and
+    lists in it; nothing past the volume may change, no sanitizer may report."""
+    with open(img, "ab") as f:
+        f.write(GUARD)
+    size = os.path.getsize(img)
+    before = sha(open(img, "rb").read())
+    got = os.path.join(tmp, "crafted-got")
+    code, out, err = fatcli(args, img, ["tree /", f'get "/{shown}" {got}'])
+    data = open(got, "rb").read() if os.path.exists(got) else None
+    if code or parse_tree(out) != [f"F /{shown} {len(fat_craft.LFN_DATA)}"] or data != fat_craft.LFN_DATA:
+        fail(f"{case} ({', '.join(edits)}): wanted the listing 'F /{shown}' and its data, got exit {code}:\n"
+             f"{out}{err[-3000:]}")
+    if sha(open(img, "rb").read()) != before:
+        fail(f"{case}: listing and reading changed the image")
+    src = os.path.join(tmp, "crafted-src")
+    with open(src, "wb") as f:
+        f.write(b"written next to crafted slots\n")
+    code, out, err = fatcli(args, img, [f'put {src} "/created next to the crafted slots.txt"',
+                                        'mkdir "/a new directory"', f'mv "/{shown}" /renamed.txt',
+                                        "tree /"])
+    want = ["D /a new directory", "F /created next to the crafted slots.txt 30",
+            f"F /renamed.txt {len(fat_craft.LFN_DATA)}"]
+    if code or parse_tree(out) != want:
+        fail(f"{case}: create/mkdir/rename next to the crafted slots: exit {code}:\n{out}{err[-3000:]}")
+    with open(img, "rb") as f:
+        tail = f.read()[size - len(GUARD):]
+    if os.path.getsize(img) != size or tail != GUARD:
+        fail(f"{case}: bytes past the volume changed")
+    print(f"   {case}: {', '.join(edits) or 'as mcopy made it'}: listed as '{shown[:40]}', writes fine")
+
+
+def crafted_tests(args, tmp):
+    """Issue 17's images: each failed (ASan report, or a mount that wrote to the boot sector)
+    before fs/fat was fixed, except the ones fat_craft.py marks as regression guards."""
+    print("== crafted images (fat_craft.py)")
+    for case in fat_craft.LFN_CASES:
+        img, shown, edits = fat_craft.lfn_case(tmp, case)
+        crafted_check_lfn(args, tmp, case, img, shown, edits)
+    for over in (False, True):
+        img, shown, edits = fat_craft.long255_case(tmp, over=over)
+        crafted_check_lfn(args, tmp, "260 units" if over else "255 units", img, shown, edits)
+    for case, (what, *_ ) in fat_craft.BPB_CASES.items():
+        img, edits = fat_craft.bpb_case(tmp, case)
+        before = sha(open(img, "rb").read())
+        code, out, err = fatcli(args, img, ["tree /", "mkdir /x"])
+        if code != 2 or "EINVAL" not in out or "FATs end past the volume" not in err:
+            fail(f"{case} ({what}; {edits}): wanted mount EINVAL naming 'FATs end past the volume', "
+                 f"got {code}:\n{out}{err[-3000:]}")
+        elif sha(open(img, "rb").read()) != before:
+            fail(f"{case}: the image changed")
+        else:
+            print(f"   {case}: {err.strip().splitlines()[-1]}")
+
+
 def fat16_layout(img):
     b = open(img, "rb").read(512)
     bps, spc, res, nfats, roots, fatsz = (struct.unpack_from("<H", b, 11)[0], b[13],
@@ -390,10 +454,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("fatcli")
     ap.add_argument("--keep", help="work in this directory and keep the images")
+    ap.add_argument("--only", choices=["crafted"], help="run only these tests")
     args = ap.parse_args()
     tmp = args.keep or tempfile.mkdtemp(prefix="fat-test-")
     os.makedirs(tmp, exist_ok=True)
     try:
+        if args.only == "crafted":
+            crafted_tests(args, tmp)
+            return finish()
         volume_test(args, tmp, "fat12", 12, ["-F", "12"])
         volume_test(args, tmp, "fat16", 64, ["-F", "16"])
         volume_test(args, tmp, "fat16-4k", 64, ["-F", "16", "-s", "8"])
@@ -401,11 +469,16 @@ def main():
         volume_test(args, tmp, "fat32-4k", 300, ["-F", "32", "-s", "8"])
         volume_test(args, tmp, "fat16-4kib-sectors", 64, ["-F", "16", "-S", "4096", "-s", "1"])
         corrupt_tests(args, tmp)
+        crafted_tests(args, tmp)
         chain_tests(args, tmp)
         crash_tests(args, tmp)
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
+    return finish()
+
+
+def finish():
     print(f"{len(failures)} failures")
     return 1 if failures else 0
 
