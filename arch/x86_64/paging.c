@@ -260,17 +260,52 @@ static uintptr_t slot_take(size_t len, struct stack_slot **spent)
 	return 0;
 }
 
-/* Puts an unmapped range back on the free list (lost if out of memory: its pages are not). */
+/*
+ * Puts an unmapped range back on the free list, kept in address order and
+ * merged with its neighbours so split remnants join up again; a range that
+ * ends at the region's high-water mark lowers it instead. A range is lost
+ * only if there is no memory for its list entry (its pages are not).
+ */
 static void slot_put(uintptr_t start, size_t len)
 {
-	struct stack_slot *s = malloc(sizeof(*s));
-	if (s == NULL)
-		return;
-	*s = (struct stack_slot){start, len, NULL};
+	struct stack_slot *s = malloc(sizeof(*s)), *spent[3] = {NULL, NULL, NULL};
 	int irq = irq_save();
-	s->next = free_slots;
-	free_slots = s;
+	struct stack_slot **pp = &free_slots, **pprev = NULL, **mlink;
+	while (*pp && (*pp)->start < start) {
+		pprev = pp;
+		pp = &(*pp)->next;
+	}
+	struct stack_slot *prev = pprev ? *pprev : NULL, *next = *pp;
+	if (prev && prev->start + prev->len == start) {
+		prev->len += len;
+		mlink = pprev;
+		spent[0] = s;
+		if (next && prev->start + prev->len == next->start) {
+			prev->len += next->len;
+			prev->next = next->next;
+			spent[1] = next;
+		}
+	} else if (next && start + len == next->start) {
+		next->start = start;
+		next->len += len;
+		mlink = pp;
+		spent[0] = s;
+	} else if (s) {
+		*s = (struct stack_slot){start, len, next};
+		*pp = s;
+		mlink = pp;
+	} else {
+		mlink = NULL;
+	}
+	struct stack_slot *m = mlink ? *mlink : NULL;
+	if (m && m->start + m->len == stack_next) {
+		*mlink = m->next;
+		stack_next = m->start;
+		spent[2] = m;
+	}
 	irq_restore(irq);
+	for (int i = 0; i < 3; i++)
+		free(spent[i]);
 }
 
 /* A range of len bytes: a freed one, else fresh from the region; 0 if none. */
