@@ -247,6 +247,7 @@ static const struct {
 	{"blk", ktest_blk}, {"pciirq", ktest_pciirq},
 #ifdef CONFIG_NET_LWIP
 	{"net", ktest_net}, {"netdev", ktest_netdev}, {"nic", ktest_nic}, {"sendmsg", ktest_sendmsg},
+	{"tcp-churn", ktest_tcp_churn},
 #endif
 };
 
