@@ -28,7 +28,10 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-static int in_heap(const void *p) { return (uintptr_t)p >= HEAP_BASE && (uintptr_t)p < HEAP_LIMIT; }
+static int in_heap(const void *p)
+{
+	return (uintptr_t)p >= HEAP_BASE && (uintptr_t)p < HEAP_LIMIT;
+}
 
 /* Allocations the size of a struct file: after a bad free one of them may be a console file's memory. */
 static int heap_sane(void)
@@ -132,8 +135,8 @@ static int pipe_works(int r, int w)
 {
 	char buf[3] = {0};
 	int left = -1;
-	return write(w, "ab", 2) == 2 && read(r, buf, 2) == 2 && strcmp(buf, "ab") == 0 && ioctl(r, FIONREAD, &left) == 0 &&
-	       left == 0;
+	return write(w, "ab", 2) == 2 && read(r, buf, 2) == 2 && strcmp(buf, "ab") == 0 &&
+	       ioctl(r, FIONREAD, &left) == 0 && left == 0;
 }
 
 int ktest_kill_storm(int argc, char **argv)
@@ -160,8 +163,8 @@ int ktest_kill_storm(int argc, char **argv)
 			printf("FAIL fd %d: %u references, 1 expected\n", fds[i], refs);
 		refs_ok &= refs == 1;
 	}
-	printf("kill-storm: %ld rounds, %ld of %ld workers killed (status 130) in %llu ms\n", done, killed, done * MODES,
-	       (unsigned long long)(mono_ms() - t0));
+	printf("kill-storm: %ld rounds, %ld of %ld workers killed (status 130) in %llu ms\n", done, killed,
+	       done * MODES, (unsigned long long)(mono_ms() - t0));
 	CHECK(refs_ok);
 	CHECK(done == rounds && killed == done * MODES);
 	CHECK(fcntl(spinning[0], F_SETFL, 0) == 0);

@@ -70,8 +70,8 @@ int ktest_thread_churn(int argc, char **argv)
 	}
 	size_t pages1 = pmm_free_pages(), heap1 = (size_t)mallinfo().uordblks;
 	printf("thread-churn: %ld threads in %llu ms\n", done, (unsigned long long)(mono_ms() - t0));
-	printf("thread-churn: free pages %zu -> %zu, heap in use %zu -> %zu bytes, heap mapped %zu KiB\n", pages0, pages1,
-	       heap0, heap1, heap_mapped_bytes() / 1024);
+	printf("thread-churn: free pages %zu -> %zu, heap in use %zu -> %zu bytes, heap mapped %zu KiB\n",
+	       pages0, pages1, heap0, heap1, heap_mapped_bytes() / 1024);
 	long lost_pages = (long)pages0 - (long)pages1, lost_heap = (long)heap1 - (long)heap0;
 	printf("thread-churn: lost_pages=%ld lost_heap=%ld\n", lost_pages, lost_heap);
 	CHECK(done == n);
@@ -110,8 +110,8 @@ int ktest_thread_concurrent(int argc, char **argv)
 		CHECK(pthread_join(t[i], NULL) == 0);
 		ok += c[i].ok;
 	}
-	printf("thread-concurrent: %d creators, %ld of %ld threads ran with whole stacks in %llu ms\n", CREATORS, ok,
-	       rounds * CREATORS, (unsigned long long)(mono_ms() - t0));
+	printf("thread-concurrent: %d creators, %ld of %ld threads ran with whole stacks in %llu ms\n",
+	       CREATORS, ok, rounds * CREATORS, (unsigned long long)(mono_ms() - t0));
 	printf("thread-concurrent: free pages %zu -> %zu\n", pages0, pmm_free_pages());
 	CHECK(ok == rounds * CREATORS);
 	return ktest_failures ? 1 : 0;

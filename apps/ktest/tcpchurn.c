@@ -75,7 +75,8 @@ static int session(unsigned long i)
 	char out[SESSION_BYTES], in[SESSION_BYTES];
 	size_t got = 0;
 	memset(out, (int)(i & 0xff), sizeof(out));
-	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0 || send(fd, out, sizeof(out), 0) != SESSION_BYTES) {
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    send(fd, out, sizeof(out), 0) != SESSION_BYTES) {
 		close(fd);
 		return 0;
 	}
@@ -85,9 +86,13 @@ static int session(unsigned long i)
 	return got == sizeof(in) && memcmp(in, out, sizeof(in)) == 0;
 }
 
-static void *nothing(void *arg) { return arg; }
+static void *nothing(void *arg)
+{
+	return arg;
+}
 
-/* Waits (bounded) until `count` server threads have ended, then frees them: a creation reaps detached threads. */
+/* Waits (bounded) until `count` server threads have ended, then frees them: a creation reaps detached
+ * threads. */
 static void settle(unsigned long count)
 {
 	for (int i = 0; i < 500 && __atomic_load_n(&sessions_ended, __ATOMIC_ACQUIRE) < count; i++) {
@@ -122,7 +127,8 @@ int ktest_tcp_churn(int argc, char **argv)
 	long lost_pages = (long)pages0 - (long)pages1, lost_heap = (long)heap1 - (long)heap0;
 	printf("tcp-churn: %lu of %lu sessions echoed in %llu ms, %lu server threads ended\n", ok, n,
 	       (unsigned long long)ms, __atomic_load_n(&sessions_ended, __ATOMIC_ACQUIRE) - warm);
-	printf("tcp-churn: free pages %zu -> %zu, heap in use %zu -> %zu bytes\n", pages0, pages1, heap0, heap1);
+	printf("tcp-churn: free pages %zu -> %zu, heap in use %zu -> %zu bytes\n", pages0, pages1, heap0,
+	       heap1);
 	printf("tcp-churn: lost_pages=%ld lost_heap=%ld\n", lost_pages, lost_heap);
 	CHECK(ok == n);
 	CHECK(lost_pages <= 2);

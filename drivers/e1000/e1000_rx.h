@@ -11,7 +11,8 @@
 
 #define E1000_RXD_DD 0x01
 #define E1000_RXD_EOP 0x02
-#define E1000_RXD_ERR_FRAME 0x97 /* CE, SE, SEQ, CXE, RXE: a damaged frame; IPE/TCPE are left to the stack */
+#define E1000_RXD_ERR_FRAME 0x97 /* CE, SE, SEQ, CXE, RXE: a damaged frame; IPE/TCPE are left to the stack   \
+	                          */
 
 /*
  * The bytes of a completed descriptor (DD set) to hand to the stack, or 0 to
