@@ -1,8 +1,9 @@
 /*
  * ktest console-fds, kill-storm and append: the references behind file
  * descriptors. Closing or replacing fds 0-2 never frees the static console
- * files; a thread killed (Ctrl-C) in the middle of read() or poll() leaves
- * every file's reference count as it was; O_APPEND never writes at a guess.
+ * files; a thread killed (Ctrl-C) in the middle of read(), poll(), stat() or
+ * open() leaves every file's and mount's reference count as it was;
+ * O_APPEND never writes at a guess.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +20,7 @@
 #include <arch/layout.h>
 #include <yolk/file.h>
 #include <yolk/sched.h>
+#include <yolk/vfs.h>
 #include "ktest.h"
 
 static uint64_t mono_ms(void)
@@ -89,7 +91,9 @@ int ktest_console_fds(int argc, char **argv)
 
 /* --- kill-storm --- */
 
-enum storm_mode { BLOCK_READ, BLOCK_POLL, SPIN_READ, SPIN_POLL, MODES };
+enum storm_mode { BLOCK_READ, BLOCK_POLL, SPIN_READ, SPIN_POLL, SPIN_STAT, SPIN_OPEN, MODES };
+#define STORM_MOUNT "/kill-storm"
+#define STORM_FILE STORM_MOUNT "/d/f"
 static int storm_fd[MODES]; /* the fd each kind of worker uses */
 
 static void *storm_worker(void *arg)
@@ -98,10 +102,15 @@ static void *storm_worker(void *arg)
 	int fd = storm_fd[mode];
 	struct pollfd p = {fd, POLLIN, 0};
 	char c;
+	struct stat st;
 	for (;;) {
 		/* Every call ends in EINTR once killed; like many programs, go on. */
 		if (mode == BLOCK_READ || mode == SPIN_READ)
 			(void)read(fd, &c, 1);
+		else if (mode == SPIN_STAT)
+			(void)stat(STORM_FILE, &st);
+		else if (mode == SPIN_OPEN)
+			(void)close(open(STORM_FILE, O_RDONLY));
 		else
 			(void)poll(&p, 1, mode == SPIN_POLL ? 0 : -1);
 	}
@@ -145,6 +154,9 @@ int ktest_kill_storm(int argc, char **argv)
 	int blocking[2], spinning[2];
 	CHECK(pipe(blocking) == 0 && pipe(spinning) == 0);
 	CHECK(fcntl(spinning[0], F_SETFL, O_NONBLOCK) == 0);
+	/* A mount of its own: unmounting it afterwards proves no vnode reference was lost. */
+	CHECK(mkdir(STORM_MOUNT, 0755) == 0 && vfs_mount(STORM_MOUNT, "ramfs", NULL, NULL) == 0);
+	CHECK(mkdir(STORM_MOUNT "/d", 0755) == 0 && close(open(STORM_FILE, O_WRONLY | O_CREAT, 0644)) == 0);
 	storm_fd[BLOCK_READ] = storm_fd[BLOCK_POLL] = blocking[0];
 	storm_fd[SPIN_READ] = storm_fd[SPIN_POLL] = spinning[0];
 	uint64_t t0 = mono_ms();
@@ -163,15 +175,29 @@ int ktest_kill_storm(int argc, char **argv)
 			printf("FAIL fd %d: %u references, 1 expected\n", fds[i], refs);
 		refs_ok &= refs == 1;
 	}
-	printf("kill-storm: %ld rounds, %ld of %ld workers killed (status 130) in %llu ms\n", done, killed,
-	       done * MODES, (unsigned long long)(mono_ms() - t0));
-	CHECK(refs_ok);
-	CHECK(done == rounds && killed == done * MODES);
 	CHECK(fcntl(spinning[0], F_SETFL, 0) == 0);
 	CHECK(pipe_works(blocking[0], blocking[1]) && pipe_works(spinning[0], spinning[1]));
 	for (int i = 0; i < 4; i++)
 		CHECK(close(fds[i]) == 0);
-	printf("kill-storm: refcounts %s, pipes work\n", refs_ok ? "ok" : "WRONG");
+	printf("kill-storm: %ld rounds, %ld of %ld workers killed (status 130) in %llu ms\n", done, killed,
+	       done * MODES, (unsigned long long)(mono_ms() - t0));
+	CHECK(refs_ok);
+	CHECK(done == rounds && killed == done * MODES);
+	/*
+	 * A worker killed between its open() and close() leaves an fd open, as a
+	 * process would; its exit would close it: so does this. Then no vnode of
+	 * the mount may still be referenced.
+	 */
+	int leftover = 0;
+	for (int fd = 3; fd < FD_MAX; fd++)
+		leftover += close(fd) == 0;
+	CHECK(unlink(STORM_FILE) == 0 && rmdir(STORM_MOUNT "/d") == 0); /* ramfs keeps its nodes: empty it */
+	int unmounted = vfs_unmount(STORM_MOUNT);
+	if (unmounted != 0)
+		printf("FAIL unmount " STORM_MOUNT ": %d (a vnode reference was lost)\n", unmounted);
+	CHECK(unmounted == 0 && rmdir(STORM_MOUNT) == 0);
+	printf("kill-storm: refcounts %s, pipes work, mount %s (%d fds left open by killed workers)\n",
+	       refs_ok ? "ok" : "WRONG", unmounted == 0 ? "released" : "BUSY", leftover);
 	printf("kill-storm: %d failures\n", ktest_failures);
 	return ktest_failures ? 1 : 0;
 }

@@ -420,10 +420,11 @@ int socket(int domain, int type, int protocol)
 	if (domain == AF_INET6)
 		t = (enum netconn_type)(t | NETCONN_TYPE_IPV6);
 #endif
+	thread_hold_begin(); /* a kill before sock_install would lose the connection */
 	struct netconn *conn = netconn_new_with_callback(t, sock_event);
-	if (conn == NULL)
-		return sock_ret(-ENOBUFS);
-	return sock_ret(sock_install(conn, type, flags));
+	int r = conn == NULL ? -ENOBUFS : sock_install(conn, type, flags);
+	thread_hold_end();
+	return sock_ret(r);
 }
 
 int socketpair(int domain, int type, int protocol, int sv[2])
@@ -472,9 +473,12 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 	struct netconn *nc = NULL;
 	sock_sync_nonblock(f);
 	err_t e = s->conn->state != NETCONN_LISTEN ? ERR_ARG : netconn_accept(s->conn, &nc);
+	thread_hold_begin(); /* until sock_install, the accepted connection is only in nc: no kill */
 	fd_put(f);
-	if (e != ERR_OK)
+	if (e != ERR_OK) {
+		thread_hold_end();
 		return sock_ret(e == ERR_ARG ? -EINVAL : sock_wait_errno(e));
+	}
 	if (addr && len) {
 		ip_addr_t ip;
 		u16_t port;
@@ -482,7 +486,9 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 			sock_to_sockaddr(&ip, port, addr, len);
 	}
 	file_notify(); /* the listener's queue shrank */
-	return sock_ret(sock_install(nc, SOCK_STREAM, flags & SOCK_NONBLOCK ? O_NONBLOCK : 0));
+	r = sock_install(nc, SOCK_STREAM, flags & SOCK_NONBLOCK ? O_NONBLOCK : 0);
+	thread_hold_end();
+	return sock_ret(r);
 }
 
 int accept(int fd, struct sockaddr *addr, socklen_t *len)
