@@ -285,7 +285,8 @@ int fstat(int fd, struct stat *st)
 	struct file *f = fd_file(fd);
 	if (f == NULL)
 		return -1;
-	int r = file_fstat(f, st);
+	memset(st, 0, sizeof(*st));
+	int r = f->ops->fstat ? f->ops->fstat(f, st) : -EBADF;
 	fd_put(f);
 	return (int)sysret(r);
 }

@@ -119,12 +119,13 @@ static int table_empty(const uint64_t *t)
 }
 
 /*
- * Frees the page tables below the PML4 that map va's region if nothing is
- * left in them (the PT, then its PD, then its PDPT). Interrupts off.
+ * Frees the page table that maps va's 2 MiB if nothing is left in it, then
+ * its page directory if that is empty too (PDPTs stay: one per 512 GiB).
+ * Interrupts off.
  */
 static void prune_tables(uintptr_t va)
 {
-	for (int level = 2; level <= 4 - 1; level++) {
+	for (int level = 2; level <= 3; level++) { /* the PDE naming the PT, then the PDPTE naming the PD */
 		uint64_t *e = walk(va, level, 0);
 		if (e == NULL || !(*e & PTE_P) || (*e & PTE_PS) || !table_empty(table_virt(*e & PTE_ADDR)))
 			return;
