@@ -62,7 +62,7 @@ const struct file_ops console_file_ops = {
 	.poll = console_file_poll,
 };
 
-/* Static, so the console works before the heap and never goes away. */
+/* Static, so the console works before the heap; the static reference (refs = 1) is never dropped. */
 struct file console_files[3] = {
 	{.ops = &console_file_ops, .flags = O_RDONLY, .refs = 1, .pos_lock = KMUTEX_INIT},
 	{.ops = &console_file_ops, .flags = O_WRONLY, .refs = 1, .pos_lock = KMUTEX_INIT},

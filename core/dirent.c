@@ -46,7 +46,7 @@ struct dirent *readdir(DIR *d)
 	if (f == NULL)
 		return NULL;
 	int r = f->ops->readdir ? f->ops->readdir(f, &d->pos, &d->ent) : -ENOTDIR;
-	file_put(f);
+	fd_put(f);
 	if (r < 0)
 		errno = -r;
 	return r > 0 ? &d->ent : NULL;

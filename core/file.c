@@ -34,8 +34,15 @@ unsigned long file_poll_gen;
 
 void fd_init(void)
 {
-	for (int fd = 0; fd < 3; fd++)
+	/*
+	 * The slot holds a reference of its own on top of the console's static
+	 * one, so close() or dup2() onto 0-2 never drops a console file to zero
+	 * refs and frees an object that malloc never gave out.
+	 */
+	for (int fd = 0; fd < 3; fd++) {
+		file_get(&console_files[fd]);
 		fds[fd] = &console_files[fd];
+	}
 }
 
 struct file *file_new(const struct file_ops *ops, void *priv, int flags)
@@ -92,14 +99,23 @@ struct file *fd_file(int fd)
 		errno = EBADF;
 		return NULL;
 	}
+	thread_hold_begin();
 	kmutex_lock(&fd_lock, WAIT_FOREVER);
 	struct file *f = fds[fd];
 	if (f)
 		file_get(f);
 	kmutex_unlock(&fd_lock);
-	if (f == NULL)
+	if (f == NULL) {
+		thread_hold_end();
 		errno = EBADF;
+	}
 	return f;
+}
+
+void fd_put(struct file *f)
+{
+	file_put(f);
+	thread_hold_end();
 }
 
 void fd_close_run(struct app_run *r)
@@ -116,16 +132,41 @@ void fd_close_run(struct app_run *r)
 	}
 }
 
-/* Turns an op's result (count or -errno) into the libc convention. */
+/*
+ * Turns an op's result (count or -errno) into the libc convention. The way
+ * back to the app holds nothing: a pending kill ends the thread here, as a
+ * signal is delivered on return from a system call.
+ */
 static ssize_t sysret(ssize_t r)
 {
-	if (r == -EINTR)
-		thread_kill_point();
+	thread_kill_point();
 	if (r < 0) {
 		errno = (int)-r;
 		return -1;
 	}
 	return r;
+}
+
+/* f's status; -ENOSYS for a file without the (optional) fstat op. */
+static int file_fstat(struct file *f, struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	return f->ops->fstat ? f->ops->fstat(f, st) : -ENOSYS;
+}
+
+/*
+ * O_APPEND: every write starts at the end of the file. The size comes from
+ * fstat; without it the end is unknown and the write fails with fstat's
+ * error rather than landing at a stale position.
+ */
+static ssize_t file_append_write(struct file *f, void *buf, size_t len)
+{
+	struct stat st;
+	int r = file_fstat(f, &st);
+	if (r < 0)
+		return r;
+	f->pos = st.st_size;
+	return f->ops->pwrite(f, buf, len, f->pos);
 }
 
 /* Files with pread keep a position here; the rest (console, pipes) stream. */
@@ -136,17 +177,14 @@ static ssize_t file_rw(struct file *f, void *buf, size_t len, int is_write)
 				: (f->ops->read ? f->ops->read(f, buf, len) : -EBADF);
 	kmutex_lock(&f->pos_lock, WAIT_FOREVER);
 	ssize_t r;
-	if (is_write) {
-		if (f->flags & O_APPEND) {
-			struct stat st;
-			r = f->ops->fstat(f, &st);
-			if (r == 0)
-				f->pos = st.st_size;
-		}
-		r = f->ops->pwrite ? f->ops->pwrite(f, buf, len, f->pos) : -EBADF;
-	} else {
+	if (!is_write)
 		r = f->ops->pread ? f->ops->pread(f, buf, len, f->pos) : -EBADF;
-	}
+	else if (!f->ops->pwrite)
+		r = -EBADF;
+	else if (f->flags & O_APPEND)
+		r = file_append_write(f, buf, len);
+	else
+		r = f->ops->pwrite(f, buf, len, f->pos);
 	if (r > 0)
 		f->pos += r;
 	kmutex_unlock(&f->pos_lock);
@@ -162,7 +200,7 @@ ssize_t read(int fd, void *buf, size_t len)
 	if (f == NULL)
 		return -1;
 	ssize_t r = readable(f) ? file_rw(f, buf, len, 0) : -EBADF;
-	file_put(f);
+	fd_put(f);
 	return sysret(r);
 }
 
@@ -172,7 +210,7 @@ ssize_t write(int fd, const void *buf, size_t len)
 	if (f == NULL)
 		return -1;
 	ssize_t r = writable(f) ? file_rw(f, (void *)buf, len, 1) : -EBADF;
-	file_put(f);
+	fd_put(f);
 	return sysret(r);
 }
 
@@ -182,7 +220,7 @@ ssize_t pread(int fd, void *buf, size_t len, off_t off)
 	if (f == NULL)
 		return -1;
 	ssize_t r = off < 0 ? -EINVAL : !readable(f) ? -EBADF : f->ops->pread ? f->ops->pread(f, buf, len, off) : -ESPIPE;
-	file_put(f);
+	fd_put(f);
 	return sysret(r);
 }
 
@@ -192,7 +230,7 @@ ssize_t pwrite(int fd, const void *buf, size_t len, off_t off)
 	if (f == NULL)
 		return -1;
 	ssize_t r = off < 0 ? -EINVAL : !writable(f) ? -EBADF : f->ops->pwrite ? f->ops->pwrite(f, buf, len, off) : -ESPIPE;
-	file_put(f);
+	fd_put(f);
 	return sysret(r);
 }
 
@@ -210,7 +248,7 @@ static off_t file_seek(struct file *f, off_t off, int whence)
 		base = f->pos;
 		break;
 	case SEEK_END:
-		r = f->ops->fstat(f, &st);
+		r = file_fstat(f, &st);
 		if (r < 0)
 			goto out;
 		base = st.st_size;
@@ -238,7 +276,7 @@ off_t lseek(int fd, off_t off, int whence)
 	if (f == NULL)
 		return -1;
 	off_t r = file_seek(f, off, whence);
-	file_put(f);
+	fd_put(f);
 	return sysret(r);
 }
 
@@ -249,7 +287,7 @@ int fstat(int fd, struct stat *st)
 		return -1;
 	memset(st, 0, sizeof(*st));
 	int r = f->ops->fstat ? f->ops->fstat(f, st) : -EBADF;
-	file_put(f);
+	fd_put(f);
 	return (int)sysret(r);
 }
 
@@ -259,7 +297,7 @@ int fsync(int fd)
 	if (f == NULL)
 		return -1;
 	int r = f->ops->fsync ? f->ops->fsync(f) : -EINVAL;
-	file_put(f);
+	fd_put(f);
 	return (int)sysret(r);
 }
 
@@ -271,7 +309,7 @@ int ftruncate(int fd, off_t len)
 	if (f == NULL)
 		return -1;
 	int r = len < 0 ? -EINVAL : !writable(f) ? -EBADF : f->ops->ftruncate ? f->ops->ftruncate(f, len) : -EINVAL;
-	file_put(f);
+	fd_put(f);
 	return (int)sysret(r);
 }
 
@@ -281,16 +319,18 @@ int close(int fd)
 		errno = EBADF;
 		return -1;
 	}
+	thread_hold_begin(); /* from the slot to file_put, the reference is only in f */
 	kmutex_lock(&fd_lock, WAIT_FOREVER);
 	struct file *f = fds[fd];
 	fd_slot_set(fd, NULL);
 	kmutex_unlock(&fd_lock);
 	if (f == NULL) {
+		thread_hold_end();
 		errno = EBADF;
 		return -1;
 	}
-	file_put(f);
-	return 0;
+	fd_put(f);
+	return (int)sysret(0);
 }
 
 int dup(int fd)
@@ -298,9 +338,11 @@ int dup(int fd)
 	struct file *f = fd_file(fd);
 	if (f == NULL)
 		return -1;
+	file_get(f); /* the new slot's */
 	int r = fd_install(f, 0);
 	if (r < 0)
 		file_put(f);
+	fd_put(f);
 	return (int)sysret(r);
 }
 
@@ -313,14 +355,16 @@ int dup2(int fd, int fd2)
 	struct file *f = fd_file(fd);
 	if (f == NULL)
 		return -1;
+	file_get(f); /* the slot's */
 	kmutex_lock(&fd_lock, WAIT_FOREVER);
 	struct file *old = fds[fd2];
 	fd_slot_set(fd2, f);
 	kmutex_unlock(&fd_lock);
-	/* dup2(fd, fd) leaves the table as it was: drop the reference fd_file took. */
+	/* dup2(fd, fd) leaves the table as it was: old is f, and both extra references go. */
 	if (old)
 		file_put(old);
-	return fd2;
+	fd_put(f);
+	return (int)sysret(fd2);
 }
 
 int fcntl(int fd, int cmd, ...)
@@ -353,7 +397,7 @@ int fcntl(int fd, int cmd, ...)
 	default:
 		r = -EINVAL;
 	}
-	file_put(f);
+	fd_put(f);
 	return (int)sysret(r);
 }
 
@@ -367,7 +411,7 @@ int ioctl(int fd, unsigned long req, ...)
 	if (f == NULL)
 		return -1;
 	int r = f->ops->ioctl ? f->ops->ioctl(f, req, arg) : -ENOTTY;
-	file_put(f);
+	fd_put(f);
 	return (int)sysret(r);
 }
 
@@ -377,7 +421,7 @@ int isatty(int fd)
 	if (f == NULL)
 		return 0;
 	int r = f->ops->ioctl ? f->ops->ioctl(f, FILE_IOCTL_ISATTY, NULL) : -ENOTTY;
-	file_put(f);
+	fd_put(f);
 	if (r < 0) {
 		errno = -r;
 		return 0;

@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <yolk/file.h>
+#include <yolk/sched.h>
 
 #define PIPE_SIZE 65536
 
@@ -144,7 +145,8 @@ static const struct file_ops pipe_ops = {
 	.release = pipe_release,
 };
 
-int pipe(int fd[2])
+/* The two files and their fds: 0, or -ENOMEM / -EMFILE with nothing left behind. */
+static int pipe_make(int fd[2])
 {
 	struct pipe *p = calloc(1, sizeof(*p));
 	struct file *r = p ? file_new(&pipe_ops, p, O_RDONLY) : NULL;
@@ -152,8 +154,7 @@ int pipe(int fd[2])
 	if (w == NULL) {
 		free(r);
 		free(p);
-		errno = ENOMEM;
-		return -1;
+		return -ENOMEM;
 	}
 	p->lock = (struct kmutex)KMUTEX_INIT;
 	p->readable = (struct kcond)KCOND_INIT;
@@ -167,7 +168,19 @@ int pipe(int fd[2])
 		else
 			file_put(r);
 		file_put(w);
-		errno = EMFILE;
+		return -EMFILE;
+	}
+	return 0;
+}
+
+int pipe(int fd[2])
+{
+	thread_hold_begin(); /* a kill between the two fd_installs would leave half a pipe */
+	int r = pipe_make(fd);
+	thread_hold_end();
+	thread_kill_point();
+	if (r < 0) {
+		errno = -r;
 		return -1;
 	}
 	return 0;

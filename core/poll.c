@@ -24,7 +24,7 @@ static short poll_one(struct pollfd *p)
 	if (f == NULL)
 		return POLLNVAL;
 	short ready = f->ops->poll ? f->ops->poll(f) : (short)(POLLIN | POLLOUT);
-	file_put(f);
+	fd_put(f);
 	return (short)(ready & (p->events | POLLERR | POLLHUP | POLLNVAL));
 }
 

@@ -203,13 +203,25 @@ int thread_kill_pending(void) { return current && current->kill_pending; }
 
 void thread_kill_point(void)
 {
-	if (current && current->kill_pending && current->locks_held == 0)
+	if (current && current->kill_pending && current->holds == 0)
 		sched_killed();
+}
+
+void thread_hold_begin(void)
+{
+	if (current)
+		__atomic_add_fetch(&current->holds, 1, __ATOMIC_RELAXED);
+}
+
+void thread_hold_end(void)
+{
+	if (current)
+		__atomic_sub_fetch(&current->holds, 1, __ATOMIC_RELAXED);
 }
 
 int sched_kill_due(void)
 {
-	return current && current->kill_pending && current->locks_held == 0 && current->state == T_RUNNING;
+	return current && current->kill_pending && current->holds == 0 && current->state == T_RUNNING;
 }
 
 void sched_killed(void)
@@ -281,6 +293,8 @@ void thread_sleep_until(uint64_t deadline)
 
 static void thread_free(struct thread *t)
 {
+	/* Ctrl-C must never reach freed memory through the terminal's foreground. */
+	tty_forget(t);
 	if (t->stack_top)
 		vm_free_stack(t->stack_top, t->stack_size);
 	free(t->tls);
@@ -363,7 +377,8 @@ static struct thread *thread_start_in(struct app_run *run, int is_app, const cha
 	struct thread *t = thread_alloc(name, prio);
 	if (t == NULL)
 		return NULL;
-	t->stack_size = (stack_size ? stack_size : THREAD_STACK_DEFAULT + PAGE_SIZE_4K - 1) & ~(PAGE_SIZE_4K - 1);
+	/* Up to whole pages: a thread gets at least the stack it asked for. */
+	t->stack_size = ((stack_size ? stack_size : THREAD_STACK_DEFAULT) + PAGE_SIZE_4K - 1) & ~(PAGE_SIZE_4K - 1);
 	t->stack_top = vm_alloc_stack(t->stack_size);
 	if (t->stack_top == NULL) {
 		thread_free(t);
@@ -394,7 +409,12 @@ struct thread *thread_create_app(struct app_run *run, const char *name, thread_f
 
 void thread_exit(void *retval)
 {
-	/* Still a live thread here, so the run's last files may block while closing. */
+	/*
+	 * Still a live thread here, so the run's last files may block while
+	 * closing. A kill now would end it a second time, halfway through: from
+	 * here on it is never killed.
+	 */
+	thread_hold_begin();
 	struct app_run *run = current->run;
 	current->run = NULL;
 	app_run_release(run);

@@ -21,7 +21,7 @@ struct thread {
 	int is_app;        /* started by yolk_app_run: exit() ends only this thread */
 	struct app_run *run; /* the app run it belongs to (yolk/app.h), or NULL */
 	int kill_pending;  /* Ctrl-C: end it at the next safe interrupt */
-	int locks_held;    /* kmutexes held: never killed while > 0 */
+	int holds;         /* kmutexes and file references held: never killed while > 0 */
 	uint64_t wake_at;
 	uint64_t cpu_ticks;
 	thread_fn fn;

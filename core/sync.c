@@ -19,7 +19,7 @@ static void held(int delta)
 {
 	struct thread *t = thread_self();
 	if (t)
-		t->locks_held += delta;
+		t->holds += delta;
 }
 
 /*

@@ -11,14 +11,23 @@
 #include <sys/time.h>
 #include <unistd.h>
 #include <utime.h>
+#include <yolk/sched.h>
 #include <yolk/vfs.h>
 #include "vfs_internal.h"
 
 int vfs_getattr(struct vnode *vn, struct stat *st);
 int vfs_truncate(struct vnode *vn, off_t len);
 
+/*
+ * Path calls take and drop vnode references (and create files and fds) with
+ * no lock held in between: each runs holding the thread (thread_hold_begin)
+ * so a kill never ends it halfway and leaves a mount busy for good. This
+ * ends the hold and is the kill point on the way back, then sets errno.
+ */
 static int sysret(int r)
 {
+	thread_hold_end();
+	thread_kill_point();
 	if (r < 0) {
 		errno = -r;
 		return -1;
@@ -59,6 +68,7 @@ int open(const char *path, int flags, ...)
 		va_end(ap);
 	}
 	struct vnode *vn;
+	thread_hold_begin();
 	int r = (flags & O_CREAT) ? open_create(path, flags, mode, &vn) : vfs_lookup(path, &vn);
 	if (r == 0)
 		r = vfs_open_vnode(vn, flags);
@@ -70,6 +80,7 @@ int creat(const char *path, mode_t mode) { return open(path, O_WRONLY | O_CREAT 
 int stat(const char *path, struct stat *st)
 {
 	struct vnode *vn;
+	thread_hold_begin();
 	int r = vfs_lookup(path, &vn);
 	if (r == 0) {
 		r = vfs_getattr(vn, st);
@@ -87,16 +98,17 @@ int access(const char *path, int amode)
 	if (stat(path, &st))
 		return -1;
 	/* One user who may do anything the file allows anyone at all. */
-	if ((amode & W_OK) && !(st.st_mode & 0222))
-		return sysret(-EACCES);
-	if ((amode & X_OK) && !(st.st_mode & 0111))
-		return sysret(-EACCES);
+	if (((amode & W_OK) && !(st.st_mode & 0222)) || ((amode & X_OK) && !(st.st_mode & 0111))) {
+		errno = EACCES;
+		return -1;
+	}
 	return 0;
 }
 
 int truncate(const char *path, off_t len)
 {
 	struct vnode *vn;
+	thread_hold_begin();
 	int r = len < 0 ? -EINVAL : vfs_lookup(path, &vn);
 	if (r == 0) {
 		r = vfs_truncate(vn, len);
@@ -139,19 +151,23 @@ static int is_mountpoint(const char *path)
 	return busy;
 }
 
-int mkdir(const char *path, mode_t mode) { return sysret(dir_op(path, 0, mode)); }
+int mkdir(const char *path, mode_t mode)
+{
+	thread_hold_begin();
+	return sysret(dir_op(path, 0, mode));
+}
 
 int unlink(const char *path)
 {
 	size_t n = strlen(path);
-	if (n && path[n - 1] == '/')
-		return sysret(-EISDIR);
-	return sysret(dir_op(path, 1, 0));
+	thread_hold_begin();
+	return sysret(n && path[n - 1] == '/' ? -EISDIR : dir_op(path, 1, 0));
 }
 
 int rmdir(const char *path)
 {
 	char abs[PATH_MAX];
+	thread_hold_begin();
 	int r = vfs_abspath(path, abs);
 	if (r == 0 && is_mountpoint(abs))
 		r = -EBUSY;
@@ -182,7 +198,7 @@ static int rename_check(const char *oabs, const char *nabs)
 	return 0;
 }
 
-int rename(const char *from, const char *to)
+static int rename_paths(const char *from, const char *to)
 {
 	char oabs[PATH_MAX], nabs[PATH_MAX], oname[NAME_MAX + 1], nname[NAME_MAX + 1];
 	size_t olen, nlen;
@@ -197,7 +213,7 @@ int rename(const char *from, const char *to)
 	if (r == 0)
 		r = vfs_lookup_parent(oabs, &odir, oname, &olen);
 	if (r)
-		return sysret(r);
+		return r;
 	r = vfs_lookup_parent(nabs, &ndir, nname, &nlen);
 	if (r == 0) {
 		struct mount *m = odir->mnt;
@@ -211,10 +227,20 @@ int rename(const char *from, const char *to)
 		vnode_put(ndir);
 	}
 	vnode_put(odir);
-	return sysret(r);
+	return r;
 }
 
-int chdir(const char *path) { return sysret(vfs_chdir(path)); }
+int rename(const char *from, const char *to)
+{
+	thread_hold_begin();
+	return sysret(rename_paths(from, to));
+}
+
+int chdir(const char *path)
+{
+	thread_hold_begin();
+	return sysret(vfs_chdir(path));
+}
 
 char *getcwd(char *buf, size_t size)
 {

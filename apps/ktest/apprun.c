@@ -9,11 +9,13 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 #include <yolk-config/net-lwip.h>
 #include <yolk/app.h>
 #include <yolk/sched.h>
+#include <yolk/tty.h>
 #include "ktest.h"
 
 #ifdef CONFIG_NET_LWIP
@@ -135,6 +137,40 @@ static int acceptor(int argc, char **argv)
 		accept(app_fds[0], NULL, NULL);
 }
 #endif
+
+/* Ends its run with pthread_exit(): main never returns, so the app's own tty_forget is skipped. */
+static int quitter(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	pthread_exit((void *)5);
+}
+
+/*
+ * ktest foreground: an app run that ends while it is the terminal's
+ * foreground leaves no foreground behind (join frees its thread), and a
+ * Ctrl-C typed afterwards (tests/ctrlc-late-input.txt) reaches nothing.
+ */
+int ktest_foreground(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	static const struct yolk_app quit = {"quitter", quitter};
+	int ok = 1;
+	for (int i = 0; i < 50; i++) {
+		ok &= yolk_app_run(&quit, 1, (char *[]){"quitter", NULL}, 1) == 5;
+		ok &= tty_foreground() == NULL;
+	}
+	CHECK(ok);
+	/* The typed Ctrl-C waits in the UART; a foreground left behind would take it now. */
+	struct timespec ms300 = {0, 300 * 1000 * 1000};
+	nanosleep(&ms300, NULL);
+	for (int i = 0; i < 64; i++)
+		free(calloc(1, 2048)); /* memory a freed thread's kill_pending would have landed in */
+	CHECK(tty_foreground() == NULL);
+	if (ok)
+		printf("foreground: 50 runs ended by pthread_exit, none left as foreground\n");
+	printf("foreground: %d failures\n", ktest_failures);
+	return ktest_failures ? 1 : 0;
+}
 
 int ktest_apprun(int argc, char **argv)
 {

@@ -239,12 +239,15 @@ static const struct {
 	{"threads", ktest_threads}, {"mutex", ktest_mutex}, {"pingpong", ktest_pingpong},
 	{"select", ktest_select}, {"chan-close", ktest_chan_close},
 	{"thread-overflow", ktest_thread_overflow}, {"tls", ktest_tls}, {"preempt", ktest_preempt},
-	{"ps", ktest_ps}, {"sync", ktest_sync}, {"apprun", ktest_apprun},
+	{"ps", ktest_ps}, {"sync", ktest_sync}, {"apprun", ktest_apprun}, {"foreground", ktest_foreground},
+	{"console-fds", ktest_console_fds}, {"kill-storm", ktest_kill_storm}, {"append", ktest_append},
+	{"thread-churn", ktest_thread_churn}, {"thread-concurrent", ktest_thread_concurrent},
 	{"files", ktest_files}, {"pipe", ktest_pipe}, {"devfs", ktest_devfs}, {"tree", ktest_tree},
 	{"fatwrite", ktest_fatwrite}, {"fatcrash", ktest_fatcrash},
 	{"blk", ktest_blk}, {"pciirq", ktest_pciirq},
 #ifdef CONFIG_NET_LWIP
-	{"net", ktest_net}, {"netdev", ktest_netdev}, {"nic", ktest_nic},
+	{"net", ktest_net}, {"netdev", ktest_netdev}, {"nic", ktest_nic}, {"sendmsg", ktest_sendmsg},
+	{"tcp-churn", ktest_tcp_churn},
 #endif
 };
 

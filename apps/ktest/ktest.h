@@ -16,6 +16,14 @@ int ktest_preempt(int argc, char **argv);
 int ktest_ps(int argc, char **argv);
 int ktest_sync(int argc, char **argv);
 int ktest_apprun(int argc, char **argv);
+int ktest_foreground(int argc, char **argv);
+int ktest_console_fds(int argc, char **argv);
+int ktest_kill_storm(int argc, char **argv);
+int ktest_append(int argc, char **argv);
+int ktest_thread_churn(int argc, char **argv);
+int ktest_thread_concurrent(int argc, char **argv);
+int ktest_sendmsg(int argc, char **argv);
+int ktest_tcp_churn(int argc, char **argv);
 int ktest_blk(int argc, char **argv);
 int ktest_pciirq(int argc, char **argv);
 

@@ -7,7 +7,12 @@
  *     text/rodata frames are read-only there too, so no writable alias exists;
  *   - nothing at 0: NULL and small offsets from it fault.
  * Stacks, the heap and MMIO get their own regions (see arch/layout.h).
+ *
+ * Threads map and unmap pages at any time (stacks, the heap), so every edit
+ * of the tables runs with interrupts off: on one CPU that is the lock, and
+ * two walks can never both create the same missing table and lose one.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <arch/cpu.h>
 #include <arch/layout.h>
@@ -82,23 +87,53 @@ static uint64_t *walk(uintptr_t va, int level, int create)
 
 int vm_map_page(uintptr_t va, uint64_t pa, unsigned flags)
 {
+	int irq = irq_save();
 	uint64_t *e = walk(va, 1, 1);
-	if (e == NULL)
-		return -1;
-	*e = (pa & PTE_ADDR) | pte_flags(flags);
-	invlpg(va);
-	return 0;
+	if (e != NULL) {
+		*e = (pa & PTE_ADDR) | pte_flags(flags);
+		invlpg(va);
+	}
+	irq_restore(irq);
+	return e == NULL ? -1 : 0;
 }
 
 uint64_t vm_unmap_page(uintptr_t va)
 {
-	uint64_t *e = walk(va, 1, 0);
-	if (e == NULL || !(*e & PTE_P) || (*e & PTE_PS))
-		return 0;
-	uint64_t pa = *e & PTE_ADDR;
-	*e = 0;
-	invlpg(va);
+	int irq = irq_save();
+	uint64_t *e = walk(va, 1, 0), pa = 0;
+	if (e != NULL && (*e & PTE_P) && !(*e & PTE_PS)) {
+		pa = *e & PTE_ADDR;
+		*e = 0;
+		invlpg(va);
+	}
+	irq_restore(irq);
 	return pa;
+}
+
+static int table_empty(const uint64_t *t)
+{
+	for (int i = 0; i < 512; i++)
+		if (t[i] & PTE_P)
+			return 0;
+	return 1;
+}
+
+/*
+ * Frees the page table that maps va's 2 MiB if nothing is left in it, then
+ * its page directory if that is empty too (PDPTs stay: one per 512 GiB).
+ * Interrupts off.
+ */
+static void prune_tables(uintptr_t va)
+{
+	for (int level = 2; level <= 3; level++) { /* the PDE naming the PT, then the PDPTE naming the PD */
+		uint64_t *e = walk(va, level, 0);
+		if (e == NULL || !(*e & PTE_P) || (*e & PTE_PS) || !table_empty(table_virt(*e & PTE_ADDR)))
+			return;
+		uint64_t pa = *e & PTE_ADDR;
+		*e = 0;
+		invlpg(va); /* also drops cached upper-level entries (Intel SDM 4.10.4.1) */
+		pmm_free(pa);
+	}
 }
 
 int vm_ready(void) { return direct_map_ready; }
@@ -195,23 +230,128 @@ void vm_init(const struct boot_info *bi)
 	pmm_use_direct_map();
 }
 
+/*
+ * Stack slots: a guard page and the stack above it. A freed slot's range goes
+ * on this list (first fit, split when larger), so threads that come and go
+ * reuse their address space instead of walking off the end of the region.
+ */
+struct stack_slot {
+	uintptr_t start; /* the guard page */
+	size_t len;      /* guard + stack */
+	struct stack_slot *next;
+};
+static struct stack_slot *free_slots;
+
+/* A free range of len bytes from the list, or 0. Interrupts off. */
+static uintptr_t slot_take(size_t len, struct stack_slot **spent)
+{
+	for (struct stack_slot **pp = &free_slots; *pp; pp = &(*pp)->next) {
+		struct stack_slot *s = *pp;
+		if (s->len < len)
+			continue;
+		uintptr_t start = s->start;
+		s->start += len;
+		s->len -= len;
+		if (s->len == 0) {
+			*pp = s->next;
+			*spent = s; /* freed by the caller, outside the interrupt lock */
+		}
+		return start;
+	}
+	return 0;
+}
+
+/*
+ * Puts an unmapped range back on the free list, kept in address order and
+ * merged with its neighbours so split remnants join up again; a range that
+ * ends at the region's high-water mark lowers it instead. A range is lost
+ * only if there is no memory for its list entry (its pages are not).
+ */
+static void slot_put(uintptr_t start, size_t len)
+{
+	struct stack_slot *s = malloc(sizeof(*s)), *spent[3] = {NULL, NULL, NULL};
+	int irq = irq_save();
+	struct stack_slot **pp = &free_slots, **pprev = NULL, **mlink;
+	while (*pp && (*pp)->start < start) {
+		pprev = pp;
+		pp = &(*pp)->next;
+	}
+	struct stack_slot *prev = pprev ? *pprev : NULL, *next = *pp;
+	if (prev && prev->start + prev->len == start) {
+		prev->len += len;
+		mlink = pprev;
+		spent[0] = s;
+		if (next && prev->start + prev->len == next->start) {
+			prev->len += next->len;
+			prev->next = next->next;
+			spent[1] = next;
+		}
+	} else if (next && start + len == next->start) {
+		next->start = start;
+		next->len += len;
+		mlink = pp;
+		spent[0] = s;
+	} else if (s) {
+		*s = (struct stack_slot){start, len, next};
+		*pp = s;
+		mlink = pp;
+	} else {
+		mlink = NULL;
+	}
+	struct stack_slot *m = mlink ? *mlink : NULL;
+	if (m && m->start + m->len == stack_next) {
+		*mlink = m->next;
+		stack_next = m->start;
+		spent[2] = m;
+	}
+	irq_restore(irq);
+	for (int i = 0; i < 3; i++)
+		free(spent[i]);
+}
+
+/* A range of len bytes: a freed one, else fresh from the region; 0 if none. */
+static uintptr_t stack_range(size_t len)
+{
+	struct stack_slot *spent = NULL;
+	int irq = irq_save();
+	uintptr_t start = slot_take(len, &spent);
+	if (start == 0 && stack_next + len <= STACK_REGION_LIMIT) {
+		start = stack_next;
+		stack_next += len;
+	}
+	irq_restore(irq);
+	free(spent);
+	return start;
+}
+
+/* Unmaps [base, base + size), freeing its pages and any table left empty. */
+static void stack_unmap(uintptr_t base, size_t size)
+{
+	for (uintptr_t va = base; va < base + size; va += PAGE_SIZE) {
+		uint64_t pa = vm_unmap_page(va);
+		if (pa)
+			pmm_free(pa);
+	}
+	int irq = irq_save();
+	for (uintptr_t va = base & ~(SIZE_2M - 1); va < base + size; va += SIZE_2M)
+		prune_tables(va);
+	irq_restore(irq);
+}
+
 void *vm_alloc_stack(size_t size)
 {
 	size = (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-	int irq = irq_save();
-	uintptr_t base = stack_next + PAGE_SIZE; /* the page below stays unmapped: the guard */
-	if (base + size > STACK_REGION_LIMIT) {
-		irq_restore(irq);
+	uintptr_t start = stack_range(size + PAGE_SIZE);
+	if (start == 0)
 		return NULL;
-	}
-	stack_next = base + size;
-	irq_restore(irq);
+	uintptr_t base = start + PAGE_SIZE; /* the page below stays unmapped: the guard */
 	for (uintptr_t va = base; va < base + size; va += PAGE_SIZE) {
 		uint64_t pa = pmm_alloc();
 		if (pa == 0 || vm_map_page(va, pa, VM_WRITE)) {
 			if (pa)
 				pmm_free(pa);
-			vm_free_stack((void *)va, va - base);
+			stack_unmap(base, va - base);
+			slot_put(start, size + PAGE_SIZE);
 			return NULL;
 		}
 	}
@@ -220,11 +360,10 @@ void *vm_alloc_stack(size_t size)
 
 void vm_free_stack(void *top, size_t size)
 {
-	for (uintptr_t va = (uintptr_t)top - size; va < (uintptr_t)top; va += PAGE_SIZE) {
-		uint64_t pa = vm_unmap_page(va);
-		if (pa)
-			pmm_free(pa);
-	}
+	size = (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	uintptr_t base = (uintptr_t)top - size;
+	stack_unmap(base, size);
+	slot_put(base - PAGE_SIZE, size + PAGE_SIZE);
 }
 
 void *vm_map_mmio(uint64_t pa, size_t len)

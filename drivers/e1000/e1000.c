@@ -26,6 +26,7 @@
 #include <yolk/sched.h>
 #include <yolk/time.h>
 #include <yolk/waitq.h>
+#include "e1000_rx.h"
 
 /* Registers (byte offsets in BAR 0). */
 #define REG_CTRL 0x0000
@@ -84,9 +85,8 @@
 /* 8000 interrupts a second at most: 125 us / 256 ns (QEMU enforces at least 500, 128 us). */
 #define ITR_INTERVAL 488
 
-#define RXD_DD 0x01
-#define RXD_EOP 0x02
-#define RXD_ERR_FRAME 0x97 /* CE, SE, SEQ, CXE, RXE: a damaged frame; IPE/TCPE are left to the stack */
+#define RXD_DD E1000_RXD_DD
+#define RXD_EOP E1000_RXD_EOP
 #define TXD_EOP 0x01
 #define TXD_IFCS 0x02 /* insert the CRC */
 #define TXD_RS 0x08   /* report status: write DD back */
@@ -194,10 +194,11 @@ static unsigned e1000_rx_poll(struct e1000 *e, unsigned budget)
 		if (!(status & RXD_DD))
 			break;
 		barrier(); /* read the frame only after DD */
-		if (e->rx_discard || !(status & RXD_EOP) || (d->errors & RXD_ERR_FRAME))
+		uint16_t len = e1000_rx_frame_len(status, d->errors, d->len, e->rx_discard, BUF_SIZE);
+		if (len == 0)
 			e->nd.rx_dropped++;
 		else
-			netdev_rx(&e->nd, rx_buf(e, e->rx_next), d->len);
+			netdev_rx(&e->nd, rx_buf(e, e->rx_next), len);
 		e->rx_discard = !(status & RXD_EOP);
 		d->status = 0;
 		e->rx_next = (e->rx_next + 1) % RX_RING;

@@ -11,6 +11,7 @@
 #include <yolk/console.h>
 #include <yolk/mm.h>
 #include <yolk/virtio.h>
+#include "virtq_check.h"
 
 /* Vendor capability types (struct virtio_pci_cap.cfg_type). */
 #define CAP_COMMON 1
@@ -46,8 +47,8 @@
 #define ISR_CONFIG 2
 #define CONFIG_ENTRY 1 /* MSI-X entry for configuration changes; queues use entry 0 */
 
-#define DESC_F_NEXT 1
-#define DESC_F_WRITE 2
+#define DESC_F_NEXT VIRTQ_DESC_F_NEXT
+#define DESC_F_WRITE VIRTQ_DESC_F_WRITE
 #define USED_F_NO_NOTIFY 1
 #define AVAIL_F_NO_INTERRUPT 1
 
@@ -202,6 +203,7 @@ int virtq_setup(struct virtio_dev *v, struct virtq *q, unsigned index, unsigned 
 	q->avail = (volatile uint16_t *)(mem + desc_bytes);
 	q->used = (volatile uint32_t *)(mem + used_off);
 	q->last_used = 0;
+	q->broken = 0;
 	free_list_init(q);
 	reg16(v, COMMON_Q_SIZE) = (uint16_t)size;
 	reg64(v, COMMON_Q_DESC, pa);
@@ -249,7 +251,7 @@ uint16_t virtio_cfg16(struct virtio_dev *v, unsigned off)
 
 int virtq_queue(struct virtq *q, const struct virtq_buf *bufs, unsigned n, void *cookie)
 {
-	if (n == 0 || n > q->size)
+	if (n == 0 || n > q->size || cookie == NULL)
 		return -EINVAL;
 	int on = irq_save();
 	if (q->nfree < n) {
@@ -293,7 +295,7 @@ int virtq_add(struct virtq *q, const struct virtq_buf *bufs, unsigned n, void *c
 int virtq_pending(struct virtq *q)
 {
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	return (uint16_t)(q->used[0] >> 16) != q->last_used;
+	return !q->broken && (uint16_t)(q->used[0] >> 16) != q->last_used;
 }
 
 void virtq_irq_off(struct virtq *q)
@@ -307,26 +309,46 @@ int virtq_irq_on(struct virtq *q)
 	return virtq_pending(q); /* the fence orders the flag before the index read */
 }
 
+/*
+ * A device that reports a chain it was never given (or a length beyond it)
+ * is broken or hostile: the queue stops (its requests never complete) and
+ * the device is marked FAILED, rather than freeing a chain twice or handing
+ * a driver bytes it never received. Interrupts off.
+ */
+static void virtq_broken(struct virtq *q, uint32_t id, uint32_t len)
+{
+	if (!q->broken)
+		kprintf("yolk: virtio: queue %u: device reported used id %u len %u, not a queued chain: device failed\n",
+		               q->index, id, len);
+	q->broken = 1;
+	virtio_fail(q->dev);
+}
+
 void *virtq_pop(struct virtq *q, uint32_t *len)
 {
 	int on = irq_save();
-	if ((uint16_t)(q->used[0] >> 16) == q->last_used) {
+	if (q->broken || (uint16_t)(q->used[0] >> 16) == q->last_used) {
 		irq_restore(on);
 		return NULL;
 	}
 	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* the index before the entry it covers */
 	volatile uint32_t *e = &q->used[1 + 2 * (q->last_used % q->size)];
-	uint16_t head = (uint16_t)e[0], i = head;
+	uint32_t id = e[0], used_len = e[1];
+	int n = virtq_used_check(q->desc, q->cookie, q->size, id, used_len);
+	if (n < 0) {
+		virtq_broken(q, id, used_len);
+		irq_restore(on);
+		return NULL;
+	}
+	uint16_t head = (uint16_t)id, i = head;
 	if (len)
-		*len = e[1];
+		*len = used_len;
 	q->last_used++;
 	void *cookie = q->cookie[head];
+	q->cookie[head] = NULL; /* not in flight any more: a second report of it is refused */
 	/* Back on the free list: the chain's own links lead to its tail. */
-	unsigned n = 1;
-	while (q->desc[i].flags & DESC_F_NEXT) {
+	while (q->desc[i].flags & DESC_F_NEXT)
 		i = q->desc[i].next;
-		n++;
-	}
 	q->desc[i].next = q->free_head;
 	q->free_head = head;
 	q->nfree = (uint16_t)(q->nfree + n);

@@ -59,8 +59,14 @@ void file_put(struct file *f);
 void fd_init(void);
 /* Puts f at the lowest free fd >= min; takes over the caller's reference. -EMFILE if full. */
 int fd_install(struct file *f, int min);
-/* The file behind fd with a new reference, or NULL (EBADF). */
+/*
+ * The file behind fd with a new reference, or NULL (EBADF). Until the
+ * matching fd_put() the calling thread holds it (thread_hold_begin): a kill
+ * waits, so the reference is never lost with the thread.
+ */
 struct file *fd_file(int fd);
+/* Drops the reference fd_file() took and the hold with it. */
+void fd_put(struct file *f);
 /*
  * Closes the descriptors installed by threads of app run r (yolk/app.h);
  * called when its last thread has ended. 0, 1 and 2 stay: they are the

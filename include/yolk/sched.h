@@ -85,13 +85,23 @@ void thread_kill(struct thread *t);
 int thread_kill_pending(void);
 
 /*
- * A cancellation point, as in POSIX: a blocking call that was cut short
- * (EINTR) calls it on its way back to the app, with no lock or reference
- * left, and a killed thread ends there (status 130). Otherwise it returns.
+ * A cancellation point, as in POSIX: a call on its way back to the app (a
+ * blocking one cut short by EINTR, every file call), with no lock or
+ * reference left, calls it and a killed thread ends there (status 130).
+ * Otherwise, or while the thread holds anything, it returns.
  */
 void thread_kill_point(void);
 
-/* For the interrupt return path: 1 if the current thread must end now. */
+/*
+ * The calling thread holds something a kill would leak or leave half-changed
+ * (a file reference from fd_file(), an object being unlinked): thread_kill()
+ * takes effect only once every thread_hold_begin() has had its
+ * thread_hold_end(). kmutex_lock() and kmutex_unlock() count the same way.
+ */
+void thread_hold_begin(void);
+void thread_hold_end(void);
+
+/* For the interrupt return path: 1 if the current thread must end now (holds nothing). */
 int sched_kill_due(void);
 
 /* Where a killed thread is sent: ends it with status 130. */

@@ -55,7 +55,8 @@ struct virtq {
 	volatile uint32_t *used;  /* flags|idx<<16, then {id, len} pairs */
 	volatile uint16_t *notify;
 	uint16_t free_head, nfree, last_used;
-	void **cookie; /* per head descriptor: what virtq_pop returns */
+	int broken;    /* the device reported a used element it was never given */
+	void **cookie; /* per head descriptor in flight: what virtq_pop returns; NULL when not */
 };
 
 /* One buffer of a request: physical address, length, and whether the device writes it. */
@@ -93,7 +94,8 @@ uint64_t virtio_cfg64(struct virtio_dev *v, unsigned off);
 /*
  * Queues a chain of n buffers (those the device reads first) under `cookie`
  * and notifies the device. 0, or -EAGAIN if fewer than n descriptors are
- * free (wait for a completion and retry); -EINVAL if n exceeds the queue.
+ * free (wait for a completion and retry); -EINVAL if n exceeds the queue
+ * or cookie is NULL (virtq_pop's "none").
  */
 int virtq_add(struct virtq *q, const struct virtq_buf *bufs, unsigned n, void *cookie);
 /* The same without notifying the device: queue several, then virtq_kick() once. */
@@ -109,7 +111,13 @@ int virtq_pending(struct virtq *q);
  */
 void virtq_irq_off(struct virtq *q);
 int virtq_irq_on(struct virtq *q);
-/* The cookie of the next used chain (its descriptors freed) and the bytes written; NULL if none. */
+/*
+ * The cookie of the next used chain (its descriptors freed) and the bytes
+ * the device wrote (never more than the chain's device-writable buffers);
+ * NULL if none. A device that reports a chain it was not given, or more
+ * bytes than it could write, is marked FAILED and the queue stops: NULL
+ * from then on, and virtq_pending() is 0.
+ */
 void *virtq_pop(struct virtq *q, uint32_t *len);
 
 #endif

@@ -32,11 +32,13 @@ void sock_to_sockaddr(const ip_addr_t *ip, u16_t port, struct sockaddr *sa, sock
 int sock_setsockopt(struct sock *s, int level, int name, const void *val, socklen_t len);
 int sock_getsockopt(struct sock *s, int level, int name, void *val, socklen_t *len);
 
-/* Sets errno from -r and returns -1, or returns r. */
+/*
+ * Sets errno from -r and returns -1, or returns r. The way back to the app:
+ * a pending kill (Ctrl-C) ends the thread here once it holds nothing.
+ */
 static inline int sock_ret(int r)
 {
-	if (r == -EINTR)
-		thread_kill_point();
+	thread_kill_point();
 	if (r < 0) {
 		errno = -r;
 		return -1;

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -375,7 +376,7 @@ static struct file *sock_file(int fd, int *err)
 	struct file *f = fd_file(fd);
 	*err = -EBADF;
 	if (f && f->ops != &sock_ops) {
-		file_put(f);
+		fd_put(f);
 		f = NULL;
 		*err = -ENOTSOCK;
 	}
@@ -419,10 +420,11 @@ int socket(int domain, int type, int protocol)
 	if (domain == AF_INET6)
 		t = (enum netconn_type)(t | NETCONN_TYPE_IPV6);
 #endif
+	thread_hold_begin(); /* a kill before sock_install would lose the connection */
 	struct netconn *conn = netconn_new_with_callback(t, sock_event);
-	if (conn == NULL)
-		return sock_ret(-ENOBUFS);
-	return sock_ret(sock_install(conn, type, flags));
+	int r = conn == NULL ? -ENOBUFS : sock_install(conn, type, flags);
+	thread_hold_end();
+	return sock_ret(r);
 }
 
 int socketpair(int domain, int type, int protocol, int sv[2])
@@ -443,7 +445,7 @@ int bind(int fd, const struct sockaddr *addr, socklen_t len)
 	r = sock_from_sockaddr(addr, len, &ip, &port);
 	if (r == 0)
 		r = -sock_errno(netconn_bind(s->conn, &ip, port));
-	file_put(f);
+	fd_put(f);
 	return sock_ret(r);
 }
 
@@ -457,7 +459,7 @@ int listen(int fd, int backlog)
 	backlog = backlog < 1 ? 1 : backlog > 255 ? 255 : backlog;
 	r = s->type != SOCK_STREAM ? -EOPNOTSUPP
 	                           : -sock_errno(netconn_listen_with_backlog(s->conn, (u8_t)backlog));
-	file_put(f);
+	fd_put(f);
 	return sock_ret(r);
 }
 
@@ -471,9 +473,12 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 	struct netconn *nc = NULL;
 	sock_sync_nonblock(f);
 	err_t e = s->conn->state != NETCONN_LISTEN ? ERR_ARG : netconn_accept(s->conn, &nc);
-	file_put(f);
-	if (e != ERR_OK)
+	thread_hold_begin(); /* until sock_install, the accepted connection is only in nc: no kill */
+	fd_put(f);
+	if (e != ERR_OK) {
+		thread_hold_end();
 		return sock_ret(e == ERR_ARG ? -EINVAL : sock_wait_errno(e));
+	}
 	if (addr && len) {
 		ip_addr_t ip;
 		u16_t port;
@@ -481,7 +486,9 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 			sock_to_sockaddr(&ip, port, addr, len);
 	}
 	file_notify(); /* the listener's queue shrank */
-	return sock_ret(sock_install(nc, SOCK_STREAM, flags & SOCK_NONBLOCK ? O_NONBLOCK : 0));
+	r = sock_install(nc, SOCK_STREAM, flags & SOCK_NONBLOCK ? O_NONBLOCK : 0);
+	thread_hold_end();
+	return sock_ret(r);
 }
 
 int accept(int fd, struct sockaddr *addr, socklen_t *len)
@@ -527,7 +534,7 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
 	if (f == NULL)
 		return sock_ret(r);
 	r = sock_connect(f, addr, len);
-	file_put(f);
+	fd_put(f);
 	return sock_ret(r);
 }
 
@@ -538,7 +545,7 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sock
 	if (f == NULL)
 		return sock_ret(r);
 	ssize_t n = sock_sendto(f, buf, len, flags, to, tolen);
-	file_put(f);
+	fd_put(f);
 	return n < 0 ? sock_ret((int)n) : n;
 }
 
@@ -554,7 +561,7 @@ ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from
 	if (f == NULL)
 		return sock_ret(r);
 	ssize_t n = sock_recvfrom(f, buf, len, flags, from, fromlen, NULL);
-	file_put(f);
+	fd_put(f);
 	return n < 0 ? sock_ret((int)n) : n;
 }
 
@@ -563,19 +570,31 @@ ssize_t recv(int fd, void *buf, size_t len, int flags)
 	return recvfrom(fd, buf, len, flags, NULL, NULL);
 }
 
-/* sendmsg/recvmsg: one iovec at a time for streams; datagrams go through a bounce buffer. */
-static size_t iov_total(const struct msghdr *m)
+/*
+ * sendmsg/recvmsg: one iovec at a time for streams; datagrams go through a
+ * bounce buffer. The lengths' sum, or -EINVAL if it exceeds SSIZE_MAX (as
+ * POSIX and Linux say), -EMSGSIZE for more than IOV_MAX entries: a sum that
+ * wrapped would size the buffer smaller than the copies into it.
+ */
+static ssize_t iov_total(const struct msghdr *m)
 {
+	if (m->msg_iovlen > IOV_MAX)
+		return -EMSGSIZE;
 	size_t t = 0;
-	for (size_t i = 0; i < m->msg_iovlen; i++)
+	for (size_t i = 0; i < m->msg_iovlen; i++) {
+		if (m->msg_iov[i].iov_len > (size_t)SSIZE_MAX - t)
+			return -EINVAL;
 		t += m->msg_iov[i].iov_len;
-	return t;
+	}
+	return (ssize_t)t;
 }
 
 ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 {
-	size_t total = iov_total(msg);
-	char *buf = malloc(total ? total : 1);
+	ssize_t total = iov_total(msg);
+	if (total < 0)
+		return sock_ret((int)total);
+	char *buf = malloc(total ? (size_t)total : 1);
 	if (buf == NULL)
 		return sock_ret(-ENOMEM);
 	for (size_t i = 0, off = 0; i < msg->msg_iovlen; off += msg->msg_iov[i++].iov_len)
@@ -587,8 +606,10 @@ ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 
 ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 {
-	size_t total = iov_total(msg);
-	char *buf = malloc(total ? total : 1);
+	ssize_t total = iov_total(msg);
+	if (total < 0)
+		return sock_ret((int)total);
+	char *buf = malloc(total ? (size_t)total : 1);
 	if (buf == NULL)
 		return sock_ret(-ENOMEM);
 	int r;
@@ -599,7 +620,7 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 	}
 	msg->msg_flags = 0;
 	ssize_t n = sock_recvfrom(f, buf, total, flags, msg->msg_name, &msg->msg_namelen, &msg->msg_flags);
-	file_put(f);
+	fd_put(f);
 	size_t left = n > 0 ? (size_t)n : 0;
 	for (size_t i = 0, off = 0; i < msg->msg_iovlen && left; i++) {
 		size_t c = msg->msg_iov[i].iov_len < left ? msg->msg_iov[i].iov_len : left;
@@ -632,7 +653,7 @@ int shutdown(int fd, int how)
 			file_notify();
 		}
 	}
-	file_put(f);
+	fd_put(f);
 	return sock_ret(r);
 }
 
@@ -646,7 +667,7 @@ static int sock_name(int fd, struct sockaddr *addr, socklen_t *len, int local)
 	ip_addr_t ip;
 	u16_t port;
 	err_t e = netconn_getaddr(s->conn, &ip, &port, (u8_t)local);
-	file_put(f);
+	fd_put(f);
 	if (e != ERR_OK)
 		return sock_ret(local ? -sock_errno(e) : -ENOTCONN);
 	if (len == NULL)
@@ -672,7 +693,7 @@ int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 	if (f == NULL)
 		return sock_ret(r);
 	r = sock_setsockopt(f->priv, level, name, val, len);
-	file_put(f);
+	fd_put(f);
 	return sock_ret(r);
 }
 
@@ -683,6 +704,6 @@ int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 	if (f == NULL)
 		return sock_ret(r);
 	r = sock_getsockopt(f->priv, level, name, val, len);
-	file_put(f);
+	fd_put(f);
 	return sock_ret(r);
 }
