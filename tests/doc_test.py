@@ -53,6 +53,7 @@ class Cmd:
     check: Optional[Callable] = None  # check(tree, process) -> problem or None, while it runs
     stop: bool = False          # runs until stopped: stopped once `check` has returned
     elsewhere: str = ""         # run by another test, named here (and checked by `check`)
+    after: Optional[Callable] = None  # after(tree) -> problem or None, once it ended well
 
 
 def port_answers(port, path, want, seconds=120):
@@ -116,8 +117,8 @@ def ppm_drawn(path):
 
 
 def built_at_o2(build):
-    """A check: BUILD compiles at yolk's -O2 (the cross file's buildtype), never -O0."""
-    def check(tree, proc):
+    """After: BUILD compiles at yolk's -O2 (the cross file's buildtype), never -O0."""
+    def check(tree):
         flags = open(os.path.join(tree, build, "compile_commands.json")).read()
         if " -O0" in flags or " -O2" not in flags:
             return f"{build} does not compile at yolk's -O2 (buildtype debugoptimized)"
@@ -126,8 +127,8 @@ def built_at_o2(build):
 
 
 def iso_boots(iso, want):
-    """A check: the ISO boots (GRUB, BIOS) and prints WANT."""
-    def check(tree, proc):
+    """After: the ISO boots (GRUB, BIOS) and prints WANT."""
+    def check(tree):
         runner = os.path.join(tree, "tools", "yolkqemu.py")
         with tempfile.NamedTemporaryFile() as log:
             p = subprocess.run([sys.executable, runner, "--iso", os.path.join(tree, iso), "--log", log.name,
@@ -211,9 +212,9 @@ COMMANDS = {
     (APPLIANCE, "../../tools/bootstrap"): Cmd(timeout=600),
     (APPLIANCE, "subprojects/yolk/tools/bootstrap"): Cmd(timeout=600),
     (APPLIANCE, "meson setup build --cross-file subprojects/yolk/cross/x86_64-yolk.ini"):
-        Cmd(files=("examples/appliance/build/build.ninja",), check=built_at_o2("examples/appliance/build")),
+        Cmd(files=("examples/appliance/build/build.ninja",), after=built_at_o2("examples/appliance/build")),
     (APPLIANCE, "ninja -C build qemu"): Cmd(timeout=900, expect=(r"^hello appliance from the appliance",)),
-    (APPLIANCE, "ninja -C build iso"): Cmd(timeout=900, check=iso_boots(
+    (APPLIANCE, "ninja -C build iso"): Cmd(timeout=900, after=iso_boots(
         "examples/appliance/build/subprojects/yolk/yolk.iso", r"^hello appliance from the appliance \(0 arguments")),
     (CONF, "tools/randconfig 5"): Cmd(elsewhere="the kconfig test (tests/config_test.py)",
                                       check=kconfig_runs_randconfig(5)),
@@ -349,6 +350,8 @@ class Runner:
         problems = [f"exit status {code}, not {c.status}"] if code != c.status and not c.stop else []
         problems += [f"output lacks /{e}/" for e in c.expect if not re.search(e, out, re.M)]
         problems += [f"{f} does not exist" for f in c.files if not os.path.exists(os.path.join(self.tree, f))]
+        if not problems and c.after:
+            problems += list(filter(None, [c.after(self.tree)]))
         return self.verdict(title, line, "; ".join(problems), out, t0)
 
     def verdict(self, title, line, problem, out, t0):
