@@ -14,6 +14,7 @@
 #include <arch/cpu.h>
 #include <yolk/app.h>
 #include <yolk/file.h>
+#include <yolk/panic.h>
 #include <yolk/sched.h>
 #include <yolk/vfs.h>
 #include "console_file.h"
@@ -58,11 +59,18 @@ struct file *file_new(const struct file_ops *ops, void *priv, int flags)
 	return f;
 }
 
-void file_get(struct file *f) { __atomic_add_fetch(&f->refs, 1, __ATOMIC_RELAXED); }
+/* Only a holder takes another reference: refs is never raised from 0. */
+void file_get(struct file *f)
+{
+	unsigned before = __atomic_fetch_add(&f->refs, 1, __ATOMIC_RELAXED);
+	KASSERT(before > 0);
+}
 
 void file_put(struct file *f)
 {
-	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) != 0)
+	unsigned before = __atomic_fetch_sub(&f->refs, 1, __ATOMIC_ACQ_REL);
+	KASSERT(before > 0);
+	if (before != 1)
 		return;
 	if (f->ops->release)
 		f->ops->release(f);

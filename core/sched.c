@@ -551,6 +551,7 @@ void sched_init(void)
 
 int waitq_wait(struct waitq *q, uint64_t deadline)
 {
+	KASSERT(!irqs_enabled());
 	struct thread *self = current;
 	self->wq_next = NULL;
 	if (q->tail)
@@ -579,6 +580,7 @@ int waitq_wait(struct waitq *q, uint64_t deadline)
 
 int waitq_wake_one(struct waitq *q)
 {
+	KASSERT(!irqs_enabled());
 	while (q->head) {
 		struct thread *t = q->head;
 		q->head = t->wq_next;
@@ -595,6 +597,7 @@ int waitq_wake_one(struct waitq *q)
 
 int waitq_wake_all(struct waitq *q)
 {
+	KASSERT(!irqs_enabled());
 	int n = 0;
 	while (waitq_wake_one(q))
 		n++;

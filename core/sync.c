@@ -111,6 +111,12 @@ int kmutex_unlock(struct kmutex *m)
 	return 0;
 }
 
+int kmutex_held(const struct kmutex *m)
+{
+	uintptr_t self = self_word();
+	return self && (__atomic_load_n(&m->state, __ATOMIC_RELAXED) & ~CONTENDED) == self;
+}
+
 int kcond_wait(struct kcond *c, struct kmutex *m, uint64_t deadline)
 {
 	uintptr_t self = self_word();

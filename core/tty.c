@@ -23,6 +23,7 @@
 #include <arch/cpu.h>
 #include <yolk/console.h>
 #include <yolk/file.h>
+#include <yolk/panic.h>
 #include <yolk/sched.h>
 #include <yolk/tty.h>
 
@@ -100,6 +101,7 @@ static int take_byte(void)
 /* Moves waiting bytes into inq; 1 if any came. Interrupts off. */
 static int fill_inq(void)
 {
+	KASSERT(!irqs_enabled());
 	int c, got = 0;
 	while ((inq_tail - inq_head) < sizeof(inq) && (c = take_byte()) >= 0) {
 		inq[inq_tail++ % sizeof(inq)] = (char)c;
@@ -120,6 +122,7 @@ void tty_poll_input(void)
 /* The next queued byte, or -1. Interrupts off. */
 static int take_queued(void)
 {
+	KASSERT(!irqs_enabled());
 	if (inq_head != inq_tail)
 		return (unsigned char)inq[inq_head++ % sizeof(inq)];
 	return take_byte();

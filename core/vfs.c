@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <yolk/console.h>
+#include <yolk/panic.h>
 #include <yolk/vfs.h>
 #include "vfs_internal.h"
 
@@ -37,12 +38,14 @@ struct vnode *vnode_new(struct mount *m, const struct vnode_ops *ops, mode_t mod
 
 void vnode_ref(struct vnode *vn)
 {
+	KASSERT(vn->refs > 0 && kmutex_held(&vn->mnt->lock));
 	vn->refs++;
 	vn->mnt->refs++;
 }
 
 void vnode_unref(struct vnode *vn)
 {
+	KASSERT(vn->refs > 0 && kmutex_held(&vn->mnt->lock));
 	vn->mnt->refs--;
 	if (--vn->refs > 0)
 		return;

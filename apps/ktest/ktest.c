@@ -14,6 +14,7 @@
 #include <yolk-config/app-ktest.h>
 #include <yolk-config/net-lwip.h>
 #include <yolk/mm.h>
+#include <yolk/waitq.h>
 #include "ktest.h"
 
 static uint64_t now_ns(clockid_t clk)
@@ -228,6 +229,19 @@ static int run_canary(int argc, char **argv)
 	return fault_canary("this string is far longer than eight bytes, to smash the frame");
 }
 
+/* A kernel contract broken on purpose: waking a wait queue needs interrupts off (KASSERT). */
+__attribute__((noinline)) static int fault_kassert(void)
+{
+	struct waitq q = WAITQ_INIT;
+	return waitq_wake_one(&q);
+}
+
+static int run_kassert(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	return fault_kassert();
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -235,7 +249,7 @@ static const struct {
 	{"echo", cmd_echo},         {"show", cmd_show},       {"raw", cmd_raw},         {"argv", cmd_argv},         {"exit", cmd_exit},       {"sleep", cmd_sleep},
 	{"clock", run_clock},       {"malloc", run_malloc},   {"libc", run_libc},
 	{"assert", run_assert},     {"null", run_null},       {"write-text", run_write_text},
-	{"exec-data", run_exec_data}, {"overflow", run_overflow}, {"canary", run_canary},
+	{"exec-data", run_exec_data}, {"overflow", run_overflow}, {"canary", run_canary}, {"kassert", run_kassert},
 	{"threads", ktest_threads}, {"mutex", ktest_mutex}, {"pingpong", ktest_pingpong},
 	{"select", ktest_select}, {"chan-close", ktest_chan_close},
 	{"thread-overflow", ktest_thread_overflow}, {"tls", ktest_tls}, {"preempt", ktest_preempt},

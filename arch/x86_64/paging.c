@@ -125,6 +125,7 @@ static int table_empty(const uint64_t *t)
  */
 static void prune_tables(uintptr_t va)
 {
+	KASSERT(!irqs_enabled());
 	for (int level = 2; level <= 3; level++) { /* the PDE naming the PT, then the PDPTE naming the PD */
 		uint64_t *e = walk(va, level, 0);
 		if (e == NULL || !(*e & PTE_P) || (*e & PTE_PS) || !table_empty(table_virt(*e & PTE_ADDR)))
@@ -245,6 +246,7 @@ static struct stack_slot *free_slots;
 /* A free range of len bytes from the list, or 0. Interrupts off. */
 static uintptr_t slot_take(size_t len, struct stack_slot **spent)
 {
+	KASSERT(!irqs_enabled());
 	for (struct stack_slot **pp = &free_slots; *pp; pp = &(*pp)->next) {
 		struct stack_slot *s = *pp;
 		if (s->len < len)

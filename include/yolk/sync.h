@@ -39,6 +39,8 @@ struct ksem {
 int kmutex_lock(struct kmutex *m, uint64_t deadline_ns);
 int kmutex_trylock(struct kmutex *m);
 int kmutex_unlock(struct kmutex *m);
+/* Whether the calling thread holds m (for KASSERT on "called with m held"). */
+int kmutex_held(const struct kmutex *m);
 
 /* Unlocks m, waits for a signal (or the deadline), locks m again. */
 int kcond_wait(struct kcond *c, struct kmutex *m, uint64_t deadline_ns);

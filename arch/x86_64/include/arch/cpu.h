@@ -77,10 +77,13 @@ static inline uint64_t read_rflags(void)
 static inline void irq_enable(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
 
+/* Whether interrupts are on (for KASSERT(!irqs_enabled()) where a contract says "interrupts off"). */
+static inline int irqs_enabled(void) { return (read_rflags() & RFLAGS_IF) != 0; }
+
 /* Disables interrupts and returns whether they were on, for irq_restore(). */
 static inline int irq_save(void)
 {
-	int on = (read_rflags() & RFLAGS_IF) != 0;
+	int on = irqs_enabled();
 	irq_disable();
 	return on;
 }
