@@ -73,13 +73,18 @@ static struct named_sem *create(const char *name, unsigned value)
 static struct named_sem *open_locked(const char *name, int oflag, unsigned value, int *err)
 {
 	struct named_sem *n = find(name);
-	if (n && (oflag & O_CREAT) && (oflag & O_EXCL))
-		*err = EEXIST;
-	else if (n == NULL && !(oflag & O_CREAT))
+	if (n) {
+		if ((oflag & O_CREAT) && (oflag & O_EXCL)) {
+			*err = EEXIST;
+			return NULL;
+		}
+		return n;
+	}
+	if (!(oflag & O_CREAT))
 		*err = ENOENT;
-	else if (n == NULL && value > SEM_VALUE_MAX)
+	else if (value > SEM_VALUE_MAX)
 		*err = EINVAL;
-	else if (n == NULL && (n = create(name, value)) == NULL)
+	else if ((n = create(name, value)) == NULL)
 		*err = ENOSPC;
 	return n;
 }
