@@ -86,6 +86,7 @@ static long posix_option(int name)
 	case sc:                                                                                             \
 		return macro;
 		OPTION(_SC_THREADS, _POSIX_THREADS)
+		OPTION(_SC_THREAD_SAFE_FUNCTIONS, _POSIX_THREAD_SAFE_FUNCTIONS)
 		OPTION(_SC_BARRIERS, _POSIX_BARRIERS)
 		OPTION(_SC_SPIN_LOCKS, _POSIX_SPIN_LOCKS)
 		OPTION(_SC_SEMAPHORES, _POSIX_SEMAPHORES)
@@ -135,7 +136,6 @@ long sysconf(int name)
 	case _SC_CHILD_MAX:
 		return 0;
 	/* Options yolk does not implement (README.md): -1, errno untouched. */
-	case _SC_THREAD_SAFE_FUNCTIONS: /* getpwnam_r & co. are missing */
 	case _SC_THREAD_PRIORITY_SCHEDULING:
 	case _SC_PRIORITY_SCHEDULING:
 	case _SC_THREAD_PRIO_INHERIT:

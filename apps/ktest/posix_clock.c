@@ -5,8 +5,11 @@
  * posix-sysconf: <unistd.h>'s option macros and sysconf() agree, and the
  * thread-safe _r functions picolibc has work.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdio.h>
@@ -154,6 +157,7 @@ int ktest_posix_clock(int argc, char **argv)
 static void check_options(void)
 {
 	OPTION(_SC_THREADS, _POSIX_THREADS);
+	OPTION(_SC_THREAD_SAFE_FUNCTIONS, _POSIX_THREAD_SAFE_FUNCTIONS);
 	OPTION(_SC_BARRIERS, _POSIX_BARRIERS);
 	OPTION(_SC_SPIN_LOCKS, _POSIX_SPIN_LOCKS);
 	OPTION(_SC_SEMAPHORES, _POSIX_SEMAPHORES);
@@ -204,6 +208,63 @@ static void check_r_functions(void)
 	flockfile(stdout);
 	CHECK(putc_unlocked('\n', stdout) == '\n');
 	funlockfile(stdout);
+	CHECK(ftrylockfile(stdout) == 0);
+	funlockfile(stdout);
+}
+
+/* yolk's user database (core/users.c): root only, results in the caller's buffer, ERANGE when short. */
+static void check_user_r_functions(void)
+{
+	struct passwd pw, *pwr = (struct passwd *)1;
+	struct group gr, *grr = (struct group *)1;
+	char buf[256], tiny[4];
+	EXPECT_RC(getpwnam_r("root", &pw, buf, sizeof(buf), &pwr), 0);
+	CHECK(pwr == &pw && pw.pw_uid == 0 && !strcmp(pw.pw_name, "root") && pw.pw_dir >= buf &&
+	      pw.pw_dir < buf + sizeof(buf));
+	EXPECT_RC(getpwuid_r(getuid(), &pw, buf, sizeof(buf), &pwr), 0);
+	CHECK(pwr == &pw && !strcmp(pw.pw_name, "root"));
+	EXPECT_RC(getpwnam_r("nobody-here", &pw, buf, sizeof(buf), &pwr), 0);
+	CHECK(pwr == NULL);
+	EXPECT_RC(getpwuid_r(4242, &pw, buf, sizeof(buf), &pwr), 0);
+	CHECK(pwr == NULL);
+	EXPECT_RC(getpwnam_r("root", &pw, tiny, sizeof(tiny), &pwr), ERANGE);
+	CHECK(pwr == NULL);
+	EXPECT_RC(getgrgid_r(getgid(), &gr, buf, sizeof(buf), &grr), 0);
+	CHECK(grr == &gr && gr.gr_gid == 0 && !strcmp(gr.gr_name, "root") && gr.gr_mem[0] &&
+	      !strcmp(gr.gr_mem[0], "root") && gr.gr_mem[1] == NULL);
+	EXPECT_RC(getgrnam_r("root", &gr, buf, sizeof(buf), &grr), 0);
+	CHECK(grr == &gr);
+	EXPECT_RC(getgrnam_r("wheel", &gr, buf, sizeof(buf), &grr), 0);
+	CHECK(grr == NULL);
+	EXPECT_RC(getgrgid_r(0, &gr, tiny, sizeof(tiny), &grr), ERANGE);
+	EXPECT_RC(getlogin_r(buf, sizeof(buf)), 0);
+	CHECK(!strcmp(buf, "root"));
+	EXPECT_RC(getlogin_r(tiny, 2), ERANGE);
+	/* The console is the terminal; a pipe is not one; -1 is no descriptor. */
+	EXPECT_RC(ttyname_r(1, buf, sizeof(buf)), 0);
+	CHECK(!strcmp(buf, "/dev/console"));
+	EXPECT_RC(ttyname_r(1, tiny, sizeof(tiny)), ERANGE);
+	EXPECT_RC(ttyname_r(-1, buf, sizeof(buf)), EBADF);
+	int p[2];
+	if (pipe(p) == 0) {
+		EXPECT_RC(ttyname_r(p[0], buf, sizeof(buf)), ENOTTY);
+		close(p[0]);
+		close(p[1]);
+	}
+	/* readdir_r: the next entry in the caller's struct, NULL at the end. */
+	DIR *d = opendir("/");
+	CHECK(d != NULL);
+	if (d) {
+		struct dirent ent, *res = NULL;
+		int entries = 0, rc;
+		while ((rc = readdir_r(d, &ent, &res)) == 0 && res) {
+			CHECK(res == &ent);
+			entries++;
+		}
+		EXPECT_RC(rc, 0);
+		CHECK(entries > 0);
+		closedir(d);
+	}
 }
 
 int ktest_posix_sysconf(int argc, char **argv)
@@ -211,5 +272,6 @@ int ktest_posix_sysconf(int argc, char **argv)
 	(void)argc, (void)argv;
 	check_options();
 	check_r_functions();
+	check_user_r_functions();
 	return posix_report("posix-sysconf");
 }

@@ -14,8 +14,11 @@
  * (pthread_mutex_consistent, pthread_mutexattr_get/setrobust) and
  * pthread_sigmask: README.md.
  */
+#include <dirent.h>
+#include <grp.h>
 #include <limits.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,7 +137,7 @@ static const struct {
     /* Thread CPU-Time Clocks, Process CPU-Time Clocks */
     FN(pthread_getcpuclockid),
     FN(clock_getcpuclockid),
-    /* Thread-safe functions picolibc provides */
+    /* Thread Safe Functions (picolibc's and yolk's) */
     FN(strtok_r),
     FN(gmtime_r),
     FN(localtime_r),
