@@ -109,6 +109,10 @@ static long posix_option(int name)
 		return PTHREAD_DESTRUCTOR_ITERATIONS;
 	case _SC_THREAD_THREADS_MAX:
 		return PTHREAD_THREADS_MAX;
+	case _SC_TIMER_MAX:
+		return TIMER_MAX;
+	case _SC_DELAYTIMER_MAX:
+		return DELAYTIMER_MAX;
 	case _SC_SEM_VALUE_MAX:
 		return SEM_VALUE_MAX;
 	case _SC_SEM_NSEMS_MAX:

@@ -126,7 +126,7 @@ static const struct {
     FN(pthread_rwlockattr_getpshared),
     FN(pthread_barrierattr_setpshared),
     FN(pthread_barrierattr_getpshared),
-    /* Clock Selection, Monotonic Clock, Timers' clocks */
+    /* Clock Selection, Monotonic Clock, Timers */
     FN(pthread_condattr_setclock),
     FN(pthread_condattr_getclock),
     FN(clock_nanosleep),
@@ -134,6 +134,11 @@ static const struct {
     FN(clock_settime),
     FN(clock_getres),
     FN(nanosleep),
+    FN(timer_create),
+    FN(timer_delete),
+    FN(timer_settime),
+    FN(timer_gettime),
+    FN(timer_getoverrun),
     /* Thread CPU-Time Clocks, Process CPU-Time Clocks */
     FN(pthread_getcpuclockid),
     FN(clock_getcpuclockid),

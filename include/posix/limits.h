@@ -23,6 +23,13 @@
 #ifndef PTHREAD_THREADS_MAX
 #define PTHREAD_THREADS_MAX 4094
 #endif
+/* Per-process timers (core/timer.c): how many may exist, and the overrun count's cap. */
+#ifndef TIMER_MAX
+#define TIMER_MAX 64
+#endif
+#ifndef DELAYTIMER_MAX
+#define DELAYTIMER_MAX 2147483647
+#endif
 #ifndef SEM_VALUE_MAX
 #define SEM_VALUE_MAX 2147483647
 #endif
