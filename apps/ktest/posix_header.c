@@ -168,13 +168,47 @@ _Static_assert(SEM_VALUE_MAX >= 32767, "SEM_VALUE_MAX");
 _Static_assert(CLOCK_MONOTONIC != CLOCK_REALTIME && CLOCK_THREAD_CPUTIME_ID != CLOCK_PROCESS_CPUTIME_ID,
                "clock ids");
 _Static_assert(TIMER_ABSTIME != 0, "TIMER_ABSTIME");
+/*
+ * Declared but not implemented yet (cancellation, priority scheduling): the
+ * declarations and constants must exist, so programs compile; sizeof does
+ * not evaluate its operand, so nothing here needs a definition to link.
+ */
+#define DECLARED(f) _Static_assert(sizeof(&(f)) == sizeof(void (*)(void)), #f)
+DECLARED(pthread_cancel);
+DECLARED(pthread_setcancelstate);
+DECLARED(pthread_setcanceltype);
+DECLARED(pthread_testcancel);
+DECLARED(pthread_setschedparam);
+DECLARED(pthread_setschedprio);
+DECLARED(pthread_attr_setschedpolicy);
+DECLARED(pthread_attr_getschedpolicy);
+DECLARED(pthread_attr_setinheritsched);
+DECLARED(pthread_attr_getinheritsched);
+DECLARED(pthread_attr_setscope);
+DECLARED(pthread_attr_getscope);
+DECLARED(sched_setparam);
+DECLARED(sched_getparam);
+DECLARED(sched_setscheduler);
+DECLARED(sched_getscheduler);
+DECLARED(sched_get_priority_min);
+DECLARED(sched_get_priority_max);
+static void *const canceled_check = PTHREAD_CANCELED;
+_Static_assert(PTHREAD_CANCEL_ENABLE != PTHREAD_CANCEL_DISABLE &&
+                   PTHREAD_CANCEL_DEFERRED != PTHREAD_CANCEL_ASYNCHRONOUS,
+               "cancellation constants");
+_Static_assert(PTHREAD_EXPLICIT_SCHED != PTHREAD_INHERIT_SCHED &&
+                   PTHREAD_SCOPE_SYSTEM != PTHREAD_SCOPE_PROCESS && SCHED_FIFO != SCHED_RR &&
+                   SCHED_RR != SCHED_OTHER,
+               "scheduling constants");
+
 static sem_t *const sem_failed_check = SEM_FAILED;
 static const pthread_spinlock_t *spin_type_check;
 static const pthread_barrier_t *barrier_type_check;
 
 int ktest_posix_header(int argc, char **argv)
 {
-	(void)argc, (void)argv, (void)sem_failed_check, (void)spin_type_check, (void)barrier_type_check;
+	(void)argc, (void)argv, (void)canceled_check, (void)sem_failed_check, (void)spin_type_check,
+	    (void)barrier_type_check;
 	size_t n = sizeof(interfaces) / sizeof(interfaces[0]), present = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (interfaces[i].addr)
