@@ -28,6 +28,12 @@ static void *barrier_rounds(void *arg)
 	return NULL;
 }
 
+static void *wait_once(void *arg)
+{
+	(void)arg;
+	return (void *)(intptr_t)pthread_barrier_wait(&barrier);
+}
+
 static void check_barriers(void)
 {
 	pthread_barrierattr_t a;
@@ -51,8 +57,22 @@ static void check_barriers(void)
 		EXPECT_RC(pthread_join(t[i], NULL), 0);
 	EXPECT_RC(serial_count, BARRIER_ROUNDS);
 	EXPECT_RC(bad_returns, 0);
-	/* A barrier of one never blocks; destroyed, it may be initialised again. */
 	EXPECT_RC(pthread_barrier_destroy(&barrier), 0);
+	EXPECT_RC(pthread_barrier_destroy(&barrier), EINVAL); /* destroyed: no longer a barrier */
+	/* EBUSY: destroyed while a thread waits on it (the page's "may fail", detected). */
+	pthread_t waiter;
+	EXPECT_RC(pthread_barrier_init(&barrier, NULL, 2), 0);
+	EXPECT_RC(pthread_create(&waiter, NULL, wait_once, NULL), 0);
+	while (__atomic_load_n(&barrier.arrived, __ATOMIC_RELAXED) == 0)
+		sched_yield();
+	EXPECT_RC(pthread_barrier_destroy(&barrier), EBUSY);
+	int mine = pthread_barrier_wait(&barrier);
+	void *theirs = NULL;
+	EXPECT_RC(pthread_join(waiter, &theirs), 0);
+	CHECK((mine == PTHREAD_BARRIER_SERIAL_THREAD) + ((intptr_t)theirs == PTHREAD_BARRIER_SERIAL_THREAD) ==
+	      1);
+	EXPECT_RC(pthread_barrier_destroy(&barrier), 0);
+	/* A barrier of one never blocks; destroyed, it may be initialised again. */
 	EXPECT_RC(pthread_barrier_init(&barrier, NULL, 1), 0);
 	EXPECT_RC(pthread_barrier_wait(&barrier), PTHREAD_BARRIER_SERIAL_THREAD);
 	EXPECT_RC(pthread_barrier_destroy(&barrier), 0);

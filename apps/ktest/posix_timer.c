@@ -10,12 +10,15 @@
 #include <unistd.h>
 #include "posix.h"
 
-static volatile int ticks, last_value, alarms, usr1s;
+static volatile int ticks, expirations, last_value, alarms, usr1s;
 static volatile uint64_t fired_at;
+static timer_t ticking;
 
+/* Counts notifications, and expirations (an overrun is one that had no notification of its own). */
 static void on_tick(union sigval v)
 {
 	last_value = v.sival_int;
+	expirations += 1 + timer_getoverrun(ticking);
 	fired_at = posix_now_ns(CLOCK_MONOTONIC);
 	__atomic_add_fetch(&ticks, 1, __ATOMIC_RELAXED);
 }
@@ -75,6 +78,7 @@ static void check_thread_notify(void)
 	struct sigevent ev = {.sigev_notify = SIGEV_THREAD, .sigev_notify_function = on_tick};
 	ev.sigev_value.sival_int = 77;
 	EXPECT_ERRNO(timer_create(CLOCK_MONOTONIC, &ev, &t), 0);
+	ticking = t;
 	/* Every 10 ms after the first 20 ms, for about 105 ms: 9 ticks, give or take TCG's jitter. */
 	struct itimerspec periodic = {{0, 10000000}, {0, 20000000}}, now;
 	EXPECT_ERRNO(timer_settime(t, 0, &periodic, NULL), 0);
@@ -85,8 +89,10 @@ static void check_thread_notify(void)
 	EXPECT_ERRNO(timer_settime(t, 0, &zero, NULL), 0);
 	int n = ticks, overrun = timer_getoverrun(t);
 	sleep_ms(40);
-	printf("posix-timers: periodic 10 ms for 105 ms: %d ticks, last overrun %d\n", n, overrun);
-	CHECK(n >= 5 && n <= 10);
+	printf("posix-timers: periodic 10 ms for 105 ms: %d ticks, %d expirations, last overrun %d\n", n,
+	       expirations, overrun);
+	/* 9 expirations due (20, 30 ... 100 ms); a loaded host may stretch the sleep by a few. */
+	CHECK(n >= 1 && expirations >= 8 && expirations <= 13);
 	CHECK(ticks == n); /* disarmed: no more */
 	CHECK(last_value == 77 && overrun >= 0);
 	/* One-shot at an absolute time: not before it, once. */
