@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <arch/cpu.h>
+#include <yolk-config/core.h>
 #include <yolk/sched.h>
 #include <yolk/time.h>
 #include "pthread_internal.h"
@@ -184,7 +185,10 @@ int sched_yield(void)
 
 int pthread_attr_init(pthread_attr_t *a)
 {
-	*a = (pthread_attr_t){.detachstate = PTHREAD_CREATE_JOINABLE, .priority = THREAD_PRIO_NORMAL};
+	/* The stack size a thread gets by default, so pthread_attr_getstacksize tells the truth. */
+	*a = (pthread_attr_t){.stacksize = CONFIG_THREAD_STACK_KB * 1024ul,
+	                      .detachstate = PTHREAD_CREATE_JOINABLE,
+	                      .priority = THREAD_PRIO_NORMAL};
 	return 0;
 }
 
