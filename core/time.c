@@ -14,12 +14,15 @@
 #include <yolk/sched.h>
 #include <yolk/time.h>
 #include <yolk/tty.h>
+#include <yolk/waitq.h>
 #include "cpuclock.h"
 #include "sched_internal.h"
 #define TICK_NS (NSEC_PER_SEC / CONFIG_TICK_HZ)
 
 /* CLOCK_REALTIME minus the monotonic clock, in ns: the RTC at boot, then clock_settime. */
 static int64_t realtime_offset_ns;
+/* Threads sleeping until a CLOCK_REALTIME time: clock_settime wakes them to look again. */
+static struct waitq realtime_sleepers = WAITQ_INIT;
 static volatile uint64_t ticks;
 static uint64_t next_tick_ns;
 static uint64_t wake_ns = UINT64_MAX; /* the earliest deadline anyone asked for */
@@ -135,6 +138,7 @@ int clock_settime(clockid_t id, const struct timespec *ts)
 	int64_t real = (int64_t)ts->tv_sec * (int64_t)NSEC_PER_SEC + ts->tv_nsec;
 	int irq = irq_save();
 	realtime_offset_ns = real - (int64_t)time_monotonic_ns();
+	waitq_wake_all(&realtime_sleepers);
 	irq_restore(irq);
 	return 0;
 }
@@ -161,6 +165,21 @@ int gettimeofday(struct timeval *tv, void *tz)
 	return 0;
 }
 
+/*
+ * Sleeps until CLOCK_REALTIME reads real_ns, following clock_settime: POSIX
+ * ends an absolute sleep when the clock, as set, reaches the time.
+ */
+static void realtime_sleep_until(uint64_t real_ns)
+{
+	int irq = irq_save();
+	for (;;) {
+		int64_t left = (int64_t)real_ns - ((int64_t)time_monotonic_ns() + realtime_offset_ns);
+		if (left <= 0 || waitq_wait(&realtime_sleepers, time_monotonic_ns() + (uint64_t)left) == EINTR)
+			break;
+	}
+	irq_restore(irq);
+}
+
 int clock_nanosleep(clockid_t id, int flags, const struct timespec *req, struct timespec *rem)
 {
 	struct timespec now = {0, 0};
@@ -176,7 +195,10 @@ int clock_nanosleep(clockid_t id, int flags, const struct timespec *req, struct 
 		uint64_t now_ns = (uint64_t)now.tv_sec * NSEC_PER_SEC + (uint64_t)now.tv_nsec;
 		req_ns = req_ns > now_ns ? req_ns - now_ns : 0;
 	}
-	time_sleep_until(mono + req_ns);
+	if ((flags & TIMER_ABSTIME) && id == CLOCK_REALTIME && sched_running())
+		realtime_sleep_until((uint64_t)req->tv_sec * NSEC_PER_SEC + (uint64_t)req->tv_nsec);
+	else
+		time_sleep_until(mono + req_ns);
 	thread_kill_point(); /* a no-op unless the sleep was cut short by a kill */
 	if (rem)
 		*rem = (struct timespec){0, 0};

@@ -109,6 +109,37 @@ static void check_settime(void)
 	EXPECT_ERRNO(clock_settime(CLOCK_REALTIME, &saved), 0);
 }
 
+static struct timespec wake_at;
+
+static void *sleep_until_realtime(void *arg)
+{
+	(void)arg;
+	return (void *)(intptr_t)clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &wake_at, NULL);
+}
+
+/* An absolute CLOCK_REALTIME sleep ends when the clock is set past its time, not 10 s later. */
+static void check_sleep_follows_settime(void)
+{
+	struct timespec saved;
+	clock_gettime(CLOCK_REALTIME, &saved);
+	wake_at = posix_abs_in(CLOCK_REALTIME, 10000);
+	pthread_t t;
+	void *rc = (void *)1;
+	uint64_t t0 = posix_now_ns(CLOCK_MONOTONIC);
+	pthread_create(&t, NULL, sleep_until_realtime, NULL);
+	struct timespec ms20 = {0, 20000000};
+	nanosleep(&ms20, NULL);
+	struct timespec later = posix_abs_in(CLOCK_REALTIME, 20000);
+	EXPECT_ERRNO(clock_settime(CLOCK_REALTIME, &later), 0);
+	pthread_join(t, &rc);
+	uint64_t ms = (posix_now_ns(CLOCK_MONOTONIC) - t0) / 1000000;
+	CHECK(rc == NULL && ms < 2000);
+	/* Back to the time it was (plus what passed). */
+	struct timespec back = saved;
+	back.tv_sec += (time_t)(ms / 1000);
+	clock_settime(CLOCK_REALTIME, &back);
+}
+
 static void check_nanosleep(void)
 {
 	struct timespec ms10 = {0, 10000000}, bad = {0, 1000000000};
@@ -141,6 +172,7 @@ int ktest_posix_clock(int argc, char **argv)
 	(void)argc, (void)argv;
 	check_cpu_clocks();
 	check_settime();
+	check_sleep_follows_settime();
 	check_nanosleep();
 	return posix_report("posix-clock");
 }
