@@ -14,4 +14,10 @@ int pthread_bad_time(const struct timespec *t);
 /* 1 for PTHREAD_PROCESS_PRIVATE and PTHREAD_PROCESS_SHARED, 0 for anything else. */
 int pthread_pshared_valid(int pshared);
 
+/*
+ * Called by clock_settime(CLOCK_REALTIME), interrupts enabled: timers on
+ * that clock look at their expiry again (core/timer.c).
+ */
+void timer_realtime_was_set(void);
+
 #endif

@@ -16,6 +16,7 @@
 #include <yolk/tty.h>
 #include <yolk/waitq.h>
 #include "cpuclock.h"
+#include "pthread_internal.h"
 #include "sched_internal.h"
 #define TICK_NS (NSEC_PER_SEC / CONFIG_TICK_HZ)
 
@@ -140,6 +141,7 @@ int clock_settime(clockid_t id, const struct timespec *ts)
 	realtime_offset_ns = real - (int64_t)time_monotonic_ns();
 	waitq_wake_all(&realtime_sleepers);
 	irq_restore(irq);
+	timer_realtime_was_set();
 	return 0;
 }
 

@@ -193,6 +193,20 @@ int timer_delete(timer_t id)
 	return 0;
 }
 
+void timer_realtime_was_set(void)
+{
+	kmutex_lock(&slots_lock, WAIT_FOREVER);
+	for (unsigned i = 0; i < TIMER_MAX; i++) {
+		struct ptimer *t = slots[i].timer;
+		if (t && t->clock == CLOCK_REALTIME) {
+			kmutex_lock(&t->m, WAIT_FOREVER);
+			kcond_broadcast(&t->changed);
+			kmutex_unlock(&t->m);
+		}
+	}
+	kmutex_unlock(&slots_lock);
+}
+
 static void remaining(const struct ptimer *t, struct itimerspec *out)
 {
 	uint64_t now = clock_ns(t->clock);

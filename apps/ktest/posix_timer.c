@@ -127,11 +127,33 @@ static void check_signal_notify(void)
 	signal(SIGUSR1, SIG_DFL);
 }
 
+/* An absolute CLOCK_REALTIME timer expires when the clock is set past its time (clock_settime's page). */
+static void check_realtime_set(void)
+{
+	timer_t t;
+	struct sigevent ev = {.sigev_notify = SIGEV_THREAD, .sigev_notify_function = on_tick};
+	struct timespec saved;
+	clock_gettime(CLOCK_REALTIME, &saved);
+	EXPECT_ERRNO(timer_create(CLOCK_REALTIME, &ev, &t), 0);
+	ticking = t;
+	ticks = 0;
+	struct itimerspec in_10s = {{0, 0}, posix_abs_in(CLOCK_REALTIME, 10000)};
+	EXPECT_ERRNO(timer_settime(t, TIMER_ABSTIME, &in_10s, NULL), 0);
+	sleep_ms(20);
+	struct timespec later = posix_abs_in(CLOCK_REALTIME, 20000);
+	EXPECT_ERRNO(clock_settime(CLOCK_REALTIME, &later), 0);
+	sleep_ms(50);
+	CHECK(ticks == 1);
+	EXPECT_ERRNO(timer_delete(t), 0);
+	clock_settime(CLOCK_REALTIME, &saved); /* back, less the 70 ms that passed */
+}
+
 int ktest_posix_timers(int argc, char **argv)
 {
 	(void)argc, (void)argv;
 	check_errors();
 	check_thread_notify();
 	check_signal_notify();
+	check_realtime_set();
 	return posix_report("posix-timers");
 }
