@@ -24,7 +24,13 @@ struct ptimer {
 	struct kcond changed; /* armed, disarmed or deleted */
 	clockid_t clock;
 	struct sigevent ev;
-	uint64_t expiry_ns; /* on clock; 0 while disarmed */
+	/*
+	 * expiry_ns is on expiry_clock: the timer's clock for an absolute time,
+	 * else CLOCK_MONOTONIC, so setting CLOCK_REALTIME moves absolute
+	 * expirations only, as clock_settime's page says. 0 while disarmed.
+	 */
+	clockid_t expiry_clock;
+	uint64_t expiry_ns;
 	uint64_t interval_ns;
 	int overrun; /* of the last notification */
 	int deleted;
@@ -78,8 +84,11 @@ static void expire(struct ptimer *t, uint64_t now)
 {
 	uint64_t missed = 0;
 	if (t->interval_ns) {
+		/* Periods are relative: the next expiry is on the monotonic clock. */
 		missed = (now - t->expiry_ns) / t->interval_ns;
-		t->expiry_ns += (missed + 1) * t->interval_ns;
+		uint64_t next_in = t->expiry_ns + (missed + 1) * t->interval_ns - now;
+		t->expiry_clock = CLOCK_MONOTONIC;
+		t->expiry_ns = clock_ns(CLOCK_MONOTONIC) + next_in;
 	} else {
 		t->expiry_ns = 0;
 	}
@@ -95,7 +104,7 @@ static void *timer_thread(void *arg)
 			kcond_wait(&t->changed, &t->m, WAIT_FOREVER);
 			continue;
 		}
-		uint64_t now = clock_ns(t->clock);
+		uint64_t now = clock_ns(t->expiry_clock);
 		if (now < t->expiry_ns) {
 			kcond_wait(&t->changed, &t->m, time_monotonic_ns() + (t->expiry_ns - now));
 			continue;
@@ -160,7 +169,7 @@ int timer_create(clockid_t clock, struct sigevent *ev, timer_t *id)
 	struct ptimer *t = calloc(1, sizeof(*t));
 	if (t == NULL)
 		return fail(EAGAIN);
-	*t = (struct ptimer){KMUTEX_INIT, KCOND_INIT, clock, ev ? *ev : dflt, 0, 0, 0, 0};
+	*t = (struct ptimer){.m = KMUTEX_INIT, .changed = KCOND_INIT, .clock = clock, .ev = ev ? *ev : dflt};
 	timer_t new_id = take_slot(t);
 	if (new_id == 0) {
 		free(t);
@@ -198,7 +207,7 @@ void timer_realtime_was_set(void)
 	kmutex_lock(&slots_lock, WAIT_FOREVER);
 	for (unsigned i = 0; i < TIMER_MAX; i++) {
 		struct ptimer *t = slots[i].timer;
-		if (t && t->clock == CLOCK_REALTIME) {
+		if (t && t->expiry_clock == CLOCK_REALTIME) {
 			kmutex_lock(&t->m, WAIT_FOREVER);
 			kcond_broadcast(&t->changed);
 			kmutex_unlock(&t->m);
@@ -209,7 +218,7 @@ void timer_realtime_was_set(void)
 
 static void remaining(const struct ptimer *t, struct itimerspec *out)
 {
-	uint64_t now = clock_ns(t->clock);
+	uint64_t now = clock_ns(t->expiry_clock);
 	uint64_t left = t->expiry_ns == 0 ? 0 : t->expiry_ns > now ? t->expiry_ns - now : 1;
 	out->it_value = ts_of(left);
 	out->it_interval = ts_of(t->interval_ns);
@@ -242,7 +251,8 @@ int timer_settime(timer_t id, int flags, const struct itimerspec *value, struct 
 	kmutex_lock(&t->m, WAIT_FOREVER);
 	if (old)
 		remaining(t, old);
-	uint64_t when = ns_of(&value->it_value), now = clock_ns(t->clock);
+	t->expiry_clock = flags & TIMER_ABSTIME ? t->clock : CLOCK_MONOTONIC;
+	uint64_t when = ns_of(&value->it_value), now = clock_ns(t->expiry_clock);
 	if (when == 0)
 		t->expiry_ns = 0; /* disarm */
 	else if (flags & TIMER_ABSTIME)

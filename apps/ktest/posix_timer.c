@@ -144,8 +144,18 @@ static void check_realtime_set(void)
 	EXPECT_ERRNO(clock_settime(CLOCK_REALTIME, &later), 0);
 	sleep_ms(50);
 	CHECK(ticks == 1);
+	/* A relative one is not moved by setting the clock: 100 ms stay 100 ms. */
+	ticks = 0;
+	struct itimerspec in_100ms = {{0, 0}, {0, 100000000}};
+	EXPECT_ERRNO(timer_settime(t, 0, &in_100ms, NULL), 0);
+	later = posix_abs_in(CLOCK_REALTIME, 20000);
+	EXPECT_ERRNO(clock_settime(CLOCK_REALTIME, &later), 0);
+	sleep_ms(30);
+	CHECK(ticks == 0);
+	sleep_ms(150);
+	CHECK(ticks == 1);
 	EXPECT_ERRNO(timer_delete(t), 0);
-	clock_settime(CLOCK_REALTIME, &saved); /* back, less the 70 ms that passed */
+	clock_settime(CLOCK_REALTIME, &saved); /* back, less the 250 ms that passed */
 }
 
 int ktest_posix_timers(int argc, char **argv)
