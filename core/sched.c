@@ -291,6 +291,8 @@ static void thread_free(struct thread *t)
 	if (t->stack_top && !t->stack_given)
 		vm_free_stack(t->stack_top, t->stack_size);
 	free(t->tls);
+	/* Poisoned: a stale struct thread pointer reads nonsense at once, not a plausible old thread. */
+	memset(t, 0x6b, sizeof(*t));
 	free(t);
 }
 
