@@ -67,14 +67,20 @@ int thread_with_handle(uint64_t handle, int (*fn)(struct thread *t, void *arg), 
 	return r;
 }
 
-/* Interrupts stay off from the lookup into thread_join's own checks: no gap to free t in. */
+/*
+ * The errors are decided with interrupts off, at the lookup. A thread still
+ * joinable then can only be freed by a join (this one) or by a detach and
+ * its end, and joining a thread while detaching or joining it elsewhere is
+ * undefined in POSIX; so t outlives the step to thread_join, which then
+ * frees it with interrupts on, as before.
+ */
 int thread_join_handle(uint64_t handle, void **retval)
 {
 	int irq = irq_save();
 	struct thread *t = lookup(handle);
-	int r = t ? -thread_join(t, retval) : -ESRCH;
+	int r = t == NULL ? -ESRCH : t == thread_self() ? -EDEADLK : t->detached || t->joining ? -EINVAL : 0;
 	irq_restore(irq);
-	return r;
+	return r ? r : -thread_join(t, retval);
 }
 
 int thread_detach_handle(uint64_t handle)
