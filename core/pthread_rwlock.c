@@ -46,9 +46,17 @@ int pthread_rwlock_destroy(pthread_rwlock_t *rw)
 	return rw->readers || rw->writer ? EBUSY : 0;
 }
 
+/*
+ * Read locks the calling thread holds, on any rwlock. POSIX lets a thread
+ * take a read lock it already holds again; holding writers back for it
+ * would wait for a writer that waits for it. So a thread holding read locks
+ * is let in while writers wait (only an active writer stops it).
+ */
+static __thread unsigned reads_held;
+
 static int read_blocked(const pthread_rwlock_t *rw)
 {
-	return rw->writer || rw->writers_waiting;
+	return rw->writer || (rw->writers_waiting && !reads_held);
 }
 static int write_blocked(const pthread_rwlock_t *rw)
 {
@@ -78,8 +86,10 @@ static int read_lock(pthread_rwlock_t *rw, uint64_t deadline, const struct times
 		r = EINVAL;
 	else
 		r = wait_while(rw, read_blocked, deadline);
-	if (r == 0)
+	if (r == 0) {
 		rw->readers++;
+		reads_held++;
+	}
 	kmutex_unlock(&rw->m);
 	return r;
 }
@@ -132,6 +142,7 @@ int pthread_rwlock_tryrdlock(pthread_rwlock_t *rw)
 	kmutex_lock(&rw->m, WAIT_FOREVER);
 	if (!read_blocked(rw)) {
 		rw->readers++;
+		reads_held++;
 		r = 0;
 	}
 	kmutex_unlock(&rw->m);
@@ -156,9 +167,10 @@ int pthread_rwlock_unlock(pthread_rwlock_t *rw)
 	kmutex_lock(&rw->m, WAIT_FOREVER);
 	if (rw->writer == pthread_self())
 		rw->writer = 0;
-	else if (rw->readers)
+	else if (rw->readers) {
 		rw->readers--;
-	else
+		reads_held -= reads_held > 0;
+	} else
 		r = EPERM;
 	kcond_broadcast(&rw->changed);
 	kmutex_unlock(&rw->m);

@@ -161,6 +161,34 @@ static void check_rwlock_attrs(void)
 	EXPECT_RC(pthread_rwlockattr_destroy(&a), 0);
 }
 
+static void *write_lock_unlock(void *arg)
+{
+	(void)arg;
+	int r = pthread_rwlock_wrlock(&rw);
+	if (r == 0)
+		pthread_rwlock_unlock(&rw);
+	return (void *)(intptr_t)r;
+}
+
+/* A thread may take a read lock it holds again, even while a writer waits (the rdlock page). */
+static void check_recursive_read(void)
+{
+	pthread_t writer;
+	void *wr = (void *)1;
+	EXPECT_RC(pthread_rwlock_rdlock(&rw), 0);
+	EXPECT_RC(pthread_create(&writer, NULL, write_lock_unlock, NULL), 0);
+	while (__atomic_load_n(&rw.writers_waiting, __ATOMIC_RELAXED) == 0)
+		sched_yield();
+	struct timespec at = posix_abs_in(CLOCK_REALTIME, 2000);
+	EXPECT_RC(pthread_rwlock_timedrdlock(&rw, &at), 0);
+	EXPECT_RC(pthread_rwlock_tryrdlock(&rw), 0);
+	EXPECT_RC(pthread_rwlock_unlock(&rw), 0);
+	EXPECT_RC(pthread_rwlock_unlock(&rw), 0);
+	EXPECT_RC(pthread_rwlock_unlock(&rw), 0);
+	EXPECT_RC(pthread_join(writer, &wr), 0);
+	CHECK(wr == NULL);
+}
+
 static void check_rwlock(void)
 {
 	uint64_t took;
@@ -197,6 +225,7 @@ static void check_rwlock(void)
 	EXPECT_RC(pthread_rwlock_timedwrlock(&rw, &bad), 0);
 	EXPECT_RC(pthread_rwlock_destroy(&rw), EBUSY);
 	EXPECT_RC(pthread_rwlock_unlock(&rw), 0);
+	check_recursive_read();
 	EXPECT_RC(pthread_rwlock_destroy(&rw), 0);
 }
 
