@@ -33,7 +33,7 @@ int cpuclock_ns(clockid_t id, uint64_t *ns)
 		return 0;
 	}
 	if (id == CLOCK_THREAD_CPUTIME_ID) {
-		*ns = thread_cpu_ns(thread_self());
+		*ns = thread_self() ? thread_cpu_ns(thread_self()) : 0; /* boot code, before threads */
 		return 0;
 	}
 	if (!(id & CPUCLOCK_THREAD_BIT))

@@ -44,9 +44,10 @@ void thread_handle_unbind(struct thread *t)
 	t->handle = 0;
 }
 
+/* 0 before the scheduler runs (no thread yet): pthread_self() of boot code. */
 uint64_t thread_handle(const struct thread *t)
 {
-	return t->handle;
+	return t ? t->handle : 0;
 }
 
 /* The live thread `handle` names, or NULL. Interrupts disabled. */
