@@ -74,8 +74,59 @@ int pclose(FILE *f)
 	return -1;
 }
 
+/*
+ * The options yolk implements, as <unistd.h> announces them (the image's
+ * -D_POSIX_* flags, meson.build): sysconf must say the same. An option
+ * yolk lacks has no macro and answers -1 with errno untouched.
+ */
+static long posix_option(int name)
+{
+	switch (name) {
+#define OPTION(sc, macro)                                                                                    \
+	case sc:                                                                                             \
+		return macro;
+		OPTION(_SC_THREADS, _POSIX_THREADS)
+		OPTION(_SC_THREAD_SAFE_FUNCTIONS, _POSIX_THREAD_SAFE_FUNCTIONS)
+		OPTION(_SC_BARRIERS, _POSIX_BARRIERS)
+		OPTION(_SC_SPIN_LOCKS, _POSIX_SPIN_LOCKS)
+		OPTION(_SC_SEMAPHORES, _POSIX_SEMAPHORES)
+		OPTION(_SC_READER_WRITER_LOCKS, _POSIX_READER_WRITER_LOCKS)
+		OPTION(_SC_TIMEOUTS, _POSIX_TIMEOUTS)
+		OPTION(_SC_TIMERS, _POSIX_TIMERS)
+		OPTION(_SC_CLOCK_SELECTION, _POSIX_CLOCK_SELECTION)
+		OPTION(_SC_MONOTONIC_CLOCK, _POSIX_MONOTONIC_CLOCK)
+		OPTION(_SC_THREAD_ATTR_STACKADDR, _POSIX_THREAD_ATTR_STACKADDR)
+		OPTION(_SC_THREAD_ATTR_STACKSIZE, _POSIX_THREAD_ATTR_STACKSIZE)
+		OPTION(_SC_THREAD_PROCESS_SHARED, _POSIX_THREAD_PROCESS_SHARED)
+		OPTION(_SC_THREAD_CPUTIME, _POSIX_THREAD_CPUTIME)
+		OPTION(_SC_CPUTIME, _POSIX_CPUTIME)
+#undef OPTION
+	case _SC_THREAD_STACK_MIN:
+		return PTHREAD_STACK_MIN;
+	case _SC_THREAD_KEYS_MAX:
+		return PTHREAD_KEYS_MAX;
+	case _SC_THREAD_DESTRUCTOR_ITERATIONS:
+		return PTHREAD_DESTRUCTOR_ITERATIONS;
+	case _SC_THREAD_THREADS_MAX:
+		return PTHREAD_THREADS_MAX;
+	case _SC_TIMER_MAX:
+		return TIMER_MAX;
+	case _SC_DELAYTIMER_MAX:
+		return DELAYTIMER_MAX;
+	case _SC_SEM_VALUE_MAX:
+		return SEM_VALUE_MAX;
+	case _SC_SEM_NSEMS_MAX:
+		return -1; /* no fixed limit: as many as memory holds */
+	default:
+		return 0; /* not an option: sysconf goes on */
+	}
+}
+
 long sysconf(int name)
 {
+	long option = posix_option(name);
+	if (option)
+		return option;
 	switch (name) {
 	case _SC_PAGESIZE:
 		return PAGE_SIZE_4K;
@@ -88,6 +139,22 @@ long sysconf(int name)
 		return 1;
 	case _SC_CHILD_MAX:
 		return 0;
+	/* Options yolk does not implement (README.md): -1, errno untouched. */
+	case _SC_THREAD_PRIORITY_SCHEDULING:
+	case _SC_PRIORITY_SCHEDULING:
+	case _SC_THREAD_PRIO_INHERIT:
+	case _SC_THREAD_PRIO_PROTECT:
+	case _SC_THREAD_SPORADIC_SERVER:
+	case _SC_THREAD_ROBUST_PRIO_INHERIT:
+	case _SC_THREAD_ROBUST_PRIO_PROTECT:
+	case _SC_ASYNCHRONOUS_IO:
+	case _SC_SHARED_MEMORY_OBJECTS:
+	case _SC_MAPPED_FILES:
+	case _SC_MEMLOCK:
+	case _SC_MESSAGE_PASSING:
+	case _SC_REALTIME_SIGNALS:
+	case _SC_SPAWN:
+		return -1;
 	default:
 		errno = EINVAL;
 		return -1;

@@ -1,15 +1,17 @@
 /* POSIX threads on yolk's kernel threads (include/posix/pthread.h). */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <arch/cpu.h>
+#include <yolk-config/core.h>
 #include <yolk/sched.h>
 #include <yolk/time.h>
-
-#define PTHREAD_DESTRUCTOR_ITERATIONS 4
+#include "pthread_internal.h"
 
 static struct {
 	int used;
@@ -17,8 +19,7 @@ static struct {
 } keys[PTHREAD_KEYS_MAX];
 static struct kmutex keys_lock = KMUTEX_INIT;
 
-/* An absolute time on `clock` as a deadline on the monotonic clock. */
-static uint64_t deadline_of(clockid_t clock, const struct timespec *abstime)
+uint64_t pthread_deadline(clockid_t clock, const struct timespec *abstime)
 {
 	struct timespec now;
 	clock_gettime(clock, &now);
@@ -27,7 +28,7 @@ static uint64_t deadline_of(clockid_t clock, const struct timespec *abstime)
 	return time_monotonic_ns() + (ns > 0 ? (uint64_t)ns : 0);
 }
 
-static int bad_time(const struct timespec *t) { return t->tv_nsec < 0 || t->tv_nsec >= (long)NSEC_PER_SEC; }
+int pthread_bad_time(const struct timespec *t) { return t->tv_nsec < 0 || t->tv_nsec >= (long)NSEC_PER_SEC; }
 
 /* Runs the key destructors of the calling thread, as POSIX asks, a few rounds. */
 static void run_key_destructors(void)
@@ -69,21 +70,67 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(vo
 		return EAGAIN;
 	*s = (struct start){fn, arg};
 	int prio = attr ? attr->priority : thread_get_prio(thread_self());
-	struct thread *t = thread_create("pthread", pthread_trampoline, s, prio, attr ? attr->stacksize : 0);
+	struct thread *t;
+	if (attr && attr->stackaddr)
+		t = thread_create_on_stack("pthread", pthread_trampoline, s, prio, attr->stackaddr, attr->stacksize);
+	else
+		t = thread_create("pthread", pthread_trampoline, s, prio, attr ? attr->stacksize : 0);
 	if (t == NULL) {
 		free(s);
 		return EAGAIN;
 	}
+	/* Read before it can run and end: a detached thread's handle dies with it. */
+	*thread = thread_handle(t);
 	if (attr && attr->detachstate == PTHREAD_CREATE_DETACHED)
 		thread_detach(t);
-	*thread = t;
 	return 0;
 }
 
-int pthread_join(pthread_t t, void **retval) { return thread_join(t, retval); }
-int pthread_detach(pthread_t t) { return thread_detach(t); }
-pthread_t pthread_self(void) { return thread_self(); }
+int pthread_join(pthread_t t, void **retval) { return -thread_join_handle(t, retval); }
+int pthread_detach(pthread_t t) { return -thread_detach_handle(t); }
+pthread_t pthread_self(void) { return thread_handle(thread_self()); }
 int pthread_equal(pthread_t a, pthread_t b) { return a == b; }
+
+static int thread_exists(struct thread *t, void *arg)
+{
+	(void)t, (void)arg;
+	return 0;
+}
+
+int pthread_kill(pthread_t t, int sig)
+{
+	if (sig < 0 || sig >= _NSIG)
+		return EINVAL;
+	int r = -thread_with_handle(t, thread_exists, NULL);
+	if (r || sig == 0)
+		return r;
+	/* No signal goes to another thread (README.md); the caller's own runs its handler. */
+	if (t != pthread_self())
+		return EINVAL;
+	return raise(sig) ? EINVAL : 0;
+}
+
+static int get_prio(struct thread *t, void *prio)
+{
+	*(int *)prio = thread_get_prio(t);
+	return 0;
+}
+
+int pthread_getschedparam(pthread_t t, int *policy, struct sched_param *param)
+{
+	int prio, r = -thread_with_handle(t, get_prio, &prio);
+	if (r)
+		return r;
+	*policy = SCHED_OTHER;
+	param->sched_priority = prio;
+	return 0;
+}
+
+int pthread_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void))
+{
+	(void)prepare, (void)parent, (void)child;
+	return 0;
+}
 
 void pthread_exit(void *retval)
 {
@@ -91,18 +138,26 @@ void pthread_exit(void *retval)
 	thread_exit(retval);
 }
 
-int pthread_setname_np(pthread_t t, const char *name)
+static int set_name(struct thread *t, void *name)
 {
 	thread_set_name(t, name);
 	return 0;
 }
 
+int pthread_setname_np(pthread_t t, const char *name) { return -thread_with_handle(t, set_name, (void *)name); }
+
+static int set_prio(struct thread *t, void *prio)
+{
+	thread_set_prio(t, *(int *)prio);
+	return 0;
+}
+
+/* The scheduling option (not yet) replaces this: yolk's priorities 0..3 meanwhile. */
 int pthread_setschedprio(pthread_t t, int prio)
 {
 	if (prio < 0 || prio >= THREAD_NPRIO)
 		return EINVAL;
-	thread_set_prio(t, prio);
-	return 0;
+	return -thread_with_handle(t, set_prio, &prio);
 }
 
 int pthread_once(pthread_once_t *once, void (*fn)(void))
@@ -130,7 +185,10 @@ int sched_yield(void)
 
 int pthread_attr_init(pthread_attr_t *a)
 {
-	*a = (pthread_attr_t){0, PTHREAD_CREATE_JOINABLE, THREAD_PRIO_NORMAL};
+	/* The stack size a thread gets by default, so pthread_attr_getstacksize tells the truth. */
+	*a = (pthread_attr_t){.stacksize = CONFIG_THREAD_STACK_KB * 1024ul,
+	                      .detachstate = PTHREAD_CREATE_JOINABLE,
+	                      .priority = THREAD_PRIO_NORMAL};
 	return 0;
 }
 
@@ -142,9 +200,27 @@ int pthread_attr_destroy(pthread_attr_t *a)
 
 int pthread_attr_setstacksize(pthread_attr_t *a, size_t size)
 {
-	if (size < 8192)
+	if (size < PTHREAD_STACK_MIN)
 		return EINVAL;
 	a->stacksize = size;
+	a->stackaddr = NULL;
+	return 0;
+}
+
+int pthread_attr_setstack(pthread_attr_t *a, void *stackaddr, size_t size)
+{
+	/* 16-byte alignment: what the x86-64 ABI asks of a stack. */
+	if (size < PTHREAD_STACK_MIN || stackaddr == NULL || ((uintptr_t)stackaddr & 15))
+		return EINVAL;
+	a->stackaddr = stackaddr;
+	a->stacksize = size;
+	return 0;
+}
+
+int pthread_attr_getstack(const pthread_attr_t *a, void **stackaddr, size_t *size)
+{
+	*stackaddr = a->stackaddr;
+	*size = a->stacksize;
 	return 0;
 }
 
@@ -186,7 +262,23 @@ int pthread_attr_getschedparam(const pthread_attr_t *a, struct sched_param *p)
 
 int pthread_mutexattr_init(pthread_mutexattr_t *a)
 {
-	a->type = PTHREAD_MUTEX_DEFAULT;
+	*a = (pthread_mutexattr_t){PTHREAD_MUTEX_DEFAULT, PTHREAD_PROCESS_PRIVATE};
+	return 0;
+}
+
+int pthread_pshared_valid(int pshared) { return pshared == PTHREAD_PROCESS_PRIVATE || pshared == PTHREAD_PROCESS_SHARED; }
+
+int pthread_mutexattr_setpshared(pthread_mutexattr_t *a, int pshared)
+{
+	if (!pthread_pshared_valid(pshared))
+		return EINVAL;
+	a->pshared = pshared;
+	return 0;
+}
+
+int pthread_mutexattr_getpshared(const pthread_mutexattr_t *a, int *pshared)
+{
+	*pshared = a->pshared;
 	return 0;
 }
 
@@ -224,16 +316,36 @@ int pthread_mutex_unlock(pthread_mutex_t *m) { return kmutex_unlock(&m->m); }
 
 int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime)
 {
-	if (bad_time(abstime))
+	if (pthread_bad_time(abstime))
 		return EINVAL;
-	return kmutex_lock(&m->m, deadline_of(CLOCK_REALTIME, abstime));
+	return kmutex_lock(&m->m, pthread_deadline(CLOCK_REALTIME, abstime));
 }
 
 /* --- condition variables --- */
 
 int pthread_condattr_init(pthread_condattr_t *a)
 {
-	a->clock = CLOCK_REALTIME;
+	*a = (pthread_condattr_t){CLOCK_REALTIME, PTHREAD_PROCESS_PRIVATE};
+	return 0;
+}
+
+int pthread_condattr_getclock(const pthread_condattr_t *a, clockid_t *clock)
+{
+	*clock = a->clock;
+	return 0;
+}
+
+int pthread_condattr_setpshared(pthread_condattr_t *a, int pshared)
+{
+	if (!pthread_pshared_valid(pshared))
+		return EINVAL;
+	a->pshared = pshared;
+	return 0;
+}
+
+int pthread_condattr_getpshared(const pthread_condattr_t *a, int *pshared)
+{
+	*pshared = a->pshared;
 	return 0;
 }
 
@@ -268,9 +380,9 @@ int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
 
 int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *abstime)
 {
-	if (bad_time(abstime))
+	if (pthread_bad_time(abstime))
 		return EINVAL;
-	return cond_status(kcond_wait(&c->c, &m->m, deadline_of(c->clock, abstime)));
+	return cond_status(kcond_wait(&c->c, &m->m, pthread_deadline(c->clock, abstime)));
 }
 
 int pthread_cond_signal(pthread_cond_t *c)
@@ -283,78 +395,6 @@ int pthread_cond_broadcast(pthread_cond_t *c)
 {
 	kcond_broadcast(&c->c);
 	return 0;
-}
-
-/* --- reader/writer locks: writers waiting hold new readers back --- */
-
-int pthread_rwlock_init(pthread_rwlock_t *rw, const pthread_rwlockattr_t *a)
-{
-	(void)a;
-	*rw = (pthread_rwlock_t)PTHREAD_RWLOCK_INITIALIZER;
-	return 0;
-}
-
-int pthread_rwlock_destroy(pthread_rwlock_t *rw) { return rw->readers || rw->writer ? EBUSY : 0; }
-
-int pthread_rwlock_rdlock(pthread_rwlock_t *rw)
-{
-	kmutex_lock(&rw->m, WAIT_FOREVER);
-	while (rw->writer || rw->writers_waiting)
-		kcond_wait(&rw->changed, &rw->m, WAIT_FOREVER);
-	rw->readers++;
-	kmutex_unlock(&rw->m);
-	return 0;
-}
-
-int pthread_rwlock_tryrdlock(pthread_rwlock_t *rw)
-{
-	int r = EBUSY;
-	kmutex_lock(&rw->m, WAIT_FOREVER);
-	if (!rw->writer && !rw->writers_waiting) {
-		rw->readers++;
-		r = 0;
-	}
-	kmutex_unlock(&rw->m);
-	return r;
-}
-
-int pthread_rwlock_wrlock(pthread_rwlock_t *rw)
-{
-	kmutex_lock(&rw->m, WAIT_FOREVER);
-	rw->writers_waiting++;
-	while (rw->writer || rw->readers)
-		kcond_wait(&rw->changed, &rw->m, WAIT_FOREVER);
-	rw->writers_waiting--;
-	rw->writer = 1;
-	kmutex_unlock(&rw->m);
-	return 0;
-}
-
-int pthread_rwlock_trywrlock(pthread_rwlock_t *rw)
-{
-	int r = EBUSY;
-	kmutex_lock(&rw->m, WAIT_FOREVER);
-	if (!rw->writer && !rw->readers) {
-		rw->writer = 1;
-		r = 0;
-	}
-	kmutex_unlock(&rw->m);
-	return r;
-}
-
-int pthread_rwlock_unlock(pthread_rwlock_t *rw)
-{
-	int r = 0;
-	kmutex_lock(&rw->m, WAIT_FOREVER);
-	if (rw->writer)
-		rw->writer = 0;
-	else if (rw->readers)
-		rw->readers--;
-	else
-		r = EPERM;
-	kcond_broadcast(&rw->changed);
-	kmutex_unlock(&rw->m);
-	return r;
 }
 
 /* --- thread-specific data --- */

@@ -43,6 +43,7 @@ static struct thread *all_threads, *all_tail;
 static struct thread *reapable;
 static int need_resched;
 static int next_id;
+static uint64_t gone_cpu_ns; /* CPU time of the threads already freed */
 static uint8_t fpu_initial[ARCH_FPU_STATE_SIZE] __attribute__((aligned(ARCH_FPU_STATE_ALIGN)));
 
 int sched_running(void) { return current != NULL; }
@@ -149,6 +150,9 @@ static void switch_to_next(void)
 		prev->state = T_RUNNING;
 		return;
 	}
+	uint64_t now = time_monotonic_ns();
+	prev->cpu_ns += now - prev->ran_since;
+	next->ran_since = now;
 	arch_fpu_save(prev->fpu);
 	current = next;
 	next->state = T_RUNNING;
@@ -295,15 +299,22 @@ static void thread_free(struct thread *t)
 {
 	/* Ctrl-C must never reach freed memory through the terminal's foreground. */
 	tty_forget(t);
-	if (t->stack_top)
+	int irq = irq_save();
+	thread_handle_unbind(t);
+	irq_restore(irq);
+	if (t->stack_top && !t->stack_given)
 		vm_free_stack(t->stack_top, t->stack_size);
 	free(t->tls);
+	/* Poisoned: a stale struct thread pointer reads nonsense at once, not a plausible old thread. */
+	memset(t, 0x6b, sizeof(*t));
 	free(t);
 }
 
 static void unlink_from_all(struct thread *t)
 {
 	struct thread *prev = NULL;
+	thread_handle_unbind(t);
+	gone_cpu_ns += t->cpu_ns;
 	for (struct thread *i = all_threads; i; prev = i, i = i->all_next) {
 		if (i == t) {
 			if (prev)
@@ -355,6 +366,14 @@ static struct thread *thread_alloc(const char *name, int prio)
 	t->tp = (uint64_t)tls + (uint64_t)__x86_tls_tcb_offset;
 	*(uint64_t *)t->tp = t->tp; /* the TCB's self pointer (%fs:0) */
 	memcpy(t->fpu, fpu_initial, sizeof(t->fpu));
+	int irq = irq_save();
+	int no_handle = thread_handle_bind(t);
+	irq_restore(irq);
+	if (no_handle) {
+		free(t);
+		free(tls);
+		return NULL;
+	}
 	thread_set_name(t, name);
 	t->prio = prio < 0 ? 0 : prio >= THREAD_NPRIO ? THREAD_NPRIO - 1 : prio;
 	return t;
@@ -424,6 +443,7 @@ void thread_exit(void *retval)
 	t->state = T_ZOMBIE;
 	waitq_wake_all(&t->joiners);
 	if (t->detached) {
+		thread_handle_unbind(t);
 		t->run_next = reapable;
 		reapable = t;
 	}
@@ -458,6 +478,7 @@ int thread_detach(struct thread *t)
 	}
 	t->detached = 1;
 	if (t->state == T_ZOMBIE && t != current) {
+		thread_handle_unbind(t);
 		t->run_next = reapable;
 		reapable = t;
 	}
@@ -503,6 +524,47 @@ void thread_list(void (*visit)(const struct thread_info *info, void *arg), void 
 	irq_restore(irq);
 }
 
+struct thread *thread_create_on_stack(const char *name, thread_fn fn, void *arg, int prio, void *stack,
+                                      size_t size)
+{
+	reap();
+	struct thread *t = thread_alloc(name, prio);
+	if (t == NULL)
+		return NULL;
+	t->stack_given = 1;
+	t->stack_size = size;
+	t->stack_top = (void *)(((uintptr_t)stack + size) & ~(uintptr_t)15);
+	t->fn = fn;
+	t->arg = arg;
+	t->rsp = arch_thread_stack_init(t->stack_top, thread_start);
+	t->run = current ? current->run : NULL;
+	app_run_hold(t->run);
+	int irq = irq_save();
+	register_thread(t);
+	runq_push(t);
+	irq_restore(irq);
+	return t;
+}
+
+uint64_t thread_cpu_ns(const struct thread *t)
+{
+	int irq = irq_save();
+	uint64_t ns = t->cpu_ns + (t == current ? time_monotonic_ns() - t->ran_since : 0);
+	irq_restore(irq);
+	return ns;
+}
+
+uint64_t sched_process_cpu_ns(void)
+{
+	int irq = irq_save();
+	uint64_t ns = gone_cpu_ns;
+	for (struct thread *t = all_threads; t; t = t->all_next)
+		if (t != idle_thread)
+			ns += thread_cpu_ns(t);
+	irq_restore(irq);
+	return ns;
+}
+
 /* --- start-up --- */
 
 static void *idle_loop(void *arg)
@@ -532,6 +594,8 @@ void sched_init(void)
 	m->tp = rdmsr(MSR_FS_BASE);
 	m->state = T_RUNNING;
 	int irq = irq_save();
+	if (thread_handle_bind(m))
+		panic("no handle for the main thread");
 	register_thread(m);
 	current = m;
 	irq_restore(irq);

@@ -24,6 +24,10 @@ struct thread {
 	int holds;         /* kmutexes and file references held: never killed while > 0 */
 	uint64_t wake_at;
 	uint64_t cpu_ticks;
+	uint64_t cpu_ns;     /* CPU time used before the current run (switch-time TSC) */
+	uint64_t ran_since;  /* time_monotonic_ns() when it last started running */
+	uint64_t handle;     /* its generation-checked handle (core/thread_handle.c), 0 if none */
+	int stack_given;     /* the stack is the caller's (pthread_attr_setstack): never freed here */
 	thread_fn fn;
 	void *arg, *retval;
 	struct waitq joiners;
@@ -40,6 +44,14 @@ int sched_park(uint64_t deadline_ns);
 
 /* Makes a parked thread runnable (no-op otherwise). Interrupts disabled. */
 void sched_unpark(struct thread *t);
+
+/*
+ * Handles (core/thread_handle.c): thread_handle_bind() gives t a handle, or
+ * returns -EAGAIN when every slot is taken; thread_handle_unbind() ends it,
+ * so lookups of the old value fail. Interrupts disabled for both.
+ */
+int thread_handle_bind(struct thread *t);
+void thread_handle_unbind(struct thread *t);
 
 /* Asks the timer to interrupt no later than deadline (core/time.c). */
 void time_request_wakeup(uint64_t deadline_ns);

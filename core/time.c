@@ -14,11 +14,16 @@
 #include <yolk/sched.h>
 #include <yolk/time.h>
 #include <yolk/tty.h>
+#include <yolk/waitq.h>
+#include "cpuclock.h"
+#include "pthread_internal.h"
 #include "sched_internal.h"
 #define TICK_NS (NSEC_PER_SEC / CONFIG_TICK_HZ)
 
-static int64_t boot_epoch_s;
-static uint64_t boot_epoch_mono_ns;
+/* CLOCK_REALTIME minus the monotonic clock, in ns: the RTC at boot, then clock_settime. */
+static int64_t realtime_offset_ns;
+/* Threads sleeping until a CLOCK_REALTIME time: clock_settime wakes them to look again. */
+static struct waitq realtime_sleepers = WAITQ_INIT;
 static volatile uint64_t ticks;
 static uint64_t next_tick_ns;
 static uint64_t wake_ns = UINT64_MAX; /* the earliest deadline anyone asked for */
@@ -66,10 +71,11 @@ void time_request_wakeup(uint64_t deadline)
 void time_init(void)
 {
 	lapic_init();
-	boot_epoch_s = rtc_read_epoch();
-	boot_epoch_mono_ns = time_monotonic_ns();
-	next_tick_ns = boot_epoch_mono_ns + TICK_NS;
-	rearm(boot_epoch_mono_ns);
+	int64_t epoch_s = rtc_read_epoch();
+	uint64_t now = time_monotonic_ns();
+	realtime_offset_ns = epoch_s * (int64_t)NSEC_PER_SEC - (int64_t)now;
+	next_tick_ns = now + TICK_NS;
+	rearm(now);
 }
 
 void time_sleep_until(uint64_t deadline)
@@ -95,27 +101,47 @@ void time_sleep_until(uint64_t deadline)
 	}
 }
 
+/* The clocks yolk can sleep on. */
+static int clock_is_wall(clockid_t id)
+{
+	return id == CLOCK_REALTIME || id == CLOCK_MONOTONIC || id == CLOCK_MONOTONIC_RAW ||
+	       id == CLOCK_MONOTONIC_COARSE || id == CLOCK_BOOTTIME;
+}
+
 static int clock_now(clockid_t id, struct timespec *ts)
 {
 	uint64_t ns = time_monotonic_ns();
-	int64_t s;
-	switch (id) {
-	case CLOCK_REALTIME:
-		ns -= boot_epoch_mono_ns;
-		s = boot_epoch_s + (int64_t)(ns / NSEC_PER_SEC);
-		break;
-	case CLOCK_MONOTONIC:
-	case CLOCK_MONOTONIC_RAW:
-	case CLOCK_MONOTONIC_COARSE:
-	case CLOCK_BOOTTIME:
-		s = (int64_t)(ns / NSEC_PER_SEC);
-		break;
-	default:
+	if (id == CLOCK_REALTIME) {
+		/* Never before the epoch: clock_settime refuses negative times. */
+		int64_t real = (int64_t)ns + realtime_offset_ns;
+		ns = real > 0 ? (uint64_t)real : 0;
+	} else if (!clock_is_wall(id) && cpuclock_ns(id, &ns)) {
 		errno = EINVAL;
 		return -1;
 	}
-	ts->tv_sec = s;
+	ts->tv_sec = (time_t)(ns / NSEC_PER_SEC);
 	ts->tv_nsec = (long)(ns % NSEC_PER_SEC);
+	return 0;
+}
+
+/* Only CLOCK_REALTIME can be set; CPU-time clocks may not be (EPERM), the monotonic ones never. */
+int clock_settime(clockid_t id, const struct timespec *ts)
+{
+	int err = 0;
+	if (id != CLOCK_REALTIME)
+		err = cpuclock_is_cpu(id) ? EPERM : EINVAL;
+	else if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= (long)NSEC_PER_SEC)
+		err = EINVAL;
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	int64_t real = (int64_t)ts->tv_sec * (int64_t)NSEC_PER_SEC + ts->tv_nsec;
+	int irq = irq_save();
+	realtime_offset_ns = real - (int64_t)time_monotonic_ns();
+	waitq_wake_all(&realtime_sleepers);
+	irq_restore(irq);
+	timer_realtime_was_set();
 	return 0;
 }
 
@@ -141,20 +167,40 @@ int gettimeofday(struct timeval *tv, void *tz)
 	return 0;
 }
 
+/*
+ * Sleeps until CLOCK_REALTIME reads real_ns, following clock_settime: POSIX
+ * ends an absolute sleep when the clock, as set, reaches the time.
+ */
+static void realtime_sleep_until(uint64_t real_ns)
+{
+	int irq = irq_save();
+	for (;;) {
+		int64_t left = (int64_t)real_ns - ((int64_t)time_monotonic_ns() + realtime_offset_ns);
+		if (left <= 0 || waitq_wait(&realtime_sleepers, time_monotonic_ns() + (uint64_t)left) == EINTR)
+			break;
+	}
+	irq_restore(irq);
+}
+
 int clock_nanosleep(clockid_t id, int flags, const struct timespec *req, struct timespec *rem)
 {
-	struct timespec now;
+	struct timespec now = {0, 0};
+	/* POSIX: no sleeping on the caller's own CPU clock (EINVAL) or another's (ENOTSUP). */
+	if (!clock_is_wall(id))
+		return cpuclock_is_own(id) || !cpuclock_is_cpu(id) ? EINVAL : ENOTSUP;
 	if (req->tv_nsec < 0 || req->tv_nsec >= (long)NSEC_PER_SEC || req->tv_sec < 0)
 		return EINVAL;
-	if (clock_now(id, &now))
-		return EINVAL;
+	clock_now(id, &now);
 	uint64_t req_ns = (uint64_t)req->tv_sec * NSEC_PER_SEC + (uint64_t)req->tv_nsec;
 	uint64_t mono = time_monotonic_ns();
 	if (flags & TIMER_ABSTIME) {
 		uint64_t now_ns = (uint64_t)now.tv_sec * NSEC_PER_SEC + (uint64_t)now.tv_nsec;
 		req_ns = req_ns > now_ns ? req_ns - now_ns : 0;
 	}
-	time_sleep_until(mono + req_ns);
+	if ((flags & TIMER_ABSTIME) && id == CLOCK_REALTIME && sched_running())
+		realtime_sleep_until((uint64_t)req->tv_sec * NSEC_PER_SEC + (uint64_t)req->tv_nsec);
+	else
+		time_sleep_until(mono + req_ns);
 	thread_kill_point(); /* a no-op unless the sleep was cut short by a kill */
 	if (rem)
 		*rem = (struct timespec){0, 0};

@@ -50,6 +50,14 @@ struct dirent *readdir(DIR *d)
 	return NULL;
 }
 
+/* No directory is ever open here (Thread Safe Functions needs the name). */
+int readdir_r(DIR *d, struct dirent *ent, struct dirent **result)
+{
+	(void)d, (void)ent;
+	*result = NULL;
+	return EBADF;
+}
+
 DIR *fdopendir(int fd)
 {
 	(void)fd;

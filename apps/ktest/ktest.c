@@ -16,6 +16,7 @@
 #include <yolk/mm.h>
 #include <yolk/waitq.h>
 #include "ktest.h"
+#include "posix.h"
 
 static uint64_t now_ns(clockid_t clk)
 {
@@ -259,6 +260,10 @@ static const struct {
 	{"files", ktest_files}, {"pipe", ktest_pipe}, {"devfs", ktest_devfs}, {"tree", ktest_tree},
 	{"fatwrite", ktest_fatwrite}, {"fatcrash", ktest_fatcrash},
 	{"blk", ktest_blk}, {"pciirq", ktest_pciirq},
+	{"posix-threads", ktest_posix_threads}, {"posix-locks", ktest_posix_locks}, {"posix-sem", ktest_posix_sem},
+	{"posix-clock", ktest_posix_clock}, {"posix-sysconf", ktest_posix_sysconf},
+	{"posix-header", ktest_posix_header}, {"posix-timers", ktest_posix_timers}, {"posix-barrier-stress", ktest_posix_barrier_stress},
+	{"posix-sem-stress", ktest_posix_sem_stress},
 #ifdef CONFIG_NET_LWIP
 	{"net", ktest_net}, {"netdev", ktest_netdev}, {"nic", ktest_nic}, {"sendmsg", ktest_sendmsg},
 	{"tcp-churn", ktest_tcp_churn},

@@ -1,11 +1,16 @@
 /*
- * POSIX threads for yolk (picolibc has none): the subset ordinary C programs
- * use, on yolk's kernel threads and sleeping locks. Timed waits take absolute
- * times on CLOCK_REALTIME, or on the clock set with pthread_condattr_setclock.
+ * POSIX threads for yolk (picolibc has none), on yolk's kernel threads and
+ * sleeping locks: POSIX.1-2017's Threads, Barriers, Spin Locks, Reader-Writer
+ * Locks, Timeouts, Thread Stack Address/Size, Process-Shared and Thread
+ * CPU-Time options (README.md lists them). Timed waits take absolute times
+ * on CLOCK_REALTIME, or on the clock set with pthread_condattr_setclock.
+ * A pthread_t is a generation-checked handle (core/thread_handle.c): calls
+ * on a thread that was joined, or ended detached, return ESRCH.
  */
 #ifndef _PTHREAD_H
 #define _PTHREAD_H
 
+#include <limits.h>
 #include <sched.h>
 #include <stddef.h>
 #include <time.h>
@@ -15,13 +20,15 @@
 extern "C" {
 #endif
 
-typedef struct thread *pthread_t;
+typedef unsigned long pthread_t; /* (generation << 32) | (slot + 1); never 0 */
 typedef unsigned pthread_key_t;
 
 typedef struct {
 	size_t stacksize;
+	void *stackaddr;  /* pthread_attr_setstack's stack, or NULL for one of yolk's */
 	int detachstate;
-	int priority; /* yolk priority 0..3 */
+	int priority;     /* yolk priority 0..3 */
+	int inheritsched, policy, scope; /* for the scheduling option (not yet) */
 } pthread_attr_t;
 
 typedef struct {
@@ -30,6 +37,7 @@ typedef struct {
 
 typedef struct {
 	int type;
+	int pshared;
 } pthread_mutexattr_t;
 
 typedef struct {
@@ -39,19 +47,37 @@ typedef struct {
 
 typedef struct {
 	clockid_t clock;
+	int pshared;
 } pthread_condattr_t;
 
 typedef struct {
 	struct kmutex m;
 	struct kcond changed;
-	int readers;      /* holding it for reading */
-	int writer;       /* 1 if held for writing */
+	int readers;           /* holding it for reading */
+	pthread_t writer;      /* the thread holding it for writing, or 0 */
 	int writers_waiting;
 } pthread_rwlock_t;
 
 typedef struct {
-	int unused;
+	int pshared;
 } pthread_rwlockattr_t;
+
+typedef struct {
+	struct kmutex m;
+	struct kcond all_arrived;
+	unsigned count;        /* threads that must arrive; 0 once destroyed */
+	unsigned arrived;      /* in the current round */
+	unsigned leaving;      /* woken, not yet out of pthread_barrier_wait */
+	unsigned long round;   /* goes up as each round completes */
+} pthread_barrier_t;
+
+typedef struct {
+	int pshared;
+} pthread_barrierattr_t;
+
+typedef struct {
+	volatile pthread_t holder; /* 0 when free */
+} pthread_spinlock_t;
 
 typedef struct {
 	volatile int state; /* 0 not run, 1 running, 2 done */
@@ -59,6 +85,24 @@ typedef struct {
 
 #define PTHREAD_CREATE_JOINABLE 0
 #define PTHREAD_CREATE_DETACHED 1
+
+#define PTHREAD_PROCESS_PRIVATE 0
+#define PTHREAD_PROCESS_SHARED 1 /* one address space: shared objects are simply shared */
+
+#define PTHREAD_BARRIER_SERIAL_THREAD (-1)
+
+/* Cancellation (declared; implemented with the cancellation option). */
+#define PTHREAD_CANCEL_ENABLE 0
+#define PTHREAD_CANCEL_DISABLE 1
+#define PTHREAD_CANCEL_DEFERRED 0
+#define PTHREAD_CANCEL_ASYNCHRONOUS 1
+#define PTHREAD_CANCELED ((void *)-1)
+
+/* Scheduling attributes (declared; implemented with the scheduling option). */
+#define PTHREAD_INHERIT_SCHED 0
+#define PTHREAD_EXPLICIT_SCHED 1
+#define PTHREAD_SCOPE_SYSTEM 0
+#define PTHREAD_SCOPE_PROCESS 1
 
 #define PTHREAD_MUTEX_NORMAL 0
 #define PTHREAD_MUTEX_ERRORCHECK 1
@@ -70,7 +114,6 @@ typedef struct {
 #define PTHREAD_COND_INITIALIZER {KCOND_INIT, CLOCK_REALTIME}
 #define PTHREAD_RWLOCK_INITIALIZER {KMUTEX_INIT, KCOND_INIT, 0, 0, 0}
 #define PTHREAD_ONCE_INIT {0}
-#define PTHREAD_KEYS_MAX 32
 
 int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *), void *arg);
 int pthread_join(pthread_t thread, void **retval);
@@ -81,6 +124,32 @@ __attribute__((noreturn)) void pthread_exit(void *retval);
 int pthread_once(pthread_once_t *once, void (*fn)(void));
 int pthread_setname_np(pthread_t thread, const char *name);
 int pthread_setschedprio(pthread_t thread, int prio);
+int pthread_getschedparam(pthread_t thread, int *policy, struct sched_param *param);
+int pthread_setschedparam(pthread_t thread, int policy, const struct sched_param *param);
+/* Signal 0 checks that thread lives; another thread gets no signals (README.md). */
+int pthread_kill(pthread_t thread, int sig);
+int pthread_getcpuclockid(pthread_t thread, clockid_t *clock);
+/* Accepted; the handlers never run, as yolk has no fork(). */
+int pthread_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void));
+
+int pthread_cancel(pthread_t thread);
+int pthread_setcancelstate(int state, int *oldstate);
+int pthread_setcanceltype(int type, int *oldtype);
+void pthread_testcancel(void);
+struct __pthread_cleanup {
+	void (*routine)(void *);
+	void *arg;
+	struct __pthread_cleanup *next;
+};
+void __pthread_cleanup_push(struct __pthread_cleanup *c, void (*routine)(void *), void *arg);
+void __pthread_cleanup_pop(struct __pthread_cleanup *c, int execute);
+#define pthread_cleanup_push(routine, arg)                                                                   \
+	do {                                                                                                 \
+		struct __pthread_cleanup __cleanup;                                                          \
+		__pthread_cleanup_push(&__cleanup, (routine), (arg));
+#define pthread_cleanup_pop(execute)                                                                         \
+		__pthread_cleanup_pop(&__cleanup, (execute));                                                \
+	} while (0)
 
 int pthread_attr_init(pthread_attr_t *attr);
 int pthread_attr_destroy(pthread_attr_t *attr);
@@ -90,11 +159,21 @@ int pthread_attr_setdetachstate(pthread_attr_t *attr, int state);
 int pthread_attr_getdetachstate(const pthread_attr_t *attr, int *state);
 int pthread_attr_setschedparam(pthread_attr_t *attr, const struct sched_param *param);
 int pthread_attr_getschedparam(const pthread_attr_t *attr, struct sched_param *param);
+int pthread_attr_setstack(pthread_attr_t *attr, void *stackaddr, size_t size);
+int pthread_attr_getstack(const pthread_attr_t *attr, void **stackaddr, size_t *size);
+int pthread_attr_setschedpolicy(pthread_attr_t *attr, int policy);
+int pthread_attr_getschedpolicy(const pthread_attr_t *attr, int *policy);
+int pthread_attr_setinheritsched(pthread_attr_t *attr, int inherit);
+int pthread_attr_getinheritsched(const pthread_attr_t *attr, int *inherit);
+int pthread_attr_setscope(pthread_attr_t *attr, int scope);
+int pthread_attr_getscope(const pthread_attr_t *attr, int *scope);
 
 int pthread_mutexattr_init(pthread_mutexattr_t *attr);
 int pthread_mutexattr_destroy(pthread_mutexattr_t *attr);
 int pthread_mutexattr_settype(pthread_mutexattr_t *attr, int type);
 int pthread_mutexattr_gettype(const pthread_mutexattr_t *attr, int *type);
+int pthread_mutexattr_setpshared(pthread_mutexattr_t *attr, int pshared);
+int pthread_mutexattr_getpshared(const pthread_mutexattr_t *attr, int *pshared);
 int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr);
 int pthread_mutex_destroy(pthread_mutex_t *m);
 int pthread_mutex_lock(pthread_mutex_t *m);
@@ -105,6 +184,9 @@ int pthread_mutex_unlock(pthread_mutex_t *m);
 int pthread_condattr_init(pthread_condattr_t *attr);
 int pthread_condattr_destroy(pthread_condattr_t *attr);
 int pthread_condattr_setclock(pthread_condattr_t *attr, clockid_t clock);
+int pthread_condattr_getclock(const pthread_condattr_t *attr, clockid_t *clock);
+int pthread_condattr_setpshared(pthread_condattr_t *attr, int pshared);
+int pthread_condattr_getpshared(const pthread_condattr_t *attr, int *pshared);
 int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr);
 int pthread_cond_destroy(pthread_cond_t *c);
 int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m);
@@ -118,7 +200,27 @@ int pthread_rwlock_rdlock(pthread_rwlock_t *rw);
 int pthread_rwlock_tryrdlock(pthread_rwlock_t *rw);
 int pthread_rwlock_wrlock(pthread_rwlock_t *rw);
 int pthread_rwlock_trywrlock(pthread_rwlock_t *rw);
+int pthread_rwlock_timedrdlock(pthread_rwlock_t *rw, const struct timespec *abstime);
+int pthread_rwlock_timedwrlock(pthread_rwlock_t *rw, const struct timespec *abstime);
 int pthread_rwlock_unlock(pthread_rwlock_t *rw);
+int pthread_rwlockattr_init(pthread_rwlockattr_t *attr);
+int pthread_rwlockattr_destroy(pthread_rwlockattr_t *attr);
+int pthread_rwlockattr_setpshared(pthread_rwlockattr_t *attr, int pshared);
+int pthread_rwlockattr_getpshared(const pthread_rwlockattr_t *attr, int *pshared);
+
+int pthread_barrier_init(pthread_barrier_t *b, const pthread_barrierattr_t *attr, unsigned count);
+int pthread_barrier_destroy(pthread_barrier_t *b);
+int pthread_barrier_wait(pthread_barrier_t *b);
+int pthread_barrierattr_init(pthread_barrierattr_t *attr);
+int pthread_barrierattr_destroy(pthread_barrierattr_t *attr);
+int pthread_barrierattr_setpshared(pthread_barrierattr_t *attr, int pshared);
+int pthread_barrierattr_getpshared(const pthread_barrierattr_t *attr, int *pshared);
+
+int pthread_spin_init(pthread_spinlock_t *s, int pshared);
+int pthread_spin_destroy(pthread_spinlock_t *s);
+int pthread_spin_lock(pthread_spinlock_t *s);
+int pthread_spin_trylock(pthread_spinlock_t *s);
+int pthread_spin_unlock(pthread_spinlock_t *s);
 
 int pthread_key_create(pthread_key_t *key, void (*destructor)(void *));
 int pthread_key_delete(pthread_key_t key);

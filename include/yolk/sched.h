@@ -107,6 +107,41 @@ int sched_kill_due(void);
 /* Where a killed thread is sent: ends it with status 130. */
 __attribute__((noreturn)) void sched_killed(void);
 
+/*
+ * Generation-checked handles (pthread_t, core/thread_handle.c): a handle
+ * names one thread for its whole life and never another. Once the thread
+ * has been joined, or has ended detached, the calls below return -ESRCH and
+ * touch no freed memory. At most THREAD_HANDLES_MAX threads live at once.
+ */
+#define THREAD_HANDLES_MAX 4096
+uint64_t thread_handle(const struct thread *t);
+
+/* thread_join/thread_detach by handle: 0, -ESRCH, -EINVAL or -EDEADLK. */
+int thread_join_handle(uint64_t handle, void **retval);
+int thread_detach_handle(uint64_t handle);
+
+/*
+ * Calls fn(t, arg) on the live thread `handle` with interrupts disabled (so
+ * t cannot go away meanwhile; fn must not block) and returns what fn does,
+ * or -ESRCH if the handle names no live thread.
+ */
+int thread_with_handle(uint64_t handle, int (*fn)(struct thread *t, void *arg), void *arg);
+
+/*
+ * Like thread_create, on the caller's stack [stack, stack + size) (POSIX
+ * pthread_attr_setstack): no guard page, and the stack is never freed here.
+ */
+struct thread *thread_create_on_stack(const char *name, thread_fn fn, void *arg, int prio, void *stack,
+                                      size_t size);
+
+/*
+ * CPU time in nanoseconds, measured with the TSC at every context switch
+ * (interrupt time counts for the thread it interrupted): t's own, and all
+ * threads' but idle's, including threads that are gone.
+ */
+uint64_t thread_cpu_ns(const struct thread *t);
+uint64_t sched_process_cpu_ns(void);
+
 /* Per-thread slot for pthread keys (see core/pthread.c). */
 void **thread_key_slots(struct thread *t);
 #define THREAD_KEYS_MAX 32

@@ -1,0 +1,222 @@
+/*
+ * posix-header: the header check of issue 16. This file is compiled with
+ * the image's flags (those of every yolk app) and takes the address of each
+ * interface of the options yolk announces, from the standard headers only;
+ * a missing declaration fails the build, a missing definition the link,
+ * and the case checks at run time that every address is a real one.
+ *
+ * Left out until implemented (declared in <pthread.h> already):
+ * cancellation (pthread_cancel, pthread_setcancelstate/type,
+ * pthread_testcancel, pthread_cleanup_push/pop) and priority scheduling
+ * (pthread_setschedparam, pthread_setschedprio, pthread_attr_set/get
+ * schedpolicy/inheritsched/scope, sched_get_priority_min/max,
+ * sched_setparam/getparam/setscheduler/getscheduler). Also robust mutexes
+ * (pthread_mutex_consistent, pthread_mutexattr_get/setrobust) and
+ * pthread_sigmask: README.md.
+ */
+#include <dirent.h>
+#include <grp.h>
+#include <limits.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <semaphore.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "posix.h"
+
+#define FN(f)                                                                                                \
+	{                                                                                                    \
+#f, (void (*)(void))(f)                                                                      \
+	}
+
+static const struct {
+	const char *name;
+	void (*addr)(void);
+} interfaces[] = {
+    /* Threads */
+    FN(pthread_create),
+    FN(pthread_join),
+    FN(pthread_detach),
+    FN(pthread_self),
+    FN(pthread_equal),
+    FN(pthread_exit),
+    FN(pthread_once),
+    FN(pthread_kill),
+    FN(pthread_atfork),
+    FN(pthread_getschedparam),
+    FN(pthread_attr_init),
+    FN(pthread_attr_destroy),
+    FN(pthread_attr_setdetachstate),
+    FN(pthread_attr_getdetachstate),
+    FN(pthread_attr_setschedparam),
+    FN(pthread_attr_getschedparam),
+    FN(pthread_mutexattr_init),
+    FN(pthread_mutexattr_destroy),
+    FN(pthread_mutexattr_settype),
+    FN(pthread_mutexattr_gettype),
+    FN(pthread_mutex_init),
+    FN(pthread_mutex_destroy),
+    FN(pthread_mutex_lock),
+    FN(pthread_mutex_trylock),
+    FN(pthread_mutex_unlock),
+    FN(pthread_condattr_init),
+    FN(pthread_condattr_destroy),
+    FN(pthread_cond_init),
+    FN(pthread_cond_destroy),
+    FN(pthread_cond_wait),
+    FN(pthread_cond_timedwait),
+    FN(pthread_cond_signal),
+    FN(pthread_cond_broadcast),
+    FN(pthread_key_create),
+    FN(pthread_key_delete),
+    FN(pthread_getspecific),
+    FN(pthread_setspecific),
+    FN(sched_yield),
+    /* Reader-Writer Locks (base in POSIX.1-2008) and their attributes */
+    FN(pthread_rwlock_init),
+    FN(pthread_rwlock_destroy),
+    FN(pthread_rwlock_rdlock),
+    FN(pthread_rwlock_tryrdlock),
+    FN(pthread_rwlock_wrlock),
+    FN(pthread_rwlock_trywrlock),
+    FN(pthread_rwlock_unlock),
+    FN(pthread_rwlockattr_init),
+    FN(pthread_rwlockattr_destroy),
+    /* Timeouts */
+    FN(pthread_mutex_timedlock),
+    FN(pthread_rwlock_timedrdlock),
+    FN(pthread_rwlock_timedwrlock),
+    FN(sem_timedwait),
+    /* Barriers */
+    FN(pthread_barrier_init),
+    FN(pthread_barrier_destroy),
+    FN(pthread_barrier_wait),
+    FN(pthread_barrierattr_init),
+    FN(pthread_barrierattr_destroy),
+    /* Spin Locks */
+    FN(pthread_spin_init),
+    FN(pthread_spin_destroy),
+    FN(pthread_spin_lock),
+    FN(pthread_spin_trylock),
+    FN(pthread_spin_unlock),
+    /* Semaphores */
+    FN(sem_init),
+    FN(sem_destroy),
+    FN(sem_wait),
+    FN(sem_trywait),
+    FN(sem_post),
+    FN(sem_getvalue),
+    FN(sem_open),
+    FN(sem_close),
+    FN(sem_unlink),
+    /* Thread Stack Address and Size attributes */
+    FN(pthread_attr_setstack),
+    FN(pthread_attr_getstack),
+    FN(pthread_attr_setstacksize),
+    FN(pthread_attr_getstacksize),
+    /* Thread Process-Shared Synchronization */
+    FN(pthread_mutexattr_setpshared),
+    FN(pthread_mutexattr_getpshared),
+    FN(pthread_condattr_setpshared),
+    FN(pthread_condattr_getpshared),
+    FN(pthread_rwlockattr_setpshared),
+    FN(pthread_rwlockattr_getpshared),
+    FN(pthread_barrierattr_setpshared),
+    FN(pthread_barrierattr_getpshared),
+    /* Clock Selection, Monotonic Clock, Timers */
+    FN(pthread_condattr_setclock),
+    FN(pthread_condattr_getclock),
+    FN(clock_nanosleep),
+    FN(clock_gettime),
+    FN(clock_settime),
+    FN(clock_getres),
+    FN(nanosleep),
+    FN(timer_create),
+    FN(timer_delete),
+    FN(timer_settime),
+    FN(timer_gettime),
+    FN(timer_getoverrun),
+    /* Thread CPU-Time Clocks, Process CPU-Time Clocks */
+    FN(pthread_getcpuclockid),
+    FN(clock_getcpuclockid),
+    /* Thread Safe Functions (picolibc's and yolk's) */
+    FN(strtok_r),
+    FN(gmtime_r),
+    FN(localtime_r),
+    FN(asctime_r),
+    FN(ctime_r),
+    FN(rand_r),
+    FN(flockfile),
+    FN(ftrylockfile),
+    FN(funlockfile),
+    FN(getc_unlocked),
+    FN(getchar_unlocked),
+    FN(putc_unlocked),
+    FN(putchar_unlocked),
+    /* Asking */
+    FN(sysconf),
+};
+
+/* Constants the pages require, checked at compile time. */
+_Static_assert(PTHREAD_STACK_MIN > 0, "PTHREAD_STACK_MIN");
+_Static_assert(PTHREAD_BARRIER_SERIAL_THREAD != 0, "PTHREAD_BARRIER_SERIAL_THREAD");
+_Static_assert(PTHREAD_PROCESS_SHARED != PTHREAD_PROCESS_PRIVATE, "PTHREAD_PROCESS_*");
+_Static_assert(SEM_VALUE_MAX >= 32767, "SEM_VALUE_MAX");
+_Static_assert(CLOCK_MONOTONIC != CLOCK_REALTIME && CLOCK_THREAD_CPUTIME_ID != CLOCK_PROCESS_CPUTIME_ID,
+               "clock ids");
+_Static_assert(TIMER_ABSTIME != 0, "TIMER_ABSTIME");
+/*
+ * Declared but not implemented yet (cancellation, priority scheduling): the
+ * declarations and constants must exist, so programs compile; sizeof does
+ * not evaluate its operand, so nothing here needs a definition to link.
+ */
+#define DECLARED(f) _Static_assert(sizeof(&(f)) == sizeof(void (*)(void)), #f)
+DECLARED(pthread_cancel);
+DECLARED(pthread_setcancelstate);
+DECLARED(pthread_setcanceltype);
+DECLARED(pthread_testcancel);
+DECLARED(pthread_setschedparam);
+DECLARED(pthread_setschedprio);
+DECLARED(pthread_attr_setschedpolicy);
+DECLARED(pthread_attr_getschedpolicy);
+DECLARED(pthread_attr_setinheritsched);
+DECLARED(pthread_attr_getinheritsched);
+DECLARED(pthread_attr_setscope);
+DECLARED(pthread_attr_getscope);
+DECLARED(sched_setparam);
+DECLARED(sched_getparam);
+DECLARED(sched_setscheduler);
+DECLARED(sched_getscheduler);
+DECLARED(sched_get_priority_min);
+DECLARED(sched_get_priority_max);
+static void *const canceled_check = PTHREAD_CANCELED;
+_Static_assert(PTHREAD_CANCEL_ENABLE != PTHREAD_CANCEL_DISABLE &&
+                   PTHREAD_CANCEL_DEFERRED != PTHREAD_CANCEL_ASYNCHRONOUS,
+               "cancellation constants");
+_Static_assert(PTHREAD_EXPLICIT_SCHED != PTHREAD_INHERIT_SCHED &&
+                   PTHREAD_SCOPE_SYSTEM != PTHREAD_SCOPE_PROCESS && SCHED_FIFO != SCHED_RR &&
+                   SCHED_RR != SCHED_OTHER,
+               "scheduling constants");
+
+static sem_t *const sem_failed_check = SEM_FAILED;
+static const pthread_spinlock_t *spin_type_check;
+static const pthread_barrier_t *barrier_type_check;
+
+int ktest_posix_header(int argc, char **argv)
+{
+	(void)argc, (void)argv, (void)canceled_check, (void)sem_failed_check, (void)spin_type_check,
+	    (void)barrier_type_check;
+	size_t n = sizeof(interfaces) / sizeof(interfaces[0]), present = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (interfaces[i].addr)
+			present++;
+		else
+			printf("FAIL: %s has no address\n", interfaces[i].name);
+	}
+	printf("header-check interfaces=%zu present=%zu\n", n, present);
+	CHECK(present == n);
+	return posix_report("posix-header");
+}
