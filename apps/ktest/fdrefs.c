@@ -117,6 +117,21 @@ static void *storm_worker(void *arg)
 	return NULL;
 }
 
+/* For thread_with_handle(): a pthread_t is a handle, not the thread itself. */
+static int make_app_thread(struct thread *t, void *arg)
+{
+	(void)arg;
+	thread_set_app(t, 1); /* thread_kill ends app threads only */
+	return 0;
+}
+
+static int kill_thread(struct thread *t, void *arg)
+{
+	(void)arg;
+	thread_kill(t);
+	return 0;
+}
+
 /* One round: a worker of each kind, given time to block or spin, then killed. */
 static int storm_round(int delay_ms)
 {
@@ -125,12 +140,12 @@ static int storm_round(int delay_ms)
 	for (int m = 0; m < MODES; m++) {
 		if (pthread_create(&t[m], NULL, storm_worker, (void *)(intptr_t)m) != 0)
 			return -1;
-		thread_set_app(t[m], 1); /* thread_kill ends app threads only */
+		CHECK(thread_with_handle(t[m], make_app_thread, NULL) == 0);
 	}
 	struct timespec d = {0, (long)delay_ms * 1000000};
 	nanosleep(&d, NULL);
 	for (int m = 0; m < MODES; m++)
-		thread_kill(t[m]);
+		CHECK(thread_with_handle(t[m], kill_thread, NULL) == 0);
 	for (int m = 0; m < MODES; m++) {
 		void *status = NULL;
 		CHECK(pthread_join(t[m], &status) == 0);
