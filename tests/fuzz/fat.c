@@ -11,8 +11,10 @@
  * le32 offset, le16 length and that many bytes; the rest reads as zeros.
  * tests/fuzz/fat_sparse.py packs an image made by mkfs.fat this way.
  *
- * With YOLK_FUZZ_FAT_OUT=PATH the image is written there after the
- * unmount (bench/fuzz.sh then runs fsck.fat on it).
+ * With YOLK_FUZZ_FAT_DUMP=PREFIX the image is written to PREFIX.in before
+ * the mount and, if it mounted, to PREFIX.out after the unmount:
+ * bench/fuzz.sh runs fsck.fat on both (an image fsck.fat finds clean must
+ * stay clean).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -177,12 +179,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static void save_image(void)
+static void save_image(const char *suffix)
 {
-	const char *out = getenv("YOLK_FUZZ_FAT_OUT");
-	char buf[65536];
+	const char *prefix = getenv("YOLK_FUZZ_FAT_DUMP");
+	char path[4096], buf[65536];
 	ssize_t n;
-	FILE *f = out ? fopen(out, "wb") : NULL;
+	if (prefix == NULL)
+		return;
+	snprintf(path, sizeof(path), "%s%s", prefix, suffix);
+	FILE *f = fopen(path, "wb");
 	for (off_t off = 0; f && (n = pread(image_fd, buf, sizeof(buf), off)) > 0; off += n)
 		fwrite(buf, 1, (size_t)n, f);
 	if (f)
@@ -194,11 +199,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char dev[64];
 	if (load_image(data, size))
 		return 0;
+	save_image(".in");
 	/* host.c opens the device itself and keeps the descriptor: it gets the lowest free one. */
 	int dev_fd = dup(image_fd);
 	close(dev_fd);
 	snprintf(dev, sizeof(dev), "/proc/self/fd/%d", image_fd);
-	uint32_t ss = size >= 13 && memcmp(data, "YFSP", 4) != 0 && le(data + 11, 2) == 4096 ? 4096 : 512;
+	uint8_t bpb[13] = {0};
+	uint32_t ss = pread(image_fd, bpb, sizeof(bpb), 0) == sizeof(bpb) && le(bpb + 11, 2) == 4096 ? 4096 : 512;
 	if (host_blkdev_open(dev, "vda", ss) != 0)
 		abort();
 	memset(&mnt, 0, sizeof(mnt));
@@ -212,7 +219,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		vnode_unref(mnt.root); /* as core/vfs.c does after unmount */
 		if (host_live_vnodes != 0)
 			abort(); /* a vnode reference leaked */
-		save_image();
+		save_image(".out");
 	}
 	close(dev_fd);
 	return 0;

@@ -13,7 +13,7 @@ import sys
 import time
 
 harness, corpus, prefix = sys.argv[1:4]
-files = [f for f in os.listdir(corpus) if not f.startswith(".") and f != "README"]
+files = [f for f in os.listdir(corpus) if not f.startswith(".")]
 if not files:
     sys.exit(f"replay: {corpus} holds no inputs")
 start = time.monotonic()
