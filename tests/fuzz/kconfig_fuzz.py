@@ -6,7 +6,8 @@ its own, guided by the lines of tools/kconfig.py each input reaches.
 
   kconfig_fuzz.py [--seconds N] [--work DIR] [--crashes DIR] CORPUS_DIR
 
-An input is a text file, one option a line: "config=TICK_HZ=250",
+An input is a text file, one option a line (so a value holds no newline;
+a carriage return stands for any control character): "config=TICK_HZ=250",
 "apps=hello,ktest". Each one runs what `configure` does with the options on
 top of configs/test_defconfig (apply_part_lists, parse_assignment,
 set_values, check_taken), then makes every header line. Allowed outcomes:
@@ -33,7 +34,7 @@ KC_FILE = spec.origin
 
 OPTIONS = ["config", "drivers", "net", "fs", "apps"]
 VALUES = ["y", "n", "m", "", "0", "1", "-1", "0x10", "10", "65536", "99999999999999999999", '"quoted"',
-          '"a\\"b"', "a,b", "none", "0x", "1e3", " 5 ", "\t", "\n", "\\", '"', "é"]
+          '"a\\"b"', "a,b", "none", "0x", "1e3", " 5 ", "\t", "a\rb", "\\", '"', "é"]
 
 
 class Target:
@@ -112,8 +113,8 @@ def mutate(rng, lines, corpus, target):
             lines[i] = lines[i][:k] + lines[i][k + 1:]
         elif op == 4:
             k = rng.randrange(len(lines[i]) + 1)
-            lines[i] = lines[i][:k] + rng.choice(['=', '"', '\\', ',', ' ', 'CONFIG_', '0x', '-', '9', 'y', '\n',
-                                                  '\x00', 'n']) + lines[i][k:]
+            lines[i] = lines[i][:k] + rng.choice(['=', '"', '\\', ',', ' ', 'CONFIG_', '0x', '-', '9', 'y', '\r',
+                                                  '\x00', '\x1b', 'n']) + lines[i][k:]
         elif op == 5:
             lines.append(rng.choice(rng.choice(corpus)) if corpus else "config=")
         elif op == 6 and len(lines) > 1:
@@ -129,7 +130,7 @@ def mutate(rng, lines, corpus, target):
 def save(where, lines, problem, tag):
     os.makedirs(where, exist_ok=True)
     path = os.path.join(where, f"kconfig-{tag}")
-    with open(path, "w") as f:
+    with open(path, "w", encoding="utf-8", errors="surrogateescape", newline="") as f:
         f.write("\n".join(lines))
     with open(path + ".txt", "w") as f:
         f.write(problem)
@@ -149,7 +150,8 @@ def main():
     corpus = []
     start = time.monotonic()
     for name in sorted(os.listdir(a.corpus)):
-        lines = open(os.path.join(a.corpus, name), encoding="utf-8", errors="surrogateescape").read().split("\n")
+        lines = open(os.path.join(a.corpus, name), encoding="utf-8", errors="surrogateescape",
+                     newline="").read().split("\n")
         problem, _ = traced(target, lines, seen)
         execs += 1
         corpus.append(lines)
