@@ -26,7 +26,7 @@ minutes=${1:?usage: bench/fuzz.sh MINUTES [BUILD_DIR]}
 build=$(realpath -m "${2:-$top/build-fuzz}")
 fsck_max=${FSCK:-300}
 seconds=$(echo "$minutes" | awk '{ s = int($1 * 60 + 0.5); print s < 1 ? 1 : s }')
-harnesses=(http-head httpd-conn cpio cmdline partition fat)
+harnesses=(http-head httpd-conn cpio cmdline partition fat lwip-dhcp-dns)
 
 if [ ! -f "$build/build.ninja" ]; then
 	meson setup "$build" "$top" --cross-file "$top/cross/x86_64-yolk.ini" -Ddefconfig=test >/dev/null

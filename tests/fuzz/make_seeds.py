@@ -198,3 +198,41 @@ fat_image("fat16", 4096, ["-F", "16", "-s", "1"], True)
 fat_image("fat32", 34 * 1024, ["-F", "32", "-s", "1"], True)
 fat_image("fat16-4k-clusters", 20 * 1024, ["-F", "16", "-s", "8"], True)
 print("seeds written to", corpus)
+
+
+# --- DHCP and DNS answers (tests/fuzz/lwip_dhcp_dns.c) as RFC 2131/2132 and RFC 1035 lay them out,
+# with the xid and id lwIP uses under the harness's fixed LWIP_RAND (0x5eed1234) ---
+def dhcp_reply(msg_type, yiaddr=b"\x0a\x00\x02\x0f", extra=b""):
+    mac = bytes.fromhex("525400123456")
+    head = struct.pack("!BBBBIHH4s4s4s4s16s64s128s", 2, 1, 6, 0, 0x5eed1234, 0, 0, b"\0" * 4, yiaddr,
+                       b"\x0a\x00\x02\x02", b"\0" * 4, mac + b"\0" * 10, b"", b"")
+    opts = bytes([53, 1, msg_type, 54, 4, 10, 0, 2, 2, 51, 4, 0, 0, 0x0e, 0x10, 1, 4, 255, 255, 255, 0,
+                  3, 4, 10, 0, 2, 2, 6, 8, 10, 0, 2, 3, 8, 8, 8, 8, 58, 4, 0, 0, 7, 8, 59, 4, 0, 0, 0x0c, 0x4e])
+    return head + b"\x63\x82\x53\x63" + opts + extra + b"\xff"
+
+
+def msg(payload, ticks=0):
+    return struct.pack("<H", len(payload)) + payload + bytes([ticks])
+
+
+put("lwip-dhcp-dns", "dhcp-offer-ack", b"\0" + msg(dhcp_reply(2), 0x01) + msg(dhcp_reply(5), 0x10))
+put("lwip-dhcp-dns", "dhcp-nak", b"\0" + msg(dhcp_reply(2)) + msg(dhcp_reply(6), 0x11))
+put("lwip-dhcp-dns", "dhcp-overload", b"\0" + msg(dhcp_reply(2, extra=bytes([52, 1, 3]))) +
+    msg(dhcp_reply(5), 0xf0) + msg(dhcp_reply(5), 0xff))
+
+
+def dns_name(name):
+    return b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0"
+
+
+def dns_answer(rcode=0, answers=((1, b"\x5d\xb8\xd8\x22"),), name="www.example.com"):
+    q = dns_name(name) + struct.pack("!HH", 1, 1)
+    rr = b"".join(b"\xc0\x0c" + struct.pack("!HHIH", t, 1, 300, len(d)) + d for t, d in answers)
+    return struct.pack("!HHHHHH", 0x1234, 0x8180 | rcode, 1, len(answers), 0, 0) + q + rr
+
+
+put("lwip-dhcp-dns", "dns-a", b"\1" + msg(dns_answer()))
+put("lwip-dhcp-dns", "dns-cname-a", b"\1" + msg(dns_answer(answers=((5, dns_name("example.com")),
+                                                                     (1, b"\x5d\xb8\xd8\x22"))), 3))
+put("lwip-dhcp-dns", "dns-nxdomain", b"\1" + msg(dns_answer(rcode=3, answers=())))
+put("lwip-dhcp-dns", "dns-retry", b"\1" + msg(b"", 7) + msg(dns_answer(), 7))
