@@ -158,10 +158,11 @@ def sfdisk_disk(script, size=1 << 20):
     while end > 0 and not any(data[max(0, end - 512):end]):
         end -= 512
     data = data[:end]
-    # Byte 0 (tests/fuzz/partition.c): sector size 512, and enough zero sectors after the data to
-    # make the disk at least as large as sfdisk's.
+    # Byte 0 (tests/fuzz/partition.c): sector size 512, GPT CRCs made right (they are already, but
+    # mutations keep them so), and enough zero sectors after the data to make the disk at least as
+    # large as sfdisk's.
     extra = -(-(size // 512 - len(data) // 512) // 4093)
-    return bytes([extra << 2]) + data
+    return bytes([extra << 3 | 4]) + data
 
 
 put("partition", "mbr", sfdisk_disk("label: dos\nstart=8,size=16,type=c\nstart=24,size=16,type=83\n"))
