@@ -133,17 +133,32 @@ static uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t len)
 	return crc;
 }
 
-/* The header at LBA 1; 0 if it is not a GPT header with a good CRC. */
+/*
+ * The header at LBA 1; 0 if it is not a GPT header with a good CRC, or its
+ * areas are not laid out as UEFI 2.10 section 5.3.1 requires: the entry
+ * array after the header and ending before FirstUsableLBA, which is not
+ * after LastUsableLBA, which is on the disk.
+ */
 static int gpt_header_ok(uint8_t *h, uint32_t sector_size, uint64_t sectors)
 {
-	uint32_t size = le32(h + 12), want = le32(h + 16), esize = le32(h + 84);
+	uint32_t size = le32(h + 12), want = le32(h + 16), esize = le32(h + 84), count = le32(h + 80);
 	if (memcmp(h, "EFI PART", 8) != 0 || size < 92 || size > sector_size || le64(h + 24) != 1)
 		return 0;
 	memset(h + 16, 0, 4);
 	uint32_t crc = ~crc32_update(~0u, h, size);
-	return crc == want && esize >= 128 && esize % 8 == 0 && esize <= sector_size &&
-	       le32(h + 80) <= GPT_MAX_ENTRIES && le64(h + 72) >= 2 && le64(h + 72) < sectors &&
-	       le64(h + 48) < sectors;
+	uint64_t lba0 = le64(h + 72), first = le64(h + 40), last = le64(h + 48);
+	uint64_t array_end = lba0 + ((uint64_t)count * esize + sector_size - 1) / sector_size;
+	return crc == want && esize >= 128 && esize % 8 == 0 && esize <= sector_size && count <= GPT_MAX_ENTRIES &&
+	       lba0 >= 2 && lba0 < sectors && first >= array_end && first <= last && last < sectors;
+}
+
+/* Whether [start, start+count) shares a sector with one of the n partitions in out. */
+static int overlaps(const struct part *out, int n, uint64_t start, uint64_t count)
+{
+	for (int i = 0; i < n; i++)
+		if (start < out[i].start + out[i].sectors && out[i].start < start + count)
+			return 1;
+	return 0;
 }
 
 /* Entries are read twice: once for the CRC over all of them, once to take them. */
@@ -169,8 +184,11 @@ static int scan_gpt(part_read_fn read, void *ctx, uint8_t *buf, uint32_t ss, uin
 		const uint8_t *e = buf + (i % per) * esize;
 		uint64_t s = le64(e + 32), l = le64(e + 40);
 		static const uint8_t unused[16];
-		if (memcmp(e, unused, 16) != 0 && s >= first && s <= l && l <= last)
-			n = add(out, n, max, i + 1, s, l - s + 1);
+		if (memcmp(e, unused, 16) == 0 || s < first || s > l || l > last)
+			continue;
+		if (overlaps(out, n, s, l - s + 1))
+			return 0; /* two partitions share sectors: the table is not to be believed */
+		n = add(out, n, max, i + 1, s, l - s + 1);
 	}
 	return n;
 }
