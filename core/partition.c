@@ -116,8 +116,9 @@ static int scan_logical(part_read_fn read, void *ctx, uint8_t *buf, struct mbr_e
 			used = ebr + l.start + l.count;
 		}
 		uint64_t link = (uint64_t)ext.start + next.start;
+		/* The chain ends, would loop backwards, or its next EBR is inside a partition. */
 		if (!is_extended(next.type) || next.start == 0 || link <= ebr || link < used || link >= end)
-			break; /* the chain ends, would loop backwards, or its next EBR is inside a partition */
+			break;
 		ebr = link;
 	}
 	return n;
@@ -148,8 +149,9 @@ static int gpt_header_ok(uint8_t *h, uint32_t sector_size, uint64_t sectors)
 	uint32_t crc = ~crc32_update(~0u, h, size);
 	uint64_t lba0 = le64(h + 72), first = le64(h + 40), last = le64(h + 48);
 	uint64_t array_end = lba0 + ((uint64_t)count * esize + sector_size - 1) / sector_size;
-	return crc == want && esize >= 128 && esize % 8 == 0 && esize <= sector_size && count <= GPT_MAX_ENTRIES &&
-	       lba0 >= 2 && lba0 < sectors && first >= array_end && first <= last && last < sectors;
+	return crc == want && esize >= 128 && esize % 8 == 0 && esize <= sector_size &&
+	       count <= GPT_MAX_ENTRIES && lba0 >= 2 && lba0 < sectors && first >= array_end &&
+	       first <= last && last < sectors;
 }
 
 /* Whether [start, start+count) shares a sector with one of the n partitions in out. */

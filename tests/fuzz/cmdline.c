@@ -26,7 +26,8 @@ static char line[BOOT_CMDLINE_MAX];
 
 static const char *in_line(const char *v)
 {
-	if (v < line || v >= line + sizeof(line) || memchr(v, '\0', (size_t)(line + sizeof(line) - v)) == NULL)
+	if (v < line || v >= line + sizeof(line) ||
+	    memchr(v, '\0', (size_t)(line + sizeof(line) - v)) == NULL)
 		abort();
 	return v[0] == 'x' ? "rejected" : NULL; /* some values are refused */
 }
@@ -46,11 +47,14 @@ static const char *set_addr(const char *v)
 }
 
 static const struct yolk_param params[] = {
-	{"ip", set_ip},        {"gw", set_addr},      {"dns", set_addr},      {"app", in_line},
-	{"loglevel", in_line}, {"root", in_line},     {"mount", in_line},     {"pci_irq", in_line},
+    {"ip", set_ip},        {"gw", set_addr},  {"dns", set_addr},  {"app", in_line},
+    {"loglevel", in_line}, {"root", in_line}, {"mount", in_line}, {"pci_irq", in_line},
 };
 
-static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 /* Without quoting characters, the words are the blank-separated runs of the line. */
 static void check_plain(const char *text, char **words, int n)

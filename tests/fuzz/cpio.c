@@ -24,9 +24,9 @@
 #define FAKE_FD 7000
 
 static struct {
-	int open_fd;        /* the one file being written, or -1 */
-	size_t written;     /* bytes written to it */
-	unsigned calls;     /* write calls so far, for the short ones */
+	int open_fd;    /* the one file being written, or -1 */
+	size_t written; /* bytes written to it */
+	unsigned calls; /* write calls so far, for the short ones */
 	size_t files, dirs;
 } fake;
 
@@ -115,7 +115,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *err = NULL;
 	int r;
 	while ((r = cpio_next(buf, size, &off, &e, &err)) > 0) {
-		if (off > size + 3 || (const uint8_t *)e.data + e.size > buf + size || (const uint8_t *)e.name < buf)
+		if (off > size + 3 || (const uint8_t *)e.data + e.size > buf + size ||
+		    (const uint8_t *)e.name < buf)
 			abort();
 		entries++;
 	}

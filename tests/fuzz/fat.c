@@ -94,8 +94,9 @@ static void walk(struct vnode *dir, int depth)
 	for (int i = 0; i < WALK_ENTRIES && dir->ops->readdir(dir, &pos, &de) == 1; i++) {
 		size_t len = strnlen(de.d_name, sizeof(de.d_name));
 		if (len == sizeof(de.d_name) || (len == 0 && !allow_empty_names)) {
-			fprintf(stderr, "fuzz-fat: readdir gave a name of %zu bytes (d_type %d, after %d entries)\n",
-				len, de.d_type, i);
+			fprintf(stderr,
+			        "fuzz-fat: readdir gave a name of %zu bytes (d_type %d, after %d entries)\n",
+			        len, de.d_type, i);
 			abort(); /* readdir must give a NUL-terminated, nonempty name */
 		}
 		struct vnode *vn;
@@ -160,7 +161,8 @@ static void new_files(struct vnode *root)
 	}
 }
 
-/* What the image brought: its first file appended to and renamed, then removed; its first directory renamed. */
+/* What the image brought: its first file appended to and renamed, then removed; its first directory renamed.
+ */
 static void old_files(struct vnode *root)
 {
 	char file[256], dir[256];
@@ -215,7 +217,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	close(dev_fd);
 	snprintf(dev, sizeof(dev), "/proc/self/fd/%d", image_fd);
 	uint8_t bpb[13] = {0};
-	uint32_t ss = pread(image_fd, bpb, sizeof(bpb), 0) == sizeof(bpb) && le(bpb + 11, 2) == 4096 ? 4096 : 512;
+	uint32_t ss =
+	    pread(image_fd, bpb, sizeof(bpb), 0) == sizeof(bpb) && le(bpb + 11, 2) == 4096 ? 4096 : 512;
 	if (host_blkdev_open(dev, "vda", ss) != 0)
 		abort();
 	memset(&mnt, 0, sizeof(mnt));

@@ -16,8 +16,9 @@
 
 static void check_done(const char *buf, size_t len, const struct http_request *r)
 {
-	if (r->head_len == 0 || r->head_len > len || r->head_len > HEAD_MAX || r->target < buf || r->target_len == 0 ||
-	    r->target + r->target_len > buf + r->head_len || r->minor < 0 || r->minor > 9)
+	if (r->head_len == 0 || r->head_len > len || r->head_len > HEAD_MAX || r->target < buf ||
+	    r->target_len == 0 || r->target + r->target_len > buf + r->head_len || r->minor < 0 ||
+	    r->minor > 9)
 		abort();
 	char path[2048];
 	memset(path, 0x55, sizeof(path));

@@ -37,11 +37,11 @@
 static struct {
 	const uint8_t *data;
 	size_t len;
-	size_t chunk;      /* bytes recv may return now */
-	int hangup;        /* recv: 0 = EAGAIN when chunk is 0, 1 = EOF, 2 = reset */
-	size_t send_room;  /* bytes send may take before EAGAIN */
-	size_t sent;       /* bytes of responses the peer got */
-	char first[9];     /* their first bytes */
+	size_t chunk;     /* bytes recv may return now */
+	int hangup;       /* recv: 0 = EAGAIN when chunk is 0, 1 = EOF, 2 = reset */
+	size_t send_room; /* bytes send may take before EAGAIN */
+	size_t sent;      /* bytes of responses the peer got */
+	char first[9];    /* their first bytes */
 	int accepted, shut, closed;
 } peer;
 
