@@ -11,11 +11,14 @@
 # The Kconfig -D option fuzzer (tests/fuzz/kconfig_fuzz.py, Python) reports
 # the lines of tools/kconfig.py it reached in place of cov: and ft:.
 #
-# Then the FAT check that is too slow for every execution: for up to FSCK
-# inputs (default 300) of the FAT corpus the run grew, the image before and
+# Then the FAT check that is too slow for every execution: for the seeds and
+# up to FSCK inputs in all (default 300) of the FAT corpus the run grew,
+# newest first, the image before and
 # after the harness's writes goes through fsck.fat -n; an image fsck.fat
 # finds clean must still be clean after fs/fat wrote to it.
 #
+# The harnesses see this script's environment: YOLK_FUZZ_FAT_ALLOW_EMPTY_NAME=1
+# (tests/fuzz/fat.c) lets fuzz-fat go past a known defect.
 # Exits 1 if anything crashed or a clean image was damaged. Output stays in
 # BUILD_DIR/fuzz-run (crashes in fuzz-run/crashes/NAME-*).
 # BUILD_DIR (default build-fuzz) is configured with the test defconfig if it
@@ -45,7 +48,9 @@ for h in "${harnesses[@]}"; do
 	while left=$((seconds - (SECONDS - start))); [ "$left" -gt 0 ]; do
 		log=$run/$h.log.$crashes
 		rc=0
-		"$build/tests/fuzz/fuzz-$h" -max_total_time="$left" -timeout=10 -rss_limit_mb=2048 \
+		# close_fd_mask=2: the harness's stderr (fs/fat's klog) is closed; libFuzzer's and the
+		# sanitizers' reports still come through.
+		"$build/tests/fuzz/fuzz-$h" -max_total_time="$left" -timeout=10 -rss_limit_mb=2048 -close_fd_mask=2 \
 			-print_final_stats=1 -artifact_prefix="$run/crashes/$h-" "$corpus" >"$log" 2>&1 || rc=$?
 		n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 		execs=$((execs + ${n:-0}))
@@ -74,7 +79,7 @@ sed -n 's/^kconfig_fuzz: //p' "$run/kconfig.log" | tail -1
 # fsck.fat before and after fs/fat wrote: clean must stay clean.
 checked=0 damaged=0
 mkdir -p "$run/fsck"
-for f in $(ls -t "$run/corpus-fat" | head -n "$fsck_max"); do
+for f in $( (ls "$top/tests/fuzz/corpus/fat"; ls -t "$run/corpus-fat") | awk '!seen[$0]++' | head -n "$fsck_max"); do
 	rm -f "$run/fsck/img.in" "$run/fsck/img.out"
 	YOLK_FUZZ_FAT_DUMP=$run/fsck/img "$build/tests/fuzz/fuzz-fat" "$run/corpus-fat/$f" >/dev/null 2>&1 || true
 	[ -f "$run/fsck/img.out" ] || continue # did not mount
