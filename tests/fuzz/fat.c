@@ -4,7 +4,8 @@
  * bcache_fake.c: the block cache). Per input: mount, walk every directory,
  * read every file, then create, write, rename, truncate, unlink, mkdir,
  * rmdir on the same volume (and on files the image brought), sync, unmount.
- * Every vnode must be gone after the unmount.
+ * Every vnode must be gone after the unmount, and the boot sector must be
+ * as it was (a volume whose areas wrap around 2^32 sectors writes there).
  *
  * Input: a raw image, or (to reach FAT16 and FAT32, which need megabytes)
  * a sparse one: "YFSP", the size (le32, at most 64 MiB), then extents of
@@ -221,6 +222,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    pread(image_fd, bpb, sizeof(bpb), 0) == sizeof(bpb) && le(bpb + 11, 2) == 4096 ? 4096 : 512;
 	if (host_blkdev_open(dev, "vda", ss) != 0)
 		abort();
+	/* fs/fat never writes the boot sector: volume state lives in FAT[1] and FSInfo. */
+	uint8_t boot[512] = {0}, boot_after[512] = {0};
+	if (pread(image_fd, boot, sizeof(boot), 0) < 0)
+		abort();
 	memset(&mnt, 0, sizeof(mnt));
 	if (fat_fs_type.mount(&mnt, "vda", "") == 0) {
 		walk(mnt.root, 0);
@@ -233,6 +238,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (host_live_vnodes != 0)
 			abort(); /* a vnode reference leaked */
 		save_image(".out");
+		if (pread(image_fd, boot_after, sizeof(boot_after), 0) < 0 ||
+		    memcmp(boot, boot_after, 512) != 0) {
+			fprintf(stderr, "fuzz-fat: the boot sector was written\n");
+			abort();
+		}
 	}
 	close(dev_fd);
 	return 0;
