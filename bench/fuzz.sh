@@ -40,7 +40,7 @@ run=$build/fuzz-run
 rm -rf "$run"
 mkdir -p "$run/crashes"
 failed=0
-printf '%-11s %8s %12s %9s %7s %7s %9s %8s\n' harness seconds execs exec/s cov ft corpus crashes
+printf '%-13s %8s %12s %9s %7s %7s %9s %8s\n' harness seconds execs exec/s cov ft corpus crashes
 for h in "${harnesses[@]}"; do
 	corpus=$run/corpus-$h
 	cp -r "$top/tests/fuzz/corpus/$h" "$corpus"
@@ -64,7 +64,7 @@ for h in "${harnesses[@]}"; do
 		[ "$crashes" -ge 50 ] && break # something crashes at once: enough examples
 	done
 	took=$((SECONDS - start))
-	printf '%-11s %8d %12d %9d %7s %7s %9d %8d\n' "$h" "$took" "$execs" $((execs / (took > 0 ? took : 1))) \
+	printf '%-13s %8d %12d %9d %7s %7s %9d %8d\n' "$h" "$took" "$execs" $((execs / (took > 0 ? took : 1))) \
 		"$cov" "$ft" "$(ls "$corpus" | wc -l)" "$crashes"
 	[ "$crashes" -eq 0 ] || failed=1
 done

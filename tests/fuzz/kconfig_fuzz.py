@@ -173,7 +173,7 @@ def main():
                 save(a.work, lines, "", f"{a.seed}-{execs}")
     took = time.monotonic() - start
     print(f"kconfig_fuzz: replayed {replayed} inputs; seed {a.seed}")
-    print(f"kconfig_fuzz: {'kconfig':<11} {took:8.0f} {execs:12d} {execs / max(took, 1e-9):9.0f} "
+    print(f"kconfig_fuzz: {'kconfig':<13} {took:8.0f} {execs:12d} {execs / max(took, 1e-9):9.0f} "
           f"{len(seen):>7} {'lines':>7} {len(corpus):9d} {crashes:8d}")
     return 1 if crashes else 0
 
