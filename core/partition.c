@@ -96,23 +96,30 @@ static int add(struct part *out, int n, int max, unsigned number, uint64_t start
 	return n;
 }
 
-/* Logical partitions: each EBR holds one, and a link to the next EBR relative to the extended start. */
+/*
+ * Logical partitions: each EBR holds one, and a link to the next EBR relative
+ * to the extended start. The chain only goes forward, and a logical partition
+ * is believed only after the previous one's end: none overlap, and no EBR is
+ * inside a partition (its filesystem would overwrite the rest of the chain).
+ */
 static int scan_logical(part_read_fn read, void *ctx, uint8_t *buf, struct mbr_entry ext, struct part *out,
                         int n, int max)
 {
-	uint64_t ebr = ext.start, end = (uint64_t)ext.start + ext.count, used = ebr;
+	uint64_t ebr = ext.start, end = (uint64_t)ext.start + ext.count;
+	uint64_t used = ebr + 1; /* first sector after the last logical partition (or the first EBR) */
 	unsigned number = 5;
 	for (int k = 0; k < MAX_EBRS && n < max; k++) {
 		if (read(ctx, ebr, buf) || !has_signature(buf))
 			break;
 		struct mbr_entry l = mbr_entry(buf, 0), next = mbr_entry(buf, 1);
-		if (l.type && l.count && l.start && ebr + l.start + l.count <= end) {
+		if (l.type && l.count && l.start && ebr + l.start >= used && ebr + l.start + l.count <= end) {
 			n = add(out, n, max, number++, ebr + l.start, l.count);
 			used = ebr + l.start + l.count;
 		}
 		uint64_t link = (uint64_t)ext.start + next.start;
-		if (!is_extended(next.type) || next.start == 0 || link < used || link <= ebr || link >= end)
-			break; /* the end, a loop back, or the next EBR inside this partition */
+		/* The chain ends, would loop backwards, or its next EBR is inside a partition. */
+		if (!is_extended(next.type) || next.start == 0 || link <= ebr || link < used || link >= end)
+			break;
 		ebr = link;
 	}
 	return n;

@@ -203,6 +203,11 @@ def parse_assignment(text):
     value = value.strip()
     if len(value) >= 2 and value[0] == value[-1] == '"':
         value = value[1:-1]
+    # Kconfiglib escapes only \ and " : a control character would go raw into
+    # .config and into a C string literal of the generated header, and break both.
+    bad = [c for c in value if (ord(c) < 0x20 and c != "\t") or ord(c) == 0x7f]
+    if bad:
+        raise ConfigError(f"-Dconfig: {name}: the value holds the control character {bad[0]!r}")
     return name, value
 
 

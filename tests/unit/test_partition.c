@@ -149,6 +149,33 @@ static void test_logical(void)
 	CHECK(scan(p) == 2 && p[1].number == 5 && p[1].sectors == 600);
 }
 
+/*
+ * Logical partitions that share sectors (found by tests/fuzz/partition.c:
+ * EBRs at 1000, 1500 and 1600, the second logical 1600..1699 and the third
+ * 1610..1709): only the first of them is believed, and a partition that
+ * holds the next EBR ends the chain (the filesystem would overwrite it).
+ */
+static void test_logical_overlap(void)
+{
+	struct part p[16];
+	memset(disk, 0, sizeof(disk));
+	entry(disk[0], 0, 0, 0x05, 1000, 2000);  /* extended: 1000..2999 */
+	entry(disk[1000], 0, 0, 0x83, 10, 90);   /* logical 5: 1010..1099 */
+	entry(disk[1000], 1, 0, 0x05, 500, 300); /* next EBR at 1500 */
+	entry(disk[1500], 0, 0, 0x83, 100, 100); /* logical 6: 1600..1699 */
+	entry(disk[1500], 1, 0, 0x05, 600, 300); /* next EBR at 1600: inside logical 6 */
+	entry(disk[1600], 0, 0, 0x83, 10, 100);  /* 1610..1709: overlaps logical 6 */
+	int n = scan(p);
+	CHECK(n == 2);
+	CHECK(p[0].number == 5 && p[1].number == 6 && p[1].start == 1600 && p[1].sectors == 100);
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < i; j++)
+			CHECK(p[i].start >= p[j].start + p[j].sectors || p[j].start >= p[i].start + p[i].sectors);
+	/* The same chain with logical 6 ending before the third EBR: all three are there. */
+	entry(disk[1500], 0, 0, 0x83, 10, 90); /* logical 6: 1510..1599 */
+	CHECK(scan(p) == 3 && p[2].number == 7 && p[2].start == 1610);
+}
+
 static uint32_t crc32(const uint8_t *p, size_t n)
 {
 	uint32_t c = ~0u;
@@ -192,6 +219,43 @@ static void make_gpt(void)
 	put32(h + 16, crc32(h, 92));
 }
 
+/* The CRCs again, after a test changed the header or the entries. */
+static void gpt_reseal(void)
+{
+	uint8_t *h = disk[1];
+	put32(h + 88, crc32(disk[2], 128 * 128));
+	put32(h + 16, 0);
+	put32(h + 16, crc32(h, 92));
+}
+
+/*
+ * UEFI 2.10 section 5.3: partitions lie within FirstUsableLBA..LastUsableLBA,
+ * no two overlap, and the primary entry array ends before FirstUsableLBA.
+ * A table breaking that is not believed (found by tests/fuzz/partition.c:
+ * entries 34..49 and 49..65 were both reported).
+ */
+static void test_gpt_invalid(void)
+{
+	struct part p[16];
+	make_gpt();
+	put64(disk[2] + 128 * 2 + 32, 599); /* entry 3 now starts in entry 1's last sector */
+	gpt_reseal();
+	CHECK(scan(p) == 0);
+	make_gpt();
+	put64(disk[1] + 40, 0);             /* FirstUsableLBA 0 ... */
+	put64(disk[2] + 32, 0);             /* ... and entry 1 over the MBR, header and entries */
+	gpt_reseal();
+	CHECK(scan(p) == 0);
+	make_gpt();
+	put64(disk[1] + 40, 20);            /* the entries (LBA 2..33) reach into the usable area */
+	gpt_reseal();
+	CHECK(scan(p) == 0);
+	make_gpt();
+	put64(disk[1] + 40, 33 + 1);        /* exactly after the entries: fine */
+	gpt_reseal();
+	CHECK(scan(p) == 2);
+}
+
 static void test_gpt(void)
 {
 	struct part p[16];
@@ -223,6 +287,8 @@ int main(void)
 	test_invalid_tables();
 	test_boot_sectors();
 	test_logical();
+	test_logical_overlap();
 	test_gpt();
+	test_gpt_invalid();
 	return check_report();
 }
