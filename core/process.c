@@ -88,6 +88,10 @@ long sysconf(int name)
 		return 1;
 	case _SC_CHILD_MAX:
 		return 0;
+	case _SC_THREAD_PRIORITY_SCHEDULING:
+		return _POSIX_THREAD_PRIORITY_SCHEDULING;
+	case _SC_PRIORITY_SCHEDULING:
+		return _POSIX_PRIORITY_SCHEDULING;
 	default:
 		errno = EINVAL;
 		return -1;

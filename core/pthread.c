@@ -8,6 +8,7 @@
 #include <arch/cpu.h>
 #include <yolk/sched.h>
 #include <yolk/time.h>
+#include "pthread_internal.h"
 
 #define PTHREAD_DESTRUCTOR_ITERATIONS 4
 
@@ -64,12 +65,16 @@ static void *pthread_trampoline(void *p)
 
 int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
 {
+	int policy, prio, rt_prio;
+	int bad = sched_policy_for_create(attr, &policy, &prio, &rt_prio);
+	if (bad)
+		return bad;
 	struct start *s = malloc(sizeof(*s));
 	if (s == NULL)
 		return EAGAIN;
 	*s = (struct start){fn, arg};
-	int prio = attr ? attr->priority : thread_get_prio(thread_self());
-	struct thread *t = thread_create("pthread", pthread_trampoline, s, prio, attr ? attr->stacksize : 0);
+	struct thread *t =
+		thread_create_sched("pthread", pthread_trampoline, s, prio, policy, rt_prio, attr ? attr->stacksize : 0);
 	if (t == NULL) {
 		free(s);
 		return EAGAIN;
@@ -80,13 +85,20 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(vo
 	return 0;
 }
 
-int pthread_join(pthread_t t, void **retval) { return thread_join(t, retval); }
+int pthread_join(pthread_t t, void **retval)
+{
+	thread_cancel_point_begin();
+	int r = thread_join(t, retval);
+	thread_cancel_point_end(r == EINTR);
+	return r;
+}
 int pthread_detach(pthread_t t) { return thread_detach(t); }
 pthread_t pthread_self(void) { return thread_self(); }
 int pthread_equal(pthread_t a, pthread_t b) { return a == b; }
 
 void pthread_exit(void *retval)
 {
+	pthread_cleanup_run_all();
 	run_key_destructors();
 	thread_exit(retval);
 }
@@ -94,14 +106,6 @@ void pthread_exit(void *retval)
 int pthread_setname_np(pthread_t t, const char *name)
 {
 	thread_set_name(t, name);
-	return 0;
-}
-
-int pthread_setschedprio(pthread_t t, int prio)
-{
-	if (prio < 0 || prio >= THREAD_NPRIO)
-		return EINVAL;
-	thread_set_prio(t, prio);
 	return 0;
 }
 
@@ -130,7 +134,7 @@ int sched_yield(void)
 
 int pthread_attr_init(pthread_attr_t *a)
 {
-	*a = (pthread_attr_t){0, PTHREAD_CREATE_JOINABLE, THREAD_PRIO_NORMAL};
+	*a = (pthread_attr_t){.detachstate = PTHREAD_CREATE_JOINABLE, .priority = THREAD_PRIO_NORMAL};
 	return 0;
 }
 
@@ -165,20 +169,6 @@ int pthread_attr_setdetachstate(pthread_attr_t *a, int state)
 int pthread_attr_getdetachstate(const pthread_attr_t *a, int *state)
 {
 	*state = a->detachstate;
-	return 0;
-}
-
-int pthread_attr_setschedparam(pthread_attr_t *a, const struct sched_param *p)
-{
-	if (p->sched_priority < 0 || p->sched_priority >= THREAD_NPRIO)
-		return EINVAL;
-	a->priority = p->sched_priority;
-	return 0;
-}
-
-int pthread_attr_getschedparam(const pthread_attr_t *a, struct sched_param *p)
-{
-	p->sched_priority = a->priority;
 	return 0;
 }
 
@@ -218,15 +208,31 @@ int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a)
 }
 
 int pthread_mutex_destroy(pthread_mutex_t *m) { return m->m.state ? EBUSY : 0; }
-int pthread_mutex_lock(pthread_mutex_t *m) { return kmutex_lock(&m->m, WAIT_FOREVER); }
-int pthread_mutex_trylock(pthread_mutex_t *m) { return kmutex_trylock(&m->m); }
-int pthread_mutex_unlock(pthread_mutex_t *m) { return kmutex_unlock(&m->m); }
+/* A first acquisition is counted as the app's own: cancellation may act while it is held. */
+static int user_locked(pthread_mutex_t *m, int r)
+{
+	if (r == 0 && m->m.depth == 1)
+		thread_user_hold(1);
+	return r;
+}
+
+int pthread_mutex_lock(pthread_mutex_t *m) { return user_locked(m, kmutex_lock(&m->m, WAIT_FOREVER)); }
+int pthread_mutex_trylock(pthread_mutex_t *m) { return user_locked(m, kmutex_trylock(&m->m)); }
+
+int pthread_mutex_unlock(pthread_mutex_t *m)
+{
+	int last = m->m.depth == 1;
+	int r = kmutex_unlock(&m->m);
+	if (r == 0 && last)
+		thread_user_hold(-1);
+	return r;
+}
 
 int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime)
 {
 	if (bad_time(abstime))
 		return EINVAL;
-	return kmutex_lock(&m->m, deadline_of(CLOCK_REALTIME, abstime));
+	return user_locked(m, kmutex_lock(&m->m, deadline_of(CLOCK_REALTIME, abstime)));
 }
 
 /* --- condition variables --- */
@@ -261,16 +267,22 @@ int pthread_cond_destroy(pthread_cond_t *c) { return c->c.waiters.head ? EBUSY :
 /* POSIX cond waits never fail with EINTR: a kill's wakeup is a spurious one. */
 static int cond_status(int r) { return r == EINTR ? 0 : r; }
 
-int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
+/* A cancellation point: a cancelled waiter has the mutex again before its cleanup handlers run. */
+static int cond_wait_point(pthread_cond_t *c, pthread_mutex_t *m, uint64_t deadline)
 {
-	return cond_status(kcond_wait(&c->c, &m->m, WAIT_FOREVER));
+	thread_cancel_point_begin();
+	int r = kcond_wait(&c->c, &m->m, deadline);
+	thread_cancel_point_end(r == EINTR);
+	return cond_status(r);
 }
+
+int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m) { return cond_wait_point(c, m, WAIT_FOREVER); }
 
 int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *abstime)
 {
 	if (bad_time(abstime))
 		return EINVAL;
-	return cond_status(kcond_wait(&c->c, &m->m, deadline_of(c->clock, abstime)));
+	return cond_wait_point(c, m, deadline_of(c->clock, abstime));
 }
 
 int pthread_cond_signal(pthread_cond_t *c)
