@@ -437,6 +437,8 @@ static struct thread *thread_start_in(struct app_run *run, int is_app, const cha
 	register_thread(t);
 	runq_push(t);
 	irq_restore(irq);
+	/* A new thread more important than its creator runs at once (POSIX real-time preemption). */
+	sched_preempt_point_voluntary();
 	return t;
 }
 

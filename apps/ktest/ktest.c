@@ -245,6 +245,7 @@ static const struct {
 	{"files", ktest_files}, {"pipe", ktest_pipe}, {"devfs", ktest_devfs}, {"tree", ktest_tree},
 	{"fatwrite", ktest_fatwrite}, {"fatcrash", ktest_fatcrash},
 	{"blk", ktest_blk}, {"pciirq", ktest_pciirq},
+	{"posix-cancel", ktest_posix_cancel}, {"posix-sched", ktest_posix_sched},
 #ifdef CONFIG_NET_LWIP
 	{"net", ktest_net}, {"netdev", ktest_netdev}, {"nic", ktest_nic}, {"sendmsg", ktest_sendmsg},
 	{"tcp-churn", ktest_tcp_churn},

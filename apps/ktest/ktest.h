@@ -26,6 +26,8 @@ int ktest_sendmsg(int argc, char **argv);
 int ktest_tcp_churn(int argc, char **argv);
 int ktest_blk(int argc, char **argv);
 int ktest_pciirq(int argc, char **argv);
+int ktest_posix_cancel(int argc, char **argv);
+int ktest_posix_sched(int argc, char **argv);
 
 int ktest_files(int argc, char **argv);
 int ktest_pipe(int argc, char **argv);
