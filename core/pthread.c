@@ -73,8 +73,8 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(vo
 	if (s == NULL)
 		return EAGAIN;
 	*s = (struct start){fn, arg};
-	struct thread *t =
-		thread_create_sched("pthread", pthread_trampoline, s, prio, policy, rt_prio, attr ? attr->stacksize : 0);
+	size_t stack = attr ? attr->stacksize : 0;
+	struct thread *t = thread_create_sched("pthread", pthread_trampoline, s, prio, policy, rt_prio, stack);
 	if (t == NULL) {
 		free(s);
 		return EAGAIN;

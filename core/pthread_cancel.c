@@ -106,7 +106,10 @@ int pthread_setcanceltype(int type, int *oldtype)
 	return 0;
 }
 
-void pthread_testcancel(void) { thread_cancel_point(); }
+void pthread_testcancel(void)
+{
+	thread_cancel_point();
+}
 
 void __pthread_cleanup_push(struct __pthread_cleanup *c, void (*routine)(void *), void *arg)
 {

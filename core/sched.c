@@ -444,13 +444,14 @@ static struct thread *thread_start_in(struct app_run *run, int is_app, const cha
 
 struct thread *thread_create(const char *name, thread_fn fn, void *arg, int prio, size_t stack_size)
 {
-	return thread_start_in(current ? current->run : NULL, 0, name, fn, arg, prio, stack_size, SCHED_OTHER, 0);
+	return thread_create_sched(name, fn, arg, prio, SCHED_OTHER, 0, stack_size);
 }
 
-struct thread *thread_create_sched(const char *name, thread_fn fn, void *arg, int prio, int policy, int rt_prio,
-                                   size_t stack_size)
+struct thread *thread_create_sched(const char *name, thread_fn fn, void *arg, int prio, int policy,
+                                   int rt_prio, size_t stack_size)
 {
-	return thread_start_in(current ? current->run : NULL, 0, name, fn, arg, prio, stack_size, policy, rt_prio);
+	struct app_run *run = current ? current->run : NULL;
+	return thread_start_in(run, 0, name, fn, arg, prio, stack_size, policy, rt_prio);
 }
 
 struct thread *thread_create_app(struct app_run *run, const char *name, thread_fn fn, void *arg)

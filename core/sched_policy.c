@@ -16,7 +16,10 @@
 #include <yolk/time.h>
 #include "pthread_internal.h"
 
-static int policy_valid(int policy) { return policy == SCHED_OTHER || policy == SCHED_FIFO || policy == SCHED_RR; }
+static int policy_valid(int policy)
+{
+	return policy == SCHED_OTHER || policy == SCHED_FIFO || policy == SCHED_RR;
+}
 
 int sched_get_priority_min(int policy)
 {
@@ -38,7 +41,8 @@ int sched_get_priority_max(int policy)
 
 static int prio_valid(int policy, int prio)
 {
-	return policy_valid(policy) && prio >= sched_get_priority_min(policy) && prio <= sched_get_priority_max(policy);
+	return policy_valid(policy) && prio >= sched_get_priority_min(policy) &&
+	       prio <= sched_get_priority_max(policy);
 }
 
 /* POSIX (policy, priority) to yolk's (prio, rt_prio): real-time ones sit above every ordinary level. */
@@ -48,7 +52,10 @@ static void to_yolk(int policy, int prio, int *yolk_prio, int *rt_prio)
 	*rt_prio = policy == SCHED_OTHER ? 0 : prio;
 }
 
-static int from_yolk(int policy, int yolk_prio, int rt_prio) { return policy == SCHED_OTHER ? yolk_prio : rt_prio; }
+static int from_yolk(int policy, int yolk_prio, int rt_prio)
+{
+	return policy == SCHED_OTHER ? yolk_prio : rt_prio;
+}
 
 /* --- thread attributes --- */
 
@@ -167,7 +174,10 @@ int pthread_setschedprio(pthread_t t, int prio)
 static int process_policy = SCHED_OTHER;
 static struct sched_param process_param = {.sched_priority = THREAD_PRIO_NORMAL};
 
-static int is_self(pid_t pid) { return pid == 0 || pid == getpid(); }
+static int is_self(pid_t pid)
+{
+	return pid == 0 || pid == getpid();
+}
 
 static int fail(int err)
 {

@@ -32,7 +32,10 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-static void pause_ms(int ms) { usleep((useconds_t)ms * 1000); }
+static void pause_ms(int ms)
+{
+	usleep((useconds_t)ms * 1000);
+}
 
 /* --- the cancellation points, each called so that it would block or do work --- */
 
@@ -48,17 +51,44 @@ static char buf[256];
 static int udp_fd, listen_fd, tcp_fd;
 #endif
 
-static void p_read(void) { read(empty_r, buf, sizeof(buf)); }
-static void p_write(void) { write(full_w, buf, sizeof(buf)); }
+static void p_read(void)
+{
+	read(empty_r, buf, sizeof(buf));
+}
+static void p_write(void)
+{
+	write(full_w, buf, sizeof(buf));
+}
 /* Files opened beforehand: open() is a cancellation point itself. */
 static int file_r, file_w;
-static void p_pread(void) { pread(file_r, buf, 4, 0); }
-static void p_pwrite(void) { pwrite(file_w, buf, 4, 0); }
-static void p_open(void) { open("/pc/f", O_RDONLY); }
-static void p_creat(void) { creat("/pc/g", 0644); }
-static void p_close(void) { close(dup(file_r)); }
-static void p_fsync(void) { fsync(file_w); }
-static void p_fdatasync(void) { fdatasync(file_w); }
+static void p_pread(void)
+{
+	pread(file_r, buf, 4, 0);
+}
+static void p_pwrite(void)
+{
+	pwrite(file_w, buf, 4, 0);
+}
+static void p_open(void)
+{
+	open("/pc/f", O_RDONLY);
+}
+static void p_creat(void)
+{
+	creat("/pc/g", 0644);
+}
+static void p_close(void)
+{
+	close(dup(file_r));
+}
+static void p_fsync(void)
+{
+	fsync(file_w);
+}
+static void p_fdatasync(void)
+{
+	fdatasync(file_w);
+}
 static void p_poll(void)
 {
 	struct pollfd p = {empty_r, POLLIN, 0};
@@ -81,13 +111,28 @@ static void p_clock_nanosleep(void)
 	struct timespec t = {10, 0};
 	clock_nanosleep(CLOCK_MONOTONIC, 0, &t, NULL);
 }
-static void p_sleep(void) { sleep(10); }
-static void p_usleep(void) { usleep(5000000); }
-static void p_testcancel(void) { pthread_testcancel(); }
-static void p_join(void) { pthread_join(join_target, NULL); }
+static void p_sleep(void)
+{
+	sleep(10);
+}
+static void p_usleep(void)
+{
+	usleep(5000000);
+}
+static void p_testcancel(void)
+{
+	pthread_testcancel();
+}
+static void p_join(void)
+{
+	pthread_join(join_target, NULL);
+}
 
 /* The mutex must be the waiter's again when its cleanup handler runs: unlocking it then succeeds. */
-static void unlock_checked(void *m) { mutex_reacquired = pthread_mutex_unlock(m) == 0; }
+static void unlock_checked(void *m)
+{
+	mutex_reacquired = pthread_mutex_unlock(m) == 0;
+}
 
 static void cond_wait_in(int timed)
 {
@@ -100,19 +145,34 @@ static void cond_wait_in(int timed)
 		timed ? pthread_cond_timedwait(&cv, &cm, &until) : pthread_cond_wait(&cv, &cm);
 	pthread_cleanup_pop(1);
 }
-static void p_cond_wait(void) { cond_wait_in(0); }
-static void p_cond_timedwait(void) { cond_wait_in(1); }
+static void p_cond_wait(void)
+{
+	cond_wait_in(0);
+}
+static void p_cond_timedwait(void)
+{
+	cond_wait_in(1);
+}
 
 #ifdef CONFIG_NET_LWIP
-static void p_accept(void) { accept(listen_fd, NULL, NULL); }
+static void p_accept(void)
+{
+	accept(listen_fd, NULL, NULL);
+}
 static void p_connect(void)
 {
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(7301)};
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	connect(tcp_fd, (struct sockaddr *)&a, sizeof(a));
 }
-static void p_recv(void) { recv(udp_fd, buf, sizeof(buf), 0); }
-static void p_recvfrom(void) { recvfrom(udp_fd, buf, sizeof(buf), 0, NULL, NULL); }
+static void p_recv(void)
+{
+	recv(udp_fd, buf, sizeof(buf), 0);
+}
+static void p_recvfrom(void)
+{
+	recvfrom(udp_fd, buf, sizeof(buf), 0, NULL, NULL);
+}
 static void p_recvmsg(void)
 {
 	struct iovec iov = {buf, sizeof(buf)};
@@ -125,7 +185,10 @@ static struct sockaddr_in udp_self(void)
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	return a;
 }
-static void p_send(void) { send(udp_fd, buf, 1, 0); }
+static void p_send(void)
+{
+	send(udp_fd, buf, 1, 0);
+}
 static void p_sendto(void)
 {
 	struct sockaddr_in a = udp_self();
@@ -147,34 +210,34 @@ struct point {
 };
 
 static const struct point points[] = {
-	{"read", p_read, 1},
-	{"write", p_write, 1},
-	{"pread", p_pread, 0},
-	{"pwrite", p_pwrite, 0},
-	{"open", p_open, 0},
-	{"creat", p_creat, 0},
-	{"close", p_close, 0},
-	{"fsync", p_fsync, 0},
-	{"fdatasync", p_fdatasync, 0},
-	{"poll", p_poll, 1},
-	{"select", p_select, 1},
-	{"nanosleep", p_nanosleep, 1},
-	{"clock_nanosleep", p_clock_nanosleep, 1},
-	{"sleep", p_sleep, 1},
-	{"usleep", p_usleep, 1},
-	{"pthread_testcancel", p_testcancel, 0},
-	{"pthread_join", p_join, 1},
-	{"pthread_cond_wait", p_cond_wait, 1},
-	{"pthread_cond_timedwait", p_cond_timedwait, 1},
+    {"read", p_read, 1},
+    {"write", p_write, 1},
+    {"pread", p_pread, 0},
+    {"pwrite", p_pwrite, 0},
+    {"open", p_open, 0},
+    {"creat", p_creat, 0},
+    {"close", p_close, 0},
+    {"fsync", p_fsync, 0},
+    {"fdatasync", p_fdatasync, 0},
+    {"poll", p_poll, 1},
+    {"select", p_select, 1},
+    {"nanosleep", p_nanosleep, 1},
+    {"clock_nanosleep", p_clock_nanosleep, 1},
+    {"sleep", p_sleep, 1},
+    {"usleep", p_usleep, 1},
+    {"pthread_testcancel", p_testcancel, 0},
+    {"pthread_join", p_join, 1},
+    {"pthread_cond_wait", p_cond_wait, 1},
+    {"pthread_cond_timedwait", p_cond_timedwait, 1},
 #ifdef CONFIG_NET_LWIP
-	{"accept", p_accept, 1},
-	{"connect", p_connect, 0},
-	{"recv", p_recv, 1},
-	{"recvfrom", p_recvfrom, 1},
-	{"recvmsg", p_recvmsg, 1},
-	{"send", p_send, 0},
-	{"sendto", p_sendto, 0},
-	{"sendmsg", p_sendmsg, 0},
+    {"accept", p_accept, 1},
+    {"connect", p_connect, 0},
+    {"recv", p_recv, 1},
+    {"recvfrom", p_recvfrom, 1},
+    {"recvmsg", p_recvmsg, 1},
+    {"send", p_send, 0},
+    {"sendto", p_sendto, 0},
+    {"sendmsg", p_sendmsg, 0},
 #endif
 };
 
@@ -182,11 +245,14 @@ static const struct point points[] = {
 
 struct run {
 	const struct point *point;
-	int pending;              /* cancel while disabled, then enable and call the point */
+	int pending; /* cancel while disabled, then enable and call the point */
 	volatile int started, requested, cleaned, returned;
 };
 
-static void mark_cleaned(void *arg) { ((struct run *)arg)->cleaned = 1; }
+static void mark_cleaned(void *arg)
+{
+	((struct run *)arg)->cleaned = 1;
+}
 
 static void *point_thread(void *arg)
 {
@@ -200,7 +266,8 @@ static void *point_thread(void *arg)
 	if (r->pending) {
 		int old = -1;
 		/* Re-enabling a deferred cancellation is no cancellation point: it returns. */
-		CHECK(pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old) == 0 && old == PTHREAD_CANCEL_DISABLE);
+		CHECK(pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old) == 0 &&
+		      old == PTHREAD_CANCEL_DISABLE);
 	}
 	r->point->call();
 	r->returned = 1;
@@ -227,12 +294,15 @@ static int cancel_in(const struct point *p, int pending)
 	int joined = pthread_join(t, &ret);
 	uint64_t ms = mono_ms() - t0;
 	int cond = strncmp(p->name, "pthread_cond", 12) == 0;
-	int ok = err == 0 && joined == 0 && ret == PTHREAD_CANCELED && r.cleaned && !r.returned && ms < 2000 &&
-		 (!cond || (mutex_reacquired && pthread_mutex_trylock(&cm) == 0 && pthread_mutex_unlock(&cm) == 0));
+	int ok = err == 0 && joined == 0 && ret == PTHREAD_CANCELED && r.cleaned && !r.returned &&
+	         ms < 2000 &&
+	         (!cond ||
+	          (mutex_reacquired && pthread_mutex_trylock(&cm) == 0 && pthread_mutex_unlock(&cm) == 0));
 	if (!ok)
-		printf("FAIL %s (%s): cancel=%d join=%d ret=%p cleaned=%d returned=%d ms=%llu mutex_back=%d\n", p->name,
-		       pending ? "pending on entry" : "blocked", err, joined, ret, r.cleaned, r.returned,
-		       (unsigned long long)ms, mutex_reacquired);
+		printf(
+		    "FAIL %s (%s): cancel=%d join=%d ret=%p cleaned=%d returned=%d ms=%llu mutex_back=%d\n",
+		    p->name, pending ? "pending on entry" : "blocked", err, joined, ret, r.cleaned,
+		    r.returned, (unsigned long long)ms, mutex_reacquired);
 	return ok;
 }
 
@@ -275,7 +345,8 @@ static void setup(void)
 	CHECK(connect(udp_fd, (struct sockaddr *)&a, sizeof(a)) == 0);
 	a.sin_port = htons(7301);
 	listen_fd = socket(AF_INET, SOCK_STREAM, 0);
-	CHECK(listen_fd >= 0 && bind(listen_fd, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(listen_fd, 4) == 0);
+	CHECK(listen_fd >= 0 && bind(listen_fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	      listen(listen_fd, 4) == 0);
 	tcp_fd = socket(AF_INET, SOCK_STREAM, 0);
 	CHECK(tcp_fd >= 0);
 #endif
@@ -304,7 +375,10 @@ static char order[16];
 static volatile int order_n;
 static pthread_key_t key;
 
-static void note(void *c) { order[order_n++] = (char)(uintptr_t)c; }
+static void note(void *c)
+{
+	order[order_n++] = (char)(uintptr_t)c;
+}
 
 static void *handlers_thread(void *arg)
 {
@@ -360,13 +434,17 @@ static void handler_order(void)
 static volatile unsigned long spins;
 static volatile int late_cleanup, lock_taken, usleep_done;
 
-static void mark(void *flag) { *(volatile int *)flag = 1; }
+static void mark(void *flag)
+{
+	*(volatile int *)flag = 1;
+}
 
 static void *async_spinner(void *arg)
 {
 	(void)arg;
 	int old = -1;
-	CHECK(pthread_setcanceltype(PTHREAD_CANCEL_ASYNCHRONOUS, &old) == 0 && old == PTHREAD_CANCEL_DEFERRED);
+	CHECK(pthread_setcanceltype(PTHREAD_CANCEL_ASYNCHRONOUS, &old) == 0 &&
+	      old == PTHREAD_CANCEL_DEFERRED);
 	pthread_cleanup_push(mark, (void *)&late_cleanup);
 	for (;;)
 		spins++; /* no cancellation point anywhere */
@@ -431,8 +509,9 @@ static void states(void)
 	int spun = spins > 0; /* it runs no cancellation point: only an asynchronous cancellation ends it */
 	CHECK(pthread_cancel(t) == 0);
 	CHECK(pthread_join(t, &ret) == 0 && ret == PTHREAD_CANCELED && late_cleanup);
-	printf("posix-cancel: asynchronous: a thread spinning (%d) with no cancellation point ended in %llu ms\n", spun,
-	       (unsigned long long)(mono_ms() - t0));
+	printf("posix-cancel: asynchronous: a thread spinning (%d) with no cancellation point ended in %llu "
+	       "ms\n",
+	       spun, (unsigned long long)(mono_ms() - t0));
 	CHECK(spun && mono_ms() - t0 < 2000);
 
 	CHECK(pthread_create(&t, NULL, disabled_sleeper, NULL) == 0);
@@ -463,6 +542,7 @@ int ktest_posix_cancel(int argc, char **argv)
 	states();
 	handler_order();
 	every_point();
-	printf("posix-cancel: %d failures in %llu ms\n", ktest_failures, (unsigned long long)(mono_ms() - t0));
+	printf("posix-cancel: %d failures in %llu ms\n", ktest_failures,
+	       (unsigned long long)(mono_ms() - t0));
 	return ktest_failures ? 1 : 0;
 }

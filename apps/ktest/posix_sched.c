@@ -86,7 +86,10 @@ static void attributes(void)
 	pthread_attr_destroy(&a);
 }
 
-static void *nothing(void *arg) { return arg; }
+static void *nothing(void *arg)
+{
+	return arg;
+}
 
 static void *report_sched(void *arg)
 {
@@ -101,15 +104,18 @@ static void thread_params(void)
 {
 	struct sched_param p = {0};
 	int policy = -1;
-	CHECK(pthread_getschedparam(pthread_self(), &policy, &p) == 0 && policy == SCHED_OTHER && p.sched_priority == 1);
+	CHECK(pthread_getschedparam(pthread_self(), &policy, &p) == 0 && policy == SCHED_OTHER &&
+	      p.sched_priority == 1);
 	CHECK(set_self(42, 1) == EINVAL);
 	CHECK(set_self(SCHED_FIFO, 0) == EINVAL && set_self(SCHED_FIFO, 33) == EINVAL);
 	CHECK(set_self(SCHED_OTHER, 4) == EINVAL);
 	CHECK(set_self(SCHED_RR, 9) == 0);
-	CHECK(pthread_getschedparam(pthread_self(), &policy, &p) == 0 && policy == SCHED_RR && p.sched_priority == 9);
+	CHECK(pthread_getschedparam(pthread_self(), &policy, &p) == 0 && policy == SCHED_RR &&
+	      p.sched_priority == 9);
 	CHECK(pthread_setschedprio(pthread_self(), 33) == EINVAL);
 	CHECK(pthread_setschedprio(pthread_self(), 12) == 0);
-	CHECK(pthread_getschedparam(pthread_self(), &policy, &p) == 0 && policy == SCHED_RR && p.sched_priority == 12);
+	CHECK(pthread_getschedparam(pthread_self(), &policy, &p) == 0 && policy == SCHED_RR &&
+	      p.sched_priority == 12);
 
 	/* Inherited by default; explicit when the attribute says so. */
 	int got[2] = {-1, -1};
@@ -200,8 +206,9 @@ static void fifo_order(void)
 	CHECK(set_self(SCHED_FIFO, 30) == 0);
 	for (int i = 0; i < 4; i++)
 		t[i] = fifo_thread(prios[i], record_and_spin, (void *)(intptr_t)prios[i]);
-	t[4] = fifo_thread(31, record_and_spin, (void *)31); /* above main: runs before pthread_create returns */
-	order[order_n++] = 100;                            /* main again */
+	t[4] =
+	    fifo_thread(31, record_and_spin, (void *)31); /* above main: runs before pthread_create returns */
+	order[order_n++] = 100;                           /* main again */
 	for (int i = 0; i < 5; i++)
 		pthread_join(t[i], NULL);
 	for (int i = 0; i < order_n; i++)
@@ -232,8 +239,8 @@ static void equal_priority(void)
 	sched_yield();
 	int ran_after_yield = ran;
 	pthread_join(t, NULL);
-	printf("posix-sched: equal FIFO thread ran during 60 ms spin: %d, after sched_yield: %d\n", ran_while_spinning,
-	       ran_after_yield);
+	printf("posix-sched: equal FIFO thread ran during 60 ms spin: %d, after sched_yield: %d\n",
+	       ran_while_spinning, ran_after_yield);
 	CHECK(!ran_while_spinning && ran_after_yield);
 
 	ran = 0;

@@ -164,13 +164,13 @@ void __pthread_cleanup_push(struct __pthread_cleanup *c, void (*routine)(void *)
 void __pthread_cleanup_pop(struct __pthread_cleanup *c, int execute);
 
 /* Lexically paired, as POSIX requires: push opens a block that pop closes. */
-#define pthread_cleanup_push(routine, arg)                                                                             \
-	do {                                                                                                           \
-		struct __pthread_cleanup __pthread_cleanup_rec;                                                        \
+#define pthread_cleanup_push(routine, arg) \
+	do { \
+		struct __pthread_cleanup __pthread_cleanup_rec; \
 		__pthread_cleanup_push(&__pthread_cleanup_rec, (routine), (arg));
-#define pthread_cleanup_pop(execute)                                                                                   \
-	__pthread_cleanup_pop(&__pthread_cleanup_rec, (execute));                                                      \
-	}                                                                                                              \
+#define pthread_cleanup_pop(execute) \
+	__pthread_cleanup_pop(&__pthread_cleanup_rec, (execute)); \
+	} \
 	while (0)
 
 /*

@@ -186,8 +186,8 @@ int thread_known(const struct thread *t);
 #define THREAD_RT_PRIO_MAX 32
 
 /* thread_create() with a POSIX policy (SCHED_OTHER/FIFO/RR) and real-time priority from the start. */
-struct thread *thread_create_sched(const char *name, thread_fn fn, void *arg, int prio, int policy, int rt_prio,
-                                   size_t stack_size);
+struct thread *thread_create_sched(const char *name, thread_fn fn, void *arg, int prio, int policy,
+                                   int rt_prio, size_t stack_size);
 
 /*
  * Sets t's policy, ordinary priority and real-time priority (0 for

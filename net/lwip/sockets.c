@@ -556,7 +556,8 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
 	return r;
 }
 
-static ssize_t sendto_uncancelled(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to, socklen_t tolen)
+static ssize_t sendto_uncancelled(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to,
+                                  socklen_t tolen)
 {
 	int r;
 	struct file *f = sock_file(fd, &r);
@@ -581,7 +582,8 @@ ssize_t send(int fd, const void *buf, size_t len, int flags)
 	return sendto(fd, buf, len, flags, NULL, 0);
 }
 
-static ssize_t recvfrom_uncancelled(int fd, void *buf, size_t len, int flags, struct sockaddr *from, socklen_t *fromlen)
+static ssize_t recvfrom_uncancelled(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
+                                    socklen_t *fromlen)
 {
 	int r;
 	struct file *f = sock_file(fd, &r);
