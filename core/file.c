@@ -378,12 +378,15 @@ static int close_uncancelled(int fd)
 	return (int)sysret(0);
 }
 
-/* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
+/*
+ * A cancellation point (POSIX.1-2017 2.9.5.2), acting only once fd is closed:
+ * close() never waits, and a request acting first would leave the fd open
+ * for good, since a cancelled thread cannot retry.
+ */
 int close(int fd)
 {
-	thread_cancel_point_begin();
 	int r = close_uncancelled(fd);
-	thread_cancel_point_end(r < 0 && errno == EINTR);
+	thread_cancel_point();
 	return r;
 }
 

@@ -365,6 +365,20 @@ static void every_point(void)
 	printf("posix-cancel: pending on entry: %d of %d points acted\n", pending_ok, n);
 	printf("posix-cancel: blocked: %d of %d blocking points woke and acted\n", blocked_ok, blocking);
 	CHECK(pending_ok == n && blocked_ok == blocking);
+	/* Threads cancelled inside read(), write(), accept() ... gave back the file references they took. */
+	int fds[] = {empty_r, empty_w,   full_r, full_w, file_r, file_w,
+#ifdef CONFIG_NET_LWIP
+	             udp_fd,  listen_fd, tcp_fd
+#endif
+	};
+	int refs_ok = 1;
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (ktest_fd_refs(fds[i]) != 1) {
+			printf("FAIL fd %d: %u references, 1 expected\n", fds[i], ktest_fd_refs(fds[i]));
+			refs_ok = 0;
+		}
+	printf("posix-cancel: file references after cancellations: %s\n", refs_ok ? "ok" : "WRONG");
+	CHECK(refs_ok);
 	/* The buffer still works for what the cancelled calls left: the pipes were not broken. */
 	CHECK(write(never_w, "x", 1) == 1 && pthread_join(join_target, NULL) == 0);
 }
