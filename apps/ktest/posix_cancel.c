@@ -276,7 +276,10 @@ static void *point_thread(void *arg)
 }
 
 /* 1 if a thread cancelled in the point ended as POSIX says, within 2 s. */
-static int cancel_in(const struct point *p, int pending)
+static uint64_t worst_ms; /* the longest a blocked thread took from pthread_cancel() to joined */
+
+/* pending: cancel while disabled; else cancel after delay_us (-1: long enough to be blocked in it). */
+static int cancel_in(const struct point *p, int pending, int delay_us)
 {
 	struct run r = {.point = p, .pending = pending};
 	pthread_t t;
@@ -286,13 +289,15 @@ static int cancel_in(const struct point *p, int pending)
 		return 0;
 	while (!r.started)
 		sched_yield();
-	if (!pending)
-		pause_ms(30); /* long enough to be blocked in it */
+	if (!pending && delay_us != 0)
+		usleep(delay_us < 0 ? 30000 : (useconds_t)delay_us);
 	uint64_t t0 = mono_ms();
 	int err = pthread_cancel(t);
 	r.requested = 1;
 	int joined = pthread_join(t, &ret);
 	uint64_t ms = mono_ms() - t0;
+	if (!pending && delay_us < 0 && ms > worst_ms)
+		worst_ms = ms;
 	int cond = strncmp(p->name, "pthread_cond", 12) == 0;
 	int ok = err == 0 && joined == 0 && ret == PTHREAD_CANCELED && r.cleaned && !r.returned &&
 	         ms < 2000 &&
@@ -355,16 +360,30 @@ static void setup(void)
 static void every_point(void)
 {
 	int n = (int)(sizeof(points) / sizeof(points[0])), blocking = 0, blocked_ok = 0, pending_ok = 0;
+	int blocking_index[sizeof(points) / sizeof(points[0])];
 	for (int i = 0; i < n; i++) {
-		pending_ok += cancel_in(&points[i], 1);
+		pending_ok += cancel_in(&points[i], 1, 0);
 		if (points[i].blocks) {
-			blocking++;
-			blocked_ok += cancel_in(&points[i], 0);
+			blocking_index[blocking++] = i;
+			blocked_ok += cancel_in(&points[i], 0, -1);
 		}
 	}
 	printf("posix-cancel: pending on entry: %d of %d points acted\n", pending_ok, n);
-	printf("posix-cancel: blocked: %d of %d blocking points woke and acted\n", blocked_ok, blocking);
+	printf("posix-cancel: blocked: %d of %d blocking points woke and acted (slowest %llu ms)\n",
+	       blocked_ok, blocking, (unsigned long long)worst_ms);
 	CHECK(pending_ok == n && blocked_ok == blocking);
+	/* Requests racing the thread into its point: before, while entering, while blocked. */
+	enum { ROUNDS = 600 };
+	int raced_ok = 0;
+	unsigned seed = 12345;
+	for (int round = 0; round < ROUNDS; round++) {
+		seed = seed * 1103515245u + 12345u;
+		/* Only the blocking ones: one that returns may well finish before the request. */
+		const struct point *p = &points[blocking_index[(seed >> 8) % (unsigned)blocking]];
+		raced_ok += cancel_in(p, 0, (int)((seed >> 20) % 3000u));
+	}
+	printf("posix-cancel: raced: %d of %d cancellations at random moments acted\n", raced_ok, ROUNDS);
+	CHECK(raced_ok == ROUNDS);
 	/* Threads cancelled inside read(), write(), accept() ... gave back the file references they took. */
 	int fds[] = {empty_r, empty_w,   full_r, full_w, file_r, file_w,
 #ifdef CONFIG_NET_LWIP

@@ -136,8 +136,9 @@ int pthread_setspecific(pthread_key_t key, const void *value);
  * pthread_cond_wait, pthread_join, pthread_testcancel, pwrite, read, recv,
  * recvfrom, recvmsg, select, send, sendmsg, sendto, sleep, usleep, write
  * (and sem_wait/sem_timedwait where <semaphore.h> exists). A request made
- * while the thread is blocked in one wakes it; one that arrives as the call
- * completes stays pending for the next point. Asynchronous cancellation acts
+ * while the thread is blocked in one wakes it; a pending one acts at entry
+ * (close() acts after closing); one that arrives as the call completes
+ * stays pending for the next point. Asynchronous cancellation acts
  * on return from an interrupt, never while the thread holds a kernel lock or
  * reference (pthread mutexes of its own do not count: cleanup handlers
  * release them). Acting runs the cleanup handlers (last pushed first), then
