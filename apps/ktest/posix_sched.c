@@ -280,6 +280,39 @@ static void preempted_to_head(void)
 	CHECK(set_self(SCHED_OTHER, 1) == 0);
 }
 
+static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t c = PTHREAD_COND_INITIALIZER;
+static volatile int ready, after_signal;
+
+static void *signaller(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&m);
+	ready = 1;
+	pthread_mutex_unlock(&m);
+	pthread_cond_signal(&c); /* wakes the more important main: it runs before this returns */
+	after_signal = 1;
+	return NULL;
+}
+
+/* A higher real-time thread made runnable by pthread_cond_signal() preempts the signaller at once. */
+static void preempt_on_signal(void)
+{
+	CHECK(set_self(SCHED_FIFO, 20) == 0);
+	ready = after_signal = 0;
+	pthread_t t = fifo_thread(10, signaller, NULL);
+	pthread_mutex_lock(&m);
+	while (!ready)
+		pthread_cond_wait(&c, &m);
+	pthread_mutex_unlock(&m);
+	int preempted = !after_signal;
+	pthread_join(t, NULL);
+	printf("posix-sched: woken by pthread_cond_signal, ran before the signaller went on: %d\n",
+	       preempted);
+	CHECK(preempted);
+	CHECK(set_self(SCHED_OTHER, 1) == 0);
+}
+
 int ktest_posix_sched(int argc, char **argv)
 {
 	(void)argc, (void)argv;
@@ -291,6 +324,7 @@ int ktest_posix_sched(int argc, char **argv)
 	fifo_order();
 	equal_priority();
 	preempted_to_head();
+	preempt_on_signal();
 	printf("posix-sched: %d failures in %llu ms\n", ktest_failures, (unsigned long long)(mono_ms() - t0));
 	return ktest_failures ? 1 : 0;
 }
