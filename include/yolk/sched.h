@@ -79,8 +79,9 @@ int thread_is_app(const struct thread *t);
 void thread_kill(struct thread *t);
 
 /*
- * 1 if the calling thread has been asked to end: a blocking call that sees
- * EINTR from a wait returns -EINTR rather than waiting again.
+ * 1 if the calling thread has been asked to end (killed, or cancelled while
+ * inside a cancellation point): a blocking call that sees EINTR from a wait
+ * returns -EINTR rather than waiting again.
  */
 int thread_kill_pending(void);
 
