@@ -207,9 +207,9 @@ static ssize_t read_uncancelled(int fd, void *buf, size_t len)
 /* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
 ssize_t read(int fd, void *buf, size_t len)
 {
-	thread_cancel_point_begin();
+	int point = thread_cancel_point_begin();
 	ssize_t r = read_uncancelled(fd, buf, len);
-	thread_cancel_point_end(r < 0 && errno == EINTR);
+	thread_cancel_point_end(point, r < 0 && errno == EINTR);
 	return r;
 }
 
@@ -226,9 +226,9 @@ static ssize_t write_uncancelled(int fd, const void *buf, size_t len)
 /* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
 ssize_t write(int fd, const void *buf, size_t len)
 {
-	thread_cancel_point_begin();
+	int point = thread_cancel_point_begin();
 	ssize_t r = write_uncancelled(fd, buf, len);
-	thread_cancel_point_end(r < 0 && errno == EINTR);
+	thread_cancel_point_end(point, r < 0 && errno == EINTR);
 	return r;
 }
 
@@ -245,9 +245,9 @@ static ssize_t pread_uncancelled(int fd, void *buf, size_t len, off_t off)
 /* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
 ssize_t pread(int fd, void *buf, size_t len, off_t off)
 {
-	thread_cancel_point_begin();
+	int point = thread_cancel_point_begin();
 	ssize_t r = pread_uncancelled(fd, buf, len, off);
-	thread_cancel_point_end(r < 0 && errno == EINTR);
+	thread_cancel_point_end(point, r < 0 && errno == EINTR);
 	return r;
 }
 
@@ -264,9 +264,9 @@ static ssize_t pwrite_uncancelled(int fd, const void *buf, size_t len, off_t off
 /* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
 ssize_t pwrite(int fd, const void *buf, size_t len, off_t off)
 {
-	thread_cancel_point_begin();
+	int point = thread_cancel_point_begin();
 	ssize_t r = pwrite_uncancelled(fd, buf, len, off);
-	thread_cancel_point_end(r < 0 && errno == EINTR);
+	thread_cancel_point_end(point, r < 0 && errno == EINTR);
 	return r;
 }
 
@@ -340,9 +340,9 @@ static int fsync_uncancelled(int fd)
 /* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
 int fsync(int fd)
 {
-	thread_cancel_point_begin();
+	int point = thread_cancel_point_begin();
 	int r = fsync_uncancelled(fd);
-	thread_cancel_point_end(r < 0 && errno == EINTR);
+	thread_cancel_point_end(point, r < 0 && errno == EINTR);
 	return r;
 }
 

@@ -75,9 +75,9 @@ static int poll_uncancelled(struct pollfd *fds, nfds_t n, int timeout_ms)
 /* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
 int poll(struct pollfd *fds, nfds_t n, int timeout_ms)
 {
-	thread_cancel_point_begin();
+	int point = thread_cancel_point_begin();
 	int r = poll_uncancelled(fds, n, timeout_ms);
-	thread_cancel_point_end(r < 0 && errno == EINTR);
+	thread_cancel_point_end(point, r < 0 && errno == EINTR);
 	return r;
 }
 

@@ -87,9 +87,9 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(vo
 
 int pthread_join(pthread_t t, void **retval)
 {
-	thread_cancel_point_begin();
+	int point = thread_cancel_point_begin();
 	int r = thread_join(t, retval);
-	thread_cancel_point_end(r == EINTR);
+	thread_cancel_point_end(point, r == EINTR);
 	return r;
 }
 int pthread_detach(pthread_t t) { return thread_detach(t); }
@@ -270,9 +270,9 @@ static int cond_status(int r) { return r == EINTR ? 0 : r; }
 /* A cancellation point: a cancelled waiter has the mutex again before its cleanup handlers run. */
 static int cond_wait_point(pthread_cond_t *c, pthread_mutex_t *m, uint64_t deadline)
 {
-	thread_cancel_point_begin();
+	int point = thread_cancel_point_begin();
 	int r = kcond_wait(&c->c, &m->m, deadline);
-	thread_cancel_point_end(r == EINTR);
+	thread_cancel_point_end(point, r == EINTR);
 	return cond_status(r);
 }
 

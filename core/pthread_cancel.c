@@ -34,19 +34,20 @@ void thread_cancel_point(void)
 		cancel_act(t);
 }
 
-void thread_cancel_point_begin(void)
+int thread_cancel_point_begin(void)
 {
 	struct thread *t = thread_self();
-	if (t == NULL)
-		return;
+	if (t == NULL || t->holds != t->user_holds)
+		return 0;
 	thread_cancel_point();
 	__atomic_add_fetch(&t->cancel_points, 1, __ATOMIC_RELAXED);
+	return 1;
 }
 
-void thread_cancel_point_end(int cut_short)
+void thread_cancel_point_end(int point, int cut_short)
 {
 	struct thread *t = thread_self();
-	if (t == NULL)
+	if (!point)
 		return;
 	__atomic_sub_fetch(&t->cancel_points, 1, __ATOMIC_RELAXED);
 	if (cut_short)

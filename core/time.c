@@ -155,9 +155,9 @@ int clock_nanosleep(clockid_t id, int flags, const struct timespec *req, struct 
 		req_ns = req_ns > now_ns ? req_ns - now_ns : 0;
 	}
 	/* A cancellation point (POSIX.1-2017 2.9.5.2): a sleep cut short has no side effect to lose. */
-	thread_cancel_point_begin();
+	int point = thread_cancel_point_begin();
 	time_sleep_until(mono + req_ns);
-	thread_cancel_point_end(1);
+	thread_cancel_point_end(point, 1);
 	thread_kill_point(); /* a no-op unless the sleep was cut short by a kill */
 	if (rem)
 		*rem = (struct timespec){0, 0};
@@ -177,9 +177,9 @@ int nanosleep(const struct timespec *req, struct timespec *rem)
 /* usleep() and sleep() are cancellation points too (POSIX.1-2017 2.9.5.2). */
 static void sleep_point(uint64_t deadline)
 {
-	thread_cancel_point_begin();
+	int point = thread_cancel_point_begin();
 	time_sleep_until(deadline);
-	thread_cancel_point_end(1);
+	thread_cancel_point_end(point, 1);
 }
 
 int usleep(useconds_t us)

@@ -61,7 +61,7 @@ static int open_create(const char *path, int flags, mode_t mode, struct vnode **
 /* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
 int open(const char *path, int flags, ...)
 {
-	thread_cancel_point_begin();
+	int point = thread_cancel_point_begin();
 	mode_t mode = 0;
 	if (flags & O_CREAT) {
 		va_list ap;
@@ -75,7 +75,7 @@ int open(const char *path, int flags, ...)
 	if (r == 0)
 		r = vfs_open_vnode(vn, flags);
 	r = sysret(r);
-	thread_cancel_point_end(r < 0 && errno == EINTR);
+	thread_cancel_point_end(point, r < 0 && errno == EINTR);
 	return r;
 }
 

@@ -567,6 +567,50 @@ static void states(void)
 	printf("posix-cancel: states and types done\n");
 }
 
+/* --- a point reached under a kernel lock is none --- */
+
+static volatile int stream_ok = -1, stream_done;
+
+static void *stream_writer(void *arg)
+{
+	static char big[4096];
+	memset(big, 'x', sizeof(big));
+	/* write() under the stream's lock: the request must neither act nor cut it short. */
+	int ok = fwrite(big, 1, sizeof(big), arg) == sizeof(big);
+	stream_ok = ok && fflush(arg) == 0;
+	stream_done = 1;
+	pthread_testcancel();
+	stream_done = 2; /* not reached */
+	return NULL;
+}
+
+static void under_stream_lock(void)
+{
+	int p[2];
+	void *ret = NULL;
+	pthread_t t;
+	CHECK(pipe(p) == 0);
+	fill_pipe(p[1]);
+	FILE *f = fdopen(p[1], "w");
+	CHECK(f != NULL && pthread_create(&t, NULL, stream_writer, f) == 0);
+	pause_ms(30); /* blocked writing into the full pipe */
+	CHECK(pthread_cancel(t) == 0);
+	pause_ms(30);
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	uint64_t end = mono_ms() + 2000;
+	while (!stream_done && mono_ms() < end)
+		if (read(p[0], buf, sizeof(buf)) <= 0)
+			pause_ms(1);
+	CHECK(pthread_join(t, &ret) == 0 && ret == PTHREAD_CANCELED);
+	printf("posix-cancel: a cancelled thread's fwrite+fflush under the stream lock: %s, then cancelled "
+	       "at the "
+	       "next point: %d\n",
+	       stream_ok == 1 ? "complete" : "cut short", stream_done == 1);
+	CHECK(stream_ok == 1 && stream_done == 1);
+	fclose(f);
+	close(p[0]);
+}
+
 int ktest_posix_cancel(int argc, char **argv)
 {
 	(void)argc, (void)argv;
@@ -574,6 +618,7 @@ int ktest_posix_cancel(int argc, char **argv)
 	setup();
 	states();
 	handler_order();
+	under_stream_lock();
 	every_point();
 	printf("posix-cancel: %d failures in %llu ms\n", ktest_failures,
 	       (unsigned long long)(mono_ms() - t0));

@@ -160,10 +160,13 @@ void thread_cancel_point(void);
  * sem_wait() ...): begin acts on a request pending at entry, and while
  * inside, pthread_cancel() cuts the thread's waits short with EINTR; end
  * acts on the request if the call was cut short (cut_short != 0), so a call
- * that did its work returns it and the request stays pending.
+ * that did its work returns it and the request stays pending. Called while
+ * the thread holds a kernel lock or reference (printf's write() under the
+ * stream lock), it is no cancellation point: begin returns 0 and nothing is
+ * cut short. Pass begin's result to end.
  */
-void thread_cancel_point_begin(void);
-void thread_cancel_point_end(int cut_short);
+int thread_cancel_point_begin(void);
+void thread_cancel_point_end(int point, int cut_short);
 
 /* Counts the pthread mutexes the calling thread holds (delta +1 or -1). */
 void thread_user_hold(int delta);

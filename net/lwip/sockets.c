@@ -494,9 +494,9 @@ static int accept4__uncancelled(int fd, struct sockaddr *addr, socklen_t *len, i
 /* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
 int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 {
-	thread_cancel_point_begin();
+	int point = thread_cancel_point_begin();
 	int r = accept4__uncancelled(fd, addr, len, flags);
-	thread_cancel_point_end(r < 0 && errno == EINTR);
+	thread_cancel_point_end(point, r < 0 && errno == EINTR);
 	return r;
 }
 
@@ -550,9 +550,9 @@ static int connect_uncancelled(int fd, const struct sockaddr *addr, socklen_t le
 /* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
 int connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
-	thread_cancel_point_begin();
+	int point = thread_cancel_point_begin();
 	int r = connect_uncancelled(fd, addr, len);
-	thread_cancel_point_end(r < 0 && errno == EINTR);
+	thread_cancel_point_end(point, r < 0 && errno == EINTR);
 	return r;
 }
 
@@ -571,9 +571,9 @@ static ssize_t sendto_uncancelled(int fd, const void *buf, size_t len, int flags
 /* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
 ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to, socklen_t tolen)
 {
-	thread_cancel_point_begin();
+	int point = thread_cancel_point_begin();
 	ssize_t r = sendto_uncancelled(fd, buf, len, flags, to, tolen);
-	thread_cancel_point_end(r < 0 && errno == EINTR);
+	thread_cancel_point_end(point, r < 0 && errno == EINTR);
 	return r;
 }
 
@@ -597,9 +597,9 @@ static ssize_t recvfrom_uncancelled(int fd, void *buf, size_t len, int flags, st
 /* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
 ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from, socklen_t *fromlen)
 {
-	thread_cancel_point_begin();
+	int point = thread_cancel_point_begin();
 	ssize_t r = recvfrom_uncancelled(fd, buf, len, flags, from, fromlen);
-	thread_cancel_point_end(r < 0 && errno == EINTR);
+	thread_cancel_point_end(point, r < 0 && errno == EINTR);
 	return r;
 }
 
@@ -645,9 +645,9 @@ static ssize_t sendmsg_uncancelled(int fd, const struct msghdr *msg, int flags)
 /* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
 ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 {
-	thread_cancel_point_begin();
+	int point = thread_cancel_point_begin();
 	ssize_t r = sendmsg_uncancelled(fd, msg, flags);
-	thread_cancel_point_end(r < 0 && errno == EINTR);
+	thread_cancel_point_end(point, r < 0 && errno == EINTR);
 	return r;
 }
 
@@ -683,9 +683,9 @@ static ssize_t recvmsg_uncancelled(int fd, struct msghdr *msg, int flags)
 /* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
 ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 {
-	thread_cancel_point_begin();
+	int point = thread_cancel_point_begin();
 	ssize_t r = recvmsg_uncancelled(fd, msg, flags);
-	thread_cancel_point_end(r < 0 && errno == EINTR);
+	thread_cancel_point_end(point, r < 0 && errno == EINTR);
 	return r;
 }
 
