@@ -573,8 +573,11 @@ void thread_set_sched(struct thread *t, int policy, int prio, int rt_prio, int t
 		runq_push(t);
 	if (runnable && current != idle_thread && rank(t) > rank(current))
 		need_resched = 1;
-	if (t == current && runq_has(rank(t) + 1))
+	if (t == current && runq_has(rank(t) + 1)) {
 		need_resched = 1;
+		/* POSIX 2.8.4: changed other than by lowering it goes to the tail, not back to the head. */
+		slice_over = !to_head;
+	}
 	irq_restore(irq);
 	sched_preempt_point_voluntary();
 }

@@ -162,10 +162,13 @@ int pthread_setschedprio(pthread_t t, int prio)
 	thread_get_sched(t, &policy, &old_prio, &old_rt);
 	if (!prio_valid(policy, prio))
 		return EINVAL;
+	int old = from_yolk(policy, old_prio, old_rt);
+	if (prio == old)
+		return 0; /* POSIX: unchanged, it keeps its place in its list */
 	int yolk_prio, rt_prio;
 	to_yolk(policy, prio, &yolk_prio, &rt_prio);
 	/* POSIX: lowered, it goes to the head of its new list rather than the tail. */
-	thread_set_sched(t, policy, yolk_prio, rt_prio, prio < from_yolk(policy, old_prio, old_rt));
+	thread_set_sched(t, policy, yolk_prio, rt_prio, prio < old);
 	return 0;
 }
 

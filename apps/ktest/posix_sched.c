@@ -200,21 +200,28 @@ static pthread_t fifo_thread(int prio, void *(*fn)(void *), void *arg)
 static void fifo_order(void)
 {
 	static const int prios[] = {5, 20, 10, 15};
-	pthread_t t[5];
+	pthread_t t[6];
 	char text[64] = "";
 	order_n = 0;
 	CHECK(set_self(SCHED_FIFO, 30) == 0);
 	for (int i = 0; i < 4; i++)
 		t[i] = fifo_thread(prios[i], record_and_spin, (void *)(intptr_t)prios[i]);
-	t[4] =
-	    fifo_thread(31, record_and_spin, (void *)31); /* above main: runs before pthread_create returns */
-	order[order_n++] = 100;                           /* main again */
-	for (int i = 0; i < 5; i++)
+	pthread_attr_t a;
+	struct sched_param p = {.sched_priority = 3};
+	pthread_attr_init(&a);
+	pthread_attr_setinheritsched(&a, PTHREAD_EXPLICIT_SCHED);
+	pthread_attr_setschedparam(&a,
+	                           &p); /* SCHED_OTHER 3: yolk's highest level, below every real-time one */
+	CHECK(pthread_create(&t[5], &a, record_and_spin, (void *)3) == 0);
+	/* Above main: runs before pthread_create returns. */
+	t[4] = fifo_thread(31, record_and_spin, (void *)31);
+	order[order_n++] = 100; /* main again */
+	for (int i = 0; i < 6; i++)
 		pthread_join(t[i], NULL);
 	for (int i = 0; i < order_n; i++)
 		snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s%d", i ? "," : "", order[i]);
 	printf("posix-sched: FIFO run order %s\n", text);
-	CHECK(strcmp(text, "31,100,20,15,10,5") == 0);
+	CHECK(strcmp(text, "31,100,20,15,10,5,3") == 0);
 	CHECK(set_self(SCHED_OTHER, 1) == 0);
 }
 
