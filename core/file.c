@@ -202,7 +202,7 @@ static ssize_t file_rw(struct file *f, void *buf, size_t len, int is_write)
 static int readable(const struct file *f) { return (f->flags & O_ACCMODE) != O_WRONLY; }
 static int writable(const struct file *f) { return (f->flags & O_ACCMODE) != O_RDONLY; }
 
-ssize_t read(int fd, void *buf, size_t len)
+static ssize_t read_uncancelled(int fd, void *buf, size_t len)
 {
 	struct file *f = fd_file(fd);
 	if (f == NULL)
@@ -212,7 +212,16 @@ ssize_t read(int fd, void *buf, size_t len)
 	return sysret(r);
 }
 
-ssize_t write(int fd, const void *buf, size_t len)
+/* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
+ssize_t read(int fd, void *buf, size_t len)
+{
+	int point = thread_cancel_point_begin();
+	ssize_t r = read_uncancelled(fd, buf, len);
+	thread_cancel_point_end(point, r < 0 && errno == EINTR);
+	return r;
+}
+
+static ssize_t write_uncancelled(int fd, const void *buf, size_t len)
 {
 	struct file *f = fd_file(fd);
 	if (f == NULL)
@@ -222,7 +231,16 @@ ssize_t write(int fd, const void *buf, size_t len)
 	return sysret(r);
 }
 
-ssize_t pread(int fd, void *buf, size_t len, off_t off)
+/* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
+ssize_t write(int fd, const void *buf, size_t len)
+{
+	int point = thread_cancel_point_begin();
+	ssize_t r = write_uncancelled(fd, buf, len);
+	thread_cancel_point_end(point, r < 0 && errno == EINTR);
+	return r;
+}
+
+static ssize_t pread_uncancelled(int fd, void *buf, size_t len, off_t off)
 {
 	struct file *f = fd_file(fd);
 	if (f == NULL)
@@ -232,7 +250,16 @@ ssize_t pread(int fd, void *buf, size_t len, off_t off)
 	return sysret(r);
 }
 
-ssize_t pwrite(int fd, const void *buf, size_t len, off_t off)
+/* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
+ssize_t pread(int fd, void *buf, size_t len, off_t off)
+{
+	int point = thread_cancel_point_begin();
+	ssize_t r = pread_uncancelled(fd, buf, len, off);
+	thread_cancel_point_end(point, r < 0 && errno == EINTR);
+	return r;
+}
+
+static ssize_t pwrite_uncancelled(int fd, const void *buf, size_t len, off_t off)
 {
 	struct file *f = fd_file(fd);
 	if (f == NULL)
@@ -240,6 +267,15 @@ ssize_t pwrite(int fd, const void *buf, size_t len, off_t off)
 	ssize_t r = off < 0 ? -EINVAL : !writable(f) ? -EBADF : f->ops->pwrite ? f->ops->pwrite(f, buf, len, off) : -ESPIPE;
 	fd_put(f);
 	return sysret(r);
+}
+
+/* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
+ssize_t pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	int point = thread_cancel_point_begin();
+	ssize_t r = pwrite_uncancelled(fd, buf, len, off);
+	thread_cancel_point_end(point, r < 0 && errno == EINTR);
+	return r;
 }
 
 static off_t file_seek(struct file *f, off_t off, int whence)
@@ -299,7 +335,7 @@ int fstat(int fd, struct stat *st)
 	return (int)sysret(r);
 }
 
-int fsync(int fd)
+static int fsync_uncancelled(int fd)
 {
 	struct file *f = fd_file(fd);
 	if (f == NULL)
@@ -307,6 +343,15 @@ int fsync(int fd)
 	int r = f->ops->fsync ? f->ops->fsync(f) : -EINVAL;
 	fd_put(f);
 	return (int)sysret(r);
+}
+
+/* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
+int fsync(int fd)
+{
+	int point = thread_cancel_point_begin();
+	int r = fsync_uncancelled(fd);
+	thread_cancel_point_end(point, r < 0 && errno == EINTR);
+	return r;
 }
 
 int fdatasync(int fd) { return fsync(fd); }
@@ -321,7 +366,7 @@ int ftruncate(int fd, off_t len)
 	return (int)sysret(r);
 }
 
-int close(int fd)
+static int close_uncancelled(int fd)
 {
 	if (fd < 0 || fd >= FD_MAX) {
 		errno = EBADF;
@@ -339,6 +384,18 @@ int close(int fd)
 	}
 	fd_put(f);
 	return (int)sysret(0);
+}
+
+/*
+ * A cancellation point (POSIX.1-2017 2.9.5.2), acting only once fd is closed:
+ * close() never waits, and a request acting first would leave the fd open
+ * for good, since a cancelled thread cannot retry.
+ */
+int close(int fd)
+{
+	int r = close_uncancelled(fd);
+	thread_cancel_point();
+	return r;
 }
 
 int dup(int fd)

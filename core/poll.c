@@ -53,7 +53,7 @@ static uint64_t deadline_after_ms(int ms)
 	return ms < 0 ? WAIT_FOREVER : time_monotonic_ns() + (uint64_t)ms * 1000000u;
 }
 
-int poll(struct pollfd *fds, nfds_t n, int timeout_ms)
+static int poll_uncancelled(struct pollfd *fds, nfds_t n, int timeout_ms)
 {
 	uint64_t deadline = deadline_after_ms(timeout_ms);
 	for (;;) {
@@ -70,6 +70,15 @@ int poll(struct pollfd *fds, nfds_t n, int timeout_ms)
 		if (r)
 			return 0;
 	}
+}
+
+/* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
+int poll(struct pollfd *fds, nfds_t n, int timeout_ms)
+{
+	int point = thread_cancel_point_begin();
+	int r = poll_uncancelled(fds, n, timeout_ms);
+	thread_cancel_point_end(point, r < 0 && errno == EINTR);
+	return r;
 }
 
 static int timeval_ms(const struct timeval *tv)

@@ -139,9 +139,11 @@ long sysconf(int name)
 		return 1;
 	case _SC_CHILD_MAX:
 		return 0;
-	/* Options yolk does not implement (README.md): -1, errno untouched. */
 	case _SC_THREAD_PRIORITY_SCHEDULING:
+		return _POSIX_THREAD_PRIORITY_SCHEDULING;
 	case _SC_PRIORITY_SCHEDULING:
+		return _POSIX_PRIORITY_SCHEDULING;
+	/* Options yolk does not implement (README.md): -1, errno untouched. */
 	case _SC_THREAD_PRIO_INHERIT:
 	case _SC_THREAD_PRIO_PROTECT:
 	case _SC_THREAD_SPORADIC_SERVER:

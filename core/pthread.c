@@ -65,16 +65,20 @@ static void *pthread_trampoline(void *p)
 
 int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
 {
+	int policy, prio, rt_prio;
+	int bad = sched_policy_for_create(attr, &policy, &prio, &rt_prio);
+	if (bad)
+		return bad;
 	struct start *s = malloc(sizeof(*s));
 	if (s == NULL)
 		return EAGAIN;
 	*s = (struct start){fn, arg};
-	int prio = attr ? attr->priority : thread_get_prio(thread_self());
+	size_t stack = attr ? attr->stacksize : 0;
 	struct thread *t;
 	if (attr && attr->stackaddr)
-		t = thread_create_on_stack("pthread", pthread_trampoline, s, prio, attr->stackaddr, attr->stacksize);
+		t = thread_create_on_stack("pthread", pthread_trampoline, s, prio, policy, rt_prio, attr->stackaddr, stack);
 	else
-		t = thread_create("pthread", pthread_trampoline, s, prio, attr ? attr->stacksize : 0);
+		t = thread_create_sched("pthread", pthread_trampoline, s, prio, policy, rt_prio, stack);
 	if (t == NULL) {
 		free(s);
 		return EAGAIN;
@@ -86,7 +90,13 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(vo
 	return 0;
 }
 
-int pthread_join(pthread_t t, void **retval) { return -thread_join_handle(t, retval); }
+int pthread_join(pthread_t t, void **retval)
+{
+	int point = thread_cancel_point_begin();
+	int r = -thread_join_handle(t, retval);
+	thread_cancel_point_end(point, r == EINTR);
+	return r;
+}
 int pthread_detach(pthread_t t) { return -thread_detach_handle(t); }
 pthread_t pthread_self(void) { return thread_handle(thread_self()); }
 int pthread_equal(pthread_t a, pthread_t b) { return a == b; }
@@ -110,22 +120,6 @@ int pthread_kill(pthread_t t, int sig)
 	return raise(sig) ? EINVAL : 0;
 }
 
-static int get_prio(struct thread *t, void *prio)
-{
-	*(int *)prio = thread_get_prio(t);
-	return 0;
-}
-
-int pthread_getschedparam(pthread_t t, int *policy, struct sched_param *param)
-{
-	int prio, r = -thread_with_handle(t, get_prio, &prio);
-	if (r)
-		return r;
-	*policy = SCHED_OTHER;
-	param->sched_priority = prio;
-	return 0;
-}
-
 int pthread_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void))
 {
 	(void)prepare, (void)parent, (void)child;
@@ -134,6 +128,7 @@ int pthread_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(vo
 
 void pthread_exit(void *retval)
 {
+	pthread_cleanup_run_all();
 	run_key_destructors();
 	thread_exit(retval);
 }
@@ -145,20 +140,6 @@ static int set_name(struct thread *t, void *name)
 }
 
 int pthread_setname_np(pthread_t t, const char *name) { return -thread_with_handle(t, set_name, (void *)name); }
-
-static int set_prio(struct thread *t, void *prio)
-{
-	thread_set_prio(t, *(int *)prio);
-	return 0;
-}
-
-/* The scheduling option (not yet) replaces this: yolk's priorities 0..3 meanwhile. */
-int pthread_setschedprio(pthread_t t, int prio)
-{
-	if (prio < 0 || prio >= THREAD_NPRIO)
-		return EINVAL;
-	return -thread_with_handle(t, set_prio, &prio);
-}
 
 int pthread_once(pthread_once_t *once, void (*fn)(void))
 {
@@ -244,20 +225,6 @@ int pthread_attr_getdetachstate(const pthread_attr_t *a, int *state)
 	return 0;
 }
 
-int pthread_attr_setschedparam(pthread_attr_t *a, const struct sched_param *p)
-{
-	if (p->sched_priority < 0 || p->sched_priority >= THREAD_NPRIO)
-		return EINVAL;
-	a->priority = p->sched_priority;
-	return 0;
-}
-
-int pthread_attr_getschedparam(const pthread_attr_t *a, struct sched_param *p)
-{
-	p->sched_priority = a->priority;
-	return 0;
-}
-
 /* --- mutexes --- */
 
 int pthread_mutexattr_init(pthread_mutexattr_t *a)
@@ -310,15 +277,31 @@ int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a)
 }
 
 int pthread_mutex_destroy(pthread_mutex_t *m) { return m->m.state ? EBUSY : 0; }
-int pthread_mutex_lock(pthread_mutex_t *m) { return kmutex_lock(&m->m, WAIT_FOREVER); }
-int pthread_mutex_trylock(pthread_mutex_t *m) { return kmutex_trylock(&m->m); }
-int pthread_mutex_unlock(pthread_mutex_t *m) { return kmutex_unlock(&m->m); }
+/* A first acquisition is counted as the app's own: cancellation may act while it is held. */
+static int user_locked(pthread_mutex_t *m, int r)
+{
+	if (r == 0 && m->m.depth == 1)
+		thread_user_hold(1);
+	return r;
+}
+
+int pthread_mutex_lock(pthread_mutex_t *m) { return user_locked(m, kmutex_lock(&m->m, WAIT_FOREVER)); }
+int pthread_mutex_trylock(pthread_mutex_t *m) { return user_locked(m, kmutex_trylock(&m->m)); }
+
+int pthread_mutex_unlock(pthread_mutex_t *m)
+{
+	int last = m->m.depth == 1;
+	int r = kmutex_unlock(&m->m);
+	if (r == 0 && last)
+		thread_user_hold(-1);
+	return r;
+}
 
 int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime)
 {
 	if (pthread_bad_time(abstime))
 		return EINVAL;
-	return kmutex_lock(&m->m, pthread_deadline(CLOCK_REALTIME, abstime));
+	return user_locked(m, kmutex_lock(&m->m, pthread_deadline(CLOCK_REALTIME, abstime)));
 }
 
 /* --- condition variables --- */
@@ -373,16 +356,22 @@ int pthread_cond_destroy(pthread_cond_t *c) { return c->c.waiters.head ? EBUSY :
 /* POSIX cond waits never fail with EINTR: a kill's wakeup is a spurious one. */
 static int cond_status(int r) { return r == EINTR ? 0 : r; }
 
-int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
+/* A cancellation point: a cancelled waiter has the mutex again before its cleanup handlers run. */
+static int cond_wait_point(pthread_cond_t *c, pthread_mutex_t *m, uint64_t deadline)
 {
-	return cond_status(kcond_wait(&c->c, &m->m, WAIT_FOREVER));
+	int point = thread_cancel_point_begin();
+	int r = kcond_wait(&c->c, &m->m, deadline);
+	thread_cancel_point_end(point, r == EINTR);
+	return cond_status(r);
 }
+
+int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m) { return cond_wait_point(c, m, WAIT_FOREVER); }
 
 int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *abstime)
 {
 	if (pthread_bad_time(abstime))
 		return EINVAL;
-	return cond_status(kcond_wait(&c->c, &m->m, pthread_deadline(c->clock, abstime)));
+	return cond_wait_point(c, m, pthread_deadline(c->clock, abstime));
 }
 
 int pthread_cond_signal(pthread_cond_t *c)

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <malloc.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arch/context.h>
@@ -37,11 +38,17 @@ static const char *const state_names[] = {"runnable", "running", "blocked", "zom
 
 static struct thread *current;
 static struct thread *idle_thread;
-static struct thread *runq_head[THREAD_NPRIO], *runq_tail[THREAD_NPRIO];
+/*
+ * One run queue per rank: ordinary priorities 0..THREAD_NPRIO-1, then the
+ * real-time priorities 1..THREAD_RT_PRIO_MAX above them all.
+ */
+#define NRANK (THREAD_NPRIO + THREAD_RT_PRIO_MAX)
+static struct thread *runq_head[NRANK], *runq_tail[NRANK];
 static struct thread *sleepers; /* sorted by wake_at */
 static struct thread *all_threads, *all_tail;
 static struct thread *reapable;
 static int need_resched;
+static int slice_over; /* need_resched because the time slice ended, not a preemption */
 static int next_id;
 static uint64_t gone_cpu_ns; /* CPU time of the threads already freed */
 static uint8_t fpu_initial[ARCH_FPU_STATE_SIZE] __attribute__((aligned(ARCH_FPU_STATE_ALIGN)));
@@ -67,22 +74,36 @@ void thread_set_name(struct thread *t, const char *name)
 	strncpy(t->name, name ? name : "", THREAD_NAME_MAX - 1);
 }
 
+static int rank(const struct thread *t) { return t->rt_prio ? THREAD_NPRIO - 1 + t->rt_prio : t->prio; }
+
 static void runq_push(struct thread *t)
 {
+	int r = rank(t);
 	t->state = T_RUNNABLE;
 	t->run_next = NULL;
-	if (runq_tail[t->prio])
-		runq_tail[t->prio]->run_next = t;
+	if (runq_tail[r])
+		runq_tail[r]->run_next = t;
 	else
-		runq_head[t->prio] = t;
-	runq_tail[t->prio] = t;
-	if (current == idle_thread || t->prio > current->prio)
+		runq_head[r] = t;
+	runq_tail[r] = t;
+	if (current == idle_thread || r > rank(current))
 		need_resched = 1;
+}
+
+/* POSIX: a preempted real-time thread goes back to the head of its list, not the tail. */
+static void runq_push_head(struct thread *t)
+{
+	int r = rank(t);
+	t->state = T_RUNNABLE;
+	t->run_next = runq_head[r];
+	runq_head[r] = t;
+	if (runq_tail[r] == NULL)
+		runq_tail[r] = t;
 }
 
 static struct thread *runq_pop(void)
 {
-	for (int p = THREAD_NPRIO - 1; p >= 0; p--) {
+	for (int p = NRANK - 1; p >= 0; p--) {
 		struct thread *t = runq_head[p];
 		if (t) {
 			runq_head[p] = t->run_next;
@@ -94,9 +115,9 @@ static struct thread *runq_pop(void)
 	return NULL;
 }
 
-static int runq_has(int min_prio)
+static int runq_has(int min_rank)
 {
-	for (int p = THREAD_NPRIO - 1; p >= min_prio; p--)
+	for (int p = NRANK - 1; p >= min_rank; p--)
 		if (runq_head[p])
 			return 1;
 	return 0;
@@ -104,7 +125,7 @@ static int runq_has(int min_prio)
 
 static void runq_remove(struct thread *t)
 {
-	struct thread **pp = &runq_head[t->prio], *prev = NULL;
+	struct thread **pp = &runq_head[rank(t)], *prev = NULL;
 	while (*pp && *pp != t) {
 		prev = *pp;
 		pp = &(*pp)->run_next;
@@ -112,8 +133,8 @@ static void runq_remove(struct thread *t)
 	if (*pp == NULL)
 		return;
 	*pp = t->run_next;
-	if (runq_tail[t->prio] == t)
-		runq_tail[t->prio] = prev;
+	if (runq_tail[rank(t)] == t)
+		runq_tail[rank(t)] = prev;
 }
 
 static void sleepers_insert(struct thread *t)
@@ -146,6 +167,7 @@ static void switch_to_next(void)
 	if (next == NULL)
 		next = idle_thread;
 	need_resched = 0;
+	slice_over = 0;
 	if (next == prev) {
 		prev->state = T_RUNNING;
 		return;
@@ -174,7 +196,7 @@ int sched_park(uint64_t deadline)
 	 * timer ends it (sched_kill_due).
 	 */
 	uint64_t asked = deadline;
-	if (current->kill_pending) {
+	if (current->kill_pending || thread_cancel_wakes(current)) {
 		uint64_t soon = time_monotonic_ns() + KILL_RECHECK_NS;
 		if (deadline > soon)
 			deadline = soon;
@@ -190,6 +212,9 @@ int sched_park(uint64_t deadline)
 	sleepers_remove(current);
 	if (current->kill_pending)
 		return asked != WAIT_FOREVER && time_monotonic_ns() >= asked ? ETIMEDOUT : EINTR;
+	/* Woken by what it waited for (reason 0): the event wins over a cancellation. */
+	if (thread_cancel_wakes(current) && current->wake_reason)
+		return asked != WAIT_FOREVER && time_monotonic_ns() >= asked ? ETIMEDOUT : EINTR;
 	return current->wake_reason;
 }
 
@@ -203,7 +228,7 @@ void thread_kill(struct thread *t)
 	irq_restore(irq);
 }
 
-int thread_kill_pending(void) { return current && current->kill_pending; }
+int thread_kill_pending(void) { return current && (current->kill_pending || thread_cancel_wakes(current)); }
 
 void thread_kill_point(void)
 {
@@ -226,6 +251,13 @@ void thread_hold_end(void)
 int sched_kill_due(void)
 {
 	return current && current->kill_pending && current->holds == 0 && current->state == T_RUNNING;
+}
+
+int sched_cancel_due(void)
+{
+	struct thread *t = current;
+	return t && t != idle_thread && t->state == T_RUNNING && t->cancel_pending && t->cancel_async &&
+	       !t->cancel_disabled && t->holds == t->user_holds;
 }
 
 void sched_killed(void)
@@ -258,9 +290,14 @@ void sched_tick(uint64_t now, int new_tick)
 	}
 	if (new_tick) {
 		current->cpu_ticks++;
-		/* Time slice over: let the next thread of the same priority run. */
-		if (current != idle_thread && runq_has(current->prio))
+		/*
+		 * Time slice over: let the next thread of the same priority run.
+		 * SCHED_FIFO has no slices: it runs until it blocks or yields.
+		 */
+		if (current != idle_thread && current->policy != SCHED_FIFO && runq_has(rank(current))) {
 			need_resched = 1;
+			slice_over = 1;
+		}
 	}
 }
 
@@ -270,8 +307,12 @@ void sched_preempt_point(void)
 {
 	if (!need_resched || current == NULL)
 		return;
-	if (current != idle_thread && current->state == T_RUNNING)
-		runq_push(current);
+	if (current != idle_thread && current->state == T_RUNNING) {
+		if (current->rt_prio && !slice_over)
+			runq_push_head(current);
+		else
+			runq_push(current);
+	}
 	switch_to_next();
 }
 
@@ -390,12 +431,14 @@ static void register_thread(struct thread *t)
 }
 
 static struct thread *thread_start_in(struct app_run *run, int is_app, const char *name, thread_fn fn, void *arg,
-                                      int prio, size_t stack_size)
+                                      int prio, size_t stack_size, int policy, int rt_prio)
 {
 	reap();
 	struct thread *t = thread_alloc(name, prio);
 	if (t == NULL)
 		return NULL;
+	t->policy = policy;
+	t->rt_prio = rt_prio < 0 ? 0 : rt_prio > THREAD_RT_PRIO_MAX ? THREAD_RT_PRIO_MAX : rt_prio;
 	/* Up to whole pages: a thread gets at least the stack it asked for. */
 	t->stack_size = ((stack_size ? stack_size : THREAD_STACK_DEFAULT) + PAGE_SIZE_4K - 1) & ~(PAGE_SIZE_4K - 1);
 	t->stack_top = vm_alloc_stack(t->stack_size);
@@ -413,17 +456,26 @@ static struct thread *thread_start_in(struct app_run *run, int is_app, const cha
 	register_thread(t);
 	runq_push(t);
 	irq_restore(irq);
+	/* A new thread more important than its creator runs at once (POSIX real-time preemption). */
+	sched_preempt_point_voluntary();
 	return t;
 }
 
 struct thread *thread_create(const char *name, thread_fn fn, void *arg, int prio, size_t stack_size)
 {
-	return thread_start_in(current ? current->run : NULL, 0, name, fn, arg, prio, stack_size);
+	return thread_create_sched(name, fn, arg, prio, SCHED_OTHER, 0, stack_size);
+}
+
+struct thread *thread_create_sched(const char *name, thread_fn fn, void *arg, int prio, int policy,
+                                   int rt_prio, size_t stack_size)
+{
+	struct app_run *run = current ? current->run : NULL;
+	return thread_start_in(run, 0, name, fn, arg, prio, stack_size, policy, rt_prio);
 }
 
 struct thread *thread_create_app(struct app_run *run, const char *name, thread_fn fn, void *arg)
 {
-	return thread_start_in(run, 1, name, fn, arg, THREAD_PRIO_NORMAL, 0);
+	return thread_start_in(run, 1, name, fn, arg, THREAD_PRIO_NORMAL, 0, SCHED_OTHER, 0);
 }
 
 void thread_exit(void *retval)
@@ -459,8 +511,14 @@ int thread_join(struct thread *t, void **retval)
 		return t == current ? EDEADLK : EINVAL;
 	}
 	t->joining = 1;
-	while (t->state != T_ZOMBIE)
-		waitq_wait(&t->joiners, WAIT_FOREVER);
+	while (t->state != T_ZOMBIE) {
+		/* pthread_join() is a cancellation point: a cancelled joiner gives up the join. */
+		if (waitq_wait(&t->joiners, WAIT_FOREVER) == EINTR && thread_cancel_wakes(current)) {
+			t->joining = 0;
+			irq_restore(irq);
+			return EINTR;
+		}
+	}
 	unlink_from_all(t);
 	irq_restore(irq);
 	if (retval)
@@ -486,22 +544,65 @@ int thread_detach(struct thread *t)
 	return 0;
 }
 
-void thread_set_prio(struct thread *t, int prio)
+/* t is a thread not yet joined or reaped (not idle). Interrupts disabled. */
+static int known(const struct thread *t)
+{
+	for (struct thread *i = all_threads; i; i = i->all_next)
+		if (i == t)
+			return t != idle_thread;
+	return 0;
+}
+
+int thread_cancel(struct thread *t)
+{
+	int irq = irq_save(), found = known(t);
+	if (found) {
+		t->cancel_pending = 1;
+		/* A cancel wakeup says EINTR: sched_park() tells it from the event waited for. */
+		if (thread_cancel_wakes(t) && t->state == T_BLOCKED) {
+			sched_unpark(t);
+			t->wake_reason = EINTR;
+		}
+	}
+	irq_restore(irq);
+	return found ? 0 : ESRCH;
+}
+
+void thread_set_prio(struct thread *t, int prio) { thread_set_sched(t, t->policy, prio, t->rt_prio, 0); }
+
+void thread_set_sched(struct thread *t, int policy, int prio, int rt_prio, int to_head)
 {
 	int irq = irq_save();
 	prio = prio < 0 ? 0 : prio >= THREAD_NPRIO ? THREAD_NPRIO - 1 : prio;
-	if (t->state == T_RUNNABLE) {
+	rt_prio = rt_prio < 0 ? 0 : rt_prio > THREAD_RT_PRIO_MAX ? THREAD_RT_PRIO_MAX : rt_prio;
+	int runnable = t->state == T_RUNNABLE;
+	if (runnable)
 		runq_remove(t);
-		t->prio = prio;
+	t->policy = policy;
+	t->prio = prio;
+	t->rt_prio = rt_prio;
+	if (runnable && to_head)
+		runq_push_head(t);
+	if (runnable && !to_head)
 		runq_push(t);
-	} else {
-		t->prio = prio;
-	}
-	if (t == current && runq_has(prio + 1))
+	if (runnable && current != idle_thread && rank(t) > rank(current))
 		need_resched = 1;
+	if (t == current && runq_has(rank(t) + 1)) {
+		need_resched = 1;
+		/* POSIX 2.8.4: changed other than by lowering it goes to the tail, not back to the head. */
+		slice_over = !to_head;
+	}
 	irq_restore(irq);
-	if (t == current)
-		sched_preempt_point_voluntary();
+	sched_preempt_point_voluntary();
+}
+
+void thread_get_sched(const struct thread *t, int *policy, int *prio, int *rt_prio)
+{
+	int irq = irq_save();
+	*policy = t->policy;
+	*prio = t->prio;
+	*rt_prio = t->rt_prio;
+	irq_restore(irq);
 }
 
 void sched_preempt_point_voluntary(void)
@@ -524,13 +625,15 @@ void thread_list(void (*visit)(const struct thread_info *info, void *arg), void 
 	irq_restore(irq);
 }
 
-struct thread *thread_create_on_stack(const char *name, thread_fn fn, void *arg, int prio, void *stack,
-                                      size_t size)
+struct thread *thread_create_on_stack(const char *name, thread_fn fn, void *arg, int prio, int policy,
+                                      int rt_prio, void *stack, size_t size)
 {
 	reap();
 	struct thread *t = thread_alloc(name, prio);
 	if (t == NULL)
 		return NULL;
+	t->policy = policy;
+	t->rt_prio = rt_prio < 0 ? 0 : rt_prio > THREAD_RT_PRIO_MAX ? THREAD_RT_PRIO_MAX : rt_prio;
 	t->stack_given = 1;
 	t->stack_size = size;
 	t->stack_top = (void *)(((uintptr_t)stack + size) & ~(uintptr_t)15);
@@ -543,6 +646,8 @@ struct thread *thread_create_on_stack(const char *name, thread_fn fn, void *arg,
 	register_thread(t);
 	runq_push(t);
 	irq_restore(irq);
+	/* A new thread more important than its creator runs at once, as from thread_start_in. */
+	sched_preempt_point_voluntary();
 	return t;
 }
 

@@ -34,7 +34,21 @@ struct thread {
 	struct thread *run_next, *sleep_next, *wq_next, *all_next;
 	void *keys[THREAD_KEYS_MAX];
 	char name[THREAD_NAME_MAX];
+	/* POSIX cancellation (core/pthread_cancel.c) */
+	int cancel_pending;  /* pthread_cancel() asked; acted on at a cancellation point */
+	int cancel_disabled; /* PTHREAD_CANCEL_DISABLE */
+	int cancel_async;    /* PTHREAD_CANCEL_ASYNCHRONOUS */
+	int cancel_points;   /* depth of cancellation-point calls it is inside */
+	int user_holds;      /* of holds, the pthread mutexes the app holds (cancellation may act) */
+	/* POSIX scheduling policy (core/sched_policy.c): rt_prio > 0 ranks above every prio */
+	int policy, rt_prio;
 };
+
+/* A pthread_cancel() that cuts t's waits short: pending, enabled, t inside a cancellation point. */
+static inline int thread_cancel_wakes(const struct thread *t)
+{
+	return t->cancel_pending && !t->cancel_disabled && t->cancel_points > 0;
+}
 
 /*
  * Parks the current thread until sched_unpark() or the deadline. Interrupts

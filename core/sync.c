@@ -134,11 +134,13 @@ int kcond_wait(struct kcond *c, struct kmutex *m, uint64_t deadline)
 	return r;
 }
 
+/* A woken waiter more important than the caller runs now (POSIX real-time preemption), not at the next tick. */
 void kcond_signal(struct kcond *c)
 {
 	int irq = irq_save();
 	waitq_wake_one(&c->waiters);
 	irq_restore(irq);
+	sched_preempt_point_voluntary();
 }
 
 void kcond_broadcast(struct kcond *c)
@@ -146,6 +148,7 @@ void kcond_broadcast(struct kcond *c)
 	int irq = irq_save();
 	waitq_wake_all(&c->waiters);
 	irq_restore(irq);
+	sched_preempt_point_voluntary();
 }
 
 int ksem_wait(struct ksem *s, uint64_t deadline)

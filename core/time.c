@@ -197,10 +197,13 @@ int clock_nanosleep(clockid_t id, int flags, const struct timespec *req, struct 
 		uint64_t now_ns = (uint64_t)now.tv_sec * NSEC_PER_SEC + (uint64_t)now.tv_nsec;
 		req_ns = req_ns > now_ns ? req_ns - now_ns : 0;
 	}
+	/* A cancellation point (POSIX.1-2017 2.9.5.2): a sleep cut short has no side effect to lose. */
+	int point = thread_cancel_point_begin();
 	if ((flags & TIMER_ABSTIME) && id == CLOCK_REALTIME && sched_running())
 		realtime_sleep_until((uint64_t)req->tv_sec * NSEC_PER_SEC + (uint64_t)req->tv_nsec);
 	else
 		time_sleep_until(mono + req_ns);
+	thread_cancel_point_end(point, 1);
 	thread_kill_point(); /* a no-op unless the sleep was cut short by a kill */
 	if (rem)
 		*rem = (struct timespec){0, 0};
@@ -217,14 +220,22 @@ int nanosleep(const struct timespec *req, struct timespec *rem)
 	return 0;
 }
 
+/* usleep() and sleep() are cancellation points too (POSIX.1-2017 2.9.5.2). */
+static void sleep_point(uint64_t deadline)
+{
+	int point = thread_cancel_point_begin();
+	time_sleep_until(deadline);
+	thread_cancel_point_end(point, 1);
+}
+
 int usleep(useconds_t us)
 {
-	time_sleep_until(time_monotonic_ns() + (uint64_t)us * 1000);
+	sleep_point(time_monotonic_ns() + (uint64_t)us * 1000);
 	return 0;
 }
 
 unsigned sleep(unsigned s)
 {
-	time_sleep_until(time_monotonic_ns() + (uint64_t)s * NSEC_PER_SEC);
+	sleep_point(time_monotonic_ns() + (uint64_t)s * NSEC_PER_SEC);
 	return 0;
 }

@@ -58,8 +58,10 @@ static int open_create(const char *path, int flags, mode_t mode, struct vnode **
 	return r;
 }
 
+/* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
 int open(const char *path, int flags, ...)
 {
+	int point = thread_cancel_point_begin();
 	mode_t mode = 0;
 	if (flags & O_CREAT) {
 		va_list ap;
@@ -72,7 +74,9 @@ int open(const char *path, int flags, ...)
 	int r = (flags & O_CREAT) ? open_create(path, flags, mode, &vn) : vfs_lookup(path, &vn);
 	if (r == 0)
 		r = vfs_open_vnode(vn, flags);
-	return sysret(r);
+	r = sysret(r);
+	thread_cancel_point_end(point, r < 0 && errno == EINTR);
+	return r;
 }
 
 int creat(const char *path, mode_t mode) { return open(path, O_WRONLY | O_CREAT | O_TRUNC, mode); }

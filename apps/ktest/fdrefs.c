@@ -61,6 +61,8 @@ static unsigned fd_refs(int fd)
 	return refs;
 }
 
+unsigned ktest_fd_refs(int fd) { return fd_refs(fd); }
+
 int ktest_console_fds(int argc, char **argv)
 {
 	(void)argc, (void)argv;

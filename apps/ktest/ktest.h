@@ -26,6 +26,8 @@ int ktest_sendmsg(int argc, char **argv);
 int ktest_tcp_churn(int argc, char **argv);
 int ktest_blk(int argc, char **argv);
 int ktest_pciirq(int argc, char **argv);
+int ktest_posix_cancel(int argc, char **argv);
+int ktest_posix_sched(int argc, char **argv);
 
 int ktest_files(int argc, char **argv);
 int ktest_pipe(int argc, char **argv);
@@ -38,6 +40,8 @@ int ktest_fatcrash(int argc, char **argv);
 uint32_t ktest_crc32(uint32_t crc, const unsigned char *p, size_t n);
 /* Size and CRC-32 of a whole file; -1 with errno set if it cannot be read. */
 int ktest_file_crc(const char *path, uint32_t *crc, long *size);
+/* The reference count of the file behind fd (fdrefs.c): 1 when only the fd table holds it. */
+unsigned ktest_fd_refs(int fd);
 
 int ktest_net(int argc, char **argv);
 int ktest_netdev(int argc, char **argv);

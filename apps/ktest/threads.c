@@ -282,6 +282,7 @@ int ktest_preempt(int argc, char **argv)
 	pthread_create(&s1, NULL, spinner, NULL);
 	pthread_create(&s2, NULL, spinner, NULL);
 	pthread_attr_init(&a);
+	pthread_attr_setinheritsched(&a, PTHREAD_EXPLICIT_SCHED); /* the default inherits main's */
 	pthread_attr_setschedparam(&a, &p);
 	pthread_create(&hi, &a, sleeper, &late);
 	pthread_join(hi, NULL);

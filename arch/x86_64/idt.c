@@ -89,5 +89,9 @@ void trap_dispatch(struct trap_frame *tf)
 	if (sched_kill_due()) {
 		tf->rsp = (tf->rsp & ~15ul) - 8;
 		tf->rip = (uint64_t)sched_killed;
+	} else if (sched_cancel_due()) {
+		/* The same for an asynchronous pthread_cancel(), holding no kernel lock. */
+		tf->rsp = (tf->rsp & ~15ul) - 8;
+		tf->rip = (uint64_t)sched_cancelled;
 	}
 }

@@ -27,8 +27,10 @@ typedef struct {
 	size_t stacksize;
 	void *stackaddr;  /* pthread_attr_setstack's stack, or NULL for one of yolk's */
 	int detachstate;
-	int priority;     /* yolk priority 0..3 */
-	int inheritsched, policy, scope; /* for the scheduling option (not yet) */
+	int priority; /* sched_priority under policy (see "Scheduling" below) */
+	int policy;       /* SCHED_OTHER (0, the default), SCHED_FIFO, SCHED_RR */
+	int inheritsched; /* PTHREAD_INHERIT_SCHED (0, the default) or PTHREAD_EXPLICIT_SCHED */
+	int scope;        /* PTHREAD_SCOPE_SYSTEM (0): the only one */
 } pthread_attr_t;
 
 typedef struct {
@@ -226,6 +228,80 @@ int pthread_key_create(pthread_key_t *key, void (*destructor)(void *));
 int pthread_key_delete(pthread_key_t key);
 void *pthread_getspecific(pthread_key_t key);
 int pthread_setspecific(pthread_key_t key, const void *value);
+
+/*
+ * --- Cancellation (core/pthread_cancel.c) ---
+ * Deferred cancellation acts at the cancellation points of POSIX.1-2017
+ * 2.9.5.2 that yolk has: accept, clock_nanosleep, close, connect, creat,
+ * fdatasync, fsync, nanosleep, open, poll, pread, pthread_cond_timedwait,
+ * pthread_cond_wait, pthread_join, pthread_testcancel, pwrite, read, recv,
+ * recvfrom, recvmsg, select, send, sendmsg, sendto, sleep, usleep, write
+ * (and sem_wait/sem_timedwait where <semaphore.h> exists). A request made
+ * while the thread is blocked in one wakes it; a pending one acts at entry
+ * (close() acts after closing); one that arrives as the call completes
+ * stays pending for the next point. Asynchronous cancellation acts
+ * on return from an interrupt, never while the thread holds a kernel lock or
+ * reference (pthread mutexes of its own do not count: cleanup handlers
+ * release them). Acting runs the cleanup handlers (last pushed first), then
+ * the key destructors, and the thread joins with PTHREAD_CANCELED.
+ */
+#define PTHREAD_CANCEL_ENABLE 0
+#define PTHREAD_CANCEL_DISABLE 1
+#define PTHREAD_CANCEL_DEFERRED 0
+#define PTHREAD_CANCEL_ASYNCHRONOUS 1
+#define PTHREAD_CANCELED ((void *)-1)
+
+int pthread_cancel(pthread_t thread);
+int pthread_setcancelstate(int state, int *oldstate);
+int pthread_setcanceltype(int type, int *oldtype);
+void pthread_testcancel(void);
+
+/* A cleanup handler's record, in the frame of the block pthread_cleanup_push() opens. */
+struct __pthread_cleanup {
+	void (*routine)(void *);
+	void *arg;
+	struct __pthread_cleanup *prev;
+};
+void __pthread_cleanup_push(struct __pthread_cleanup *c, void (*routine)(void *), void *arg);
+void __pthread_cleanup_pop(struct __pthread_cleanup *c, int execute);
+
+/* Lexically paired, as POSIX requires: push opens a block that pop closes. */
+#define pthread_cleanup_push(routine, arg) \
+	do { \
+		struct __pthread_cleanup __pthread_cleanup_rec; \
+		__pthread_cleanup_push(&__pthread_cleanup_rec, (routine), (arg));
+#define pthread_cleanup_pop(execute) \
+	__pthread_cleanup_pop(&__pthread_cleanup_rec, (execute)); \
+	} \
+	while (0)
+
+/*
+ * --- Scheduling (core/sched_policy.c) ---
+ * POSIX policies on yolk's scheduler (include/yolk/sched.h):
+ *   SCHED_OTHER priorities 0..3 are yolk's THREAD_PRIO_LOW, NORMAL, HIGH and
+ *     REALTIME, round-robin with a one-tick time slice;
+ *   SCHED_FIFO and SCHED_RR priorities 1..32 rank above every SCHED_OTHER
+ *     thread (and every kernel thread), higher number first. A SCHED_FIFO
+ *     thread runs until it blocks, yields or a higher one preempts it (it then
+ *     stays at the head of its list); SCHED_RR is time-sliced every tick
+ *     among its priority (sched_rr_get_interval()).
+ * A more important thread that becomes runnable preempts at once. Only
+ * PTHREAD_SCOPE_SYSTEM exists. New threads inherit the creator's policy and
+ * priority unless the attribute says PTHREAD_EXPLICIT_SCHED.
+ */
+#define PTHREAD_INHERIT_SCHED 0
+#define PTHREAD_EXPLICIT_SCHED 1
+#define PTHREAD_SCOPE_SYSTEM 0
+#define PTHREAD_SCOPE_PROCESS 1
+
+int pthread_attr_setschedpolicy(pthread_attr_t *attr, int policy);
+int pthread_attr_getschedpolicy(const pthread_attr_t *attr, int *policy);
+int pthread_attr_setinheritsched(pthread_attr_t *attr, int inheritsched);
+int pthread_attr_getinheritsched(const pthread_attr_t *attr, int *inheritsched);
+int pthread_attr_setscope(pthread_attr_t *attr, int scope);
+int pthread_attr_getscope(const pthread_attr_t *attr, int *scope);
+int pthread_setschedparam(pthread_t thread, int policy, const struct sched_param *param);
+int pthread_getschedparam(pthread_t thread, int *policy, struct sched_param *param);
 
 #ifdef __cplusplus
 }

@@ -79,8 +79,9 @@ int thread_is_app(const struct thread *t);
 void thread_kill(struct thread *t);
 
 /*
- * 1 if the calling thread has been asked to end: a blocking call that sees
- * EINTR from a wait returns -EINTR rather than waiting again.
+ * 1 if the calling thread has been asked to end (killed, or cancelled while
+ * inside a cancellation point): a blocking call that sees EINTR from a wait
+ * returns -EINTR rather than waiting again.
  */
 int thread_kill_pending(void);
 
@@ -131,8 +132,8 @@ int thread_with_handle(uint64_t handle, int (*fn)(struct thread *t, void *arg), 
  * Like thread_create, on the caller's stack [stack, stack + size) (POSIX
  * pthread_attr_setstack): no guard page, and the stack is never freed here.
  */
-struct thread *thread_create_on_stack(const char *name, thread_fn fn, void *arg, int prio, void *stack,
-                                      size_t size);
+struct thread *thread_create_on_stack(const char *name, thread_fn fn, void *arg, int prio, int policy,
+                                      int rt_prio, void *stack, size_t size);
 
 /*
  * CPU time in nanoseconds, measured with the TSC at every context switch
@@ -171,5 +172,65 @@ void sched_preempt_point(void);
 
 /* The same from thread context: after waking someone, let them run if they should. */
 void sched_preempt_point_voluntary(void);
+
+/* --- POSIX cancellation (core/pthread_cancel.c) --- */
+
+/*
+ * Asks t to end as pthread_cancel() does: marks the request and, if t is
+ * blocked inside a cancellation point with cancellation enabled, wakes it
+ * (its wait ends with EINTR). 0, or ESRCH if t is no thread.
+ */
+int thread_cancel(struct thread *t);
+
+/*
+ * A POSIX cancellation point (pthread_testcancel()): a pending, enabled
+ * cancellation of the calling thread is acted on here (cleanup handlers,
+ * key destructors, exit with PTHREAD_CANCELED) when the thread holds no
+ * kernel lock or reference, only pthread mutexes of its own; else returns.
+ */
+void thread_cancel_point(void);
+
+/*
+ * Bracket the body of a blocking cancellation point (read(), sleep(),
+ * sem_wait() ...): begin acts on a request pending at entry, and while
+ * inside, pthread_cancel() cuts the thread's waits short with EINTR; end
+ * acts on the request if the call was cut short (cut_short != 0), so a call
+ * that did its work returns it and the request stays pending. Called while
+ * the thread holds a kernel lock or reference (printf's write() under the
+ * stream lock), it is no cancellation point: begin returns 0 and nothing is
+ * cut short. Pass begin's result to end.
+ */
+int thread_cancel_point_begin(void);
+void thread_cancel_point_end(int point, int cut_short);
+
+/* Counts the pthread mutexes the calling thread holds (delta +1 or -1). */
+void thread_user_hold(int delta);
+
+/* For the interrupt return path: 1 if an asynchronous cancellation must act now. */
+int sched_cancel_due(void);
+
+/* Where an asynchronously cancelled thread is sent from an interrupt. */
+__attribute__((noreturn)) void sched_cancelled(void);
+
+/* --- POSIX scheduling policies (core/sched_policy.c) --- */
+
+/*
+ * Real-time priorities (SCHED_FIFO, SCHED_RR) 1..THREAD_RT_PRIO_MAX rank
+ * above every ordinary priority: a thread with rt_prio 0 is scheduled by
+ * prio alone. SCHED_FIFO threads are not time-sliced.
+ */
+#define THREAD_RT_PRIO_MAX 32
+
+/* thread_create() with a POSIX policy (SCHED_OTHER/FIFO/RR) and real-time priority from the start. */
+struct thread *thread_create_sched(const char *name, thread_fn fn, void *arg, int prio, int policy,
+                                   int rt_prio, size_t stack_size);
+
+/*
+ * Sets t's policy, ordinary priority and real-time priority (0 for
+ * SCHED_OTHER). A runnable t goes to the tail of its new list (to the head if
+ * to_head); the caller gives up the CPU at once if now outranked.
+ */
+void thread_set_sched(struct thread *t, int policy, int prio, int rt_prio, int to_head);
+void thread_get_sched(const struct thread *t, int *policy, int *prio, int *rt_prio);
 
 #endif

@@ -463,7 +463,7 @@ int listen(int fd, int backlog)
 	return sock_ret(r);
 }
 
-int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
+static int accept4__uncancelled(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 {
 	int r;
 	struct file *f = sock_file(fd, &r);
@@ -489,6 +489,15 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 	r = sock_install(nc, SOCK_STREAM, flags & SOCK_NONBLOCK ? O_NONBLOCK : 0);
 	thread_hold_end();
 	return sock_ret(r);
+}
+
+/* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
+int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
+{
+	int point = thread_cancel_point_begin();
+	int r = accept4__uncancelled(fd, addr, len, flags);
+	thread_cancel_point_end(point, r < 0 && errno == EINTR);
+	return r;
 }
 
 int accept(int fd, struct sockaddr *addr, socklen_t *len)
@@ -527,7 +536,7 @@ static int sock_connect(struct file *f, const struct sockaddr *addr, socklen_t l
 	return -sock_errno(e);
 }
 
-int connect(int fd, const struct sockaddr *addr, socklen_t len)
+static int connect_uncancelled(int fd, const struct sockaddr *addr, socklen_t len)
 {
 	int r;
 	struct file *f = sock_file(fd, &r);
@@ -538,7 +547,17 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
 	return sock_ret(r);
 }
 
-ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to, socklen_t tolen)
+/* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
+int connect(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	int point = thread_cancel_point_begin();
+	int r = connect_uncancelled(fd, addr, len);
+	thread_cancel_point_end(point, r < 0 && errno == EINTR);
+	return r;
+}
+
+static ssize_t sendto_uncancelled(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to,
+                                  socklen_t tolen)
 {
 	int r;
 	struct file *f = sock_file(fd, &r);
@@ -549,12 +568,22 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sock
 	return n < 0 ? sock_ret((int)n) : n;
 }
 
+/* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
+ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to, socklen_t tolen)
+{
+	int point = thread_cancel_point_begin();
+	ssize_t r = sendto_uncancelled(fd, buf, len, flags, to, tolen);
+	thread_cancel_point_end(point, r < 0 && errno == EINTR);
+	return r;
+}
+
 ssize_t send(int fd, const void *buf, size_t len, int flags)
 {
 	return sendto(fd, buf, len, flags, NULL, 0);
 }
 
-ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from, socklen_t *fromlen)
+static ssize_t recvfrom_uncancelled(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
+                                    socklen_t *fromlen)
 {
 	int r;
 	struct file *f = sock_file(fd, &r);
@@ -563,6 +592,15 @@ ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from
 	ssize_t n = sock_recvfrom(f, buf, len, flags, from, fromlen, NULL);
 	fd_put(f);
 	return n < 0 ? sock_ret((int)n) : n;
+}
+
+/* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
+ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from, socklen_t *fromlen)
+{
+	int point = thread_cancel_point_begin();
+	ssize_t r = recvfrom_uncancelled(fd, buf, len, flags, from, fromlen);
+	thread_cancel_point_end(point, r < 0 && errno == EINTR);
+	return r;
 }
 
 ssize_t recv(int fd, void *buf, size_t len, int flags)
@@ -589,7 +627,7 @@ static ssize_t iov_total(const struct msghdr *m)
 	return (ssize_t)t;
 }
 
-ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
+static ssize_t sendmsg_uncancelled(int fd, const struct msghdr *msg, int flags)
 {
 	ssize_t total = iov_total(msg);
 	if (total < 0)
@@ -604,7 +642,16 @@ ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 	return r;
 }
 
-ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
+/* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
+ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	int point = thread_cancel_point_begin();
+	ssize_t r = sendmsg_uncancelled(fd, msg, flags);
+	thread_cancel_point_end(point, r < 0 && errno == EINTR);
+	return r;
+}
+
+static ssize_t recvmsg_uncancelled(int fd, struct msghdr *msg, int flags)
 {
 	ssize_t total = iov_total(msg);
 	if (total < 0)
@@ -631,6 +678,15 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 	free(buf);
 	msg->msg_controllen = 0;
 	return n < 0 ? sock_ret((int)n) : n;
+}
+
+/* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */
+ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	int point = thread_cancel_point_begin();
+	ssize_t r = recvmsg_uncancelled(fd, msg, flags);
+	thread_cancel_point_end(point, r < 0 && errno == EINTR);
+	return r;
 }
 
 int shutdown(int fd, int how)
