@@ -5,14 +5,8 @@
  * a missing declaration fails the build, a missing definition the link,
  * and the case checks at run time that every address is a real one.
  *
- * Left out until implemented (declared in <pthread.h> already):
- * cancellation (pthread_cancel, pthread_setcancelstate/type,
- * pthread_testcancel, pthread_cleanup_push/pop) and priority scheduling
- * (pthread_setschedparam, pthread_setschedprio, pthread_attr_set/get
- * schedpolicy/inheritsched/scope, sched_get_priority_min/max,
- * sched_setparam/getparam/setscheduler/getscheduler). Also robust mutexes
- * (pthread_mutex_consistent, pthread_mutexattr_get/setrobust) and
- * pthread_sigmask: README.md.
+ * Left out (README.md): robust mutexes (pthread_mutex_consistent,
+ * pthread_mutexattr_get/setrobust) and pthread_sigmask.
  */
 #include <dirent.h>
 #include <grp.h>
@@ -156,6 +150,27 @@ static const struct {
     FN(getchar_unlocked),
     FN(putc_unlocked),
     FN(putchar_unlocked),
+    /* Cancellation (core/pthread_cancel.c; pthread_cleanup_push/pop are macros, used in posix_cancel.c) */
+    FN(pthread_cancel),
+    FN(pthread_setcancelstate),
+    FN(pthread_setcanceltype),
+    FN(pthread_testcancel),
+    /* Thread Execution Scheduling, Process Scheduling (core/sched_policy.c) */
+    FN(pthread_setschedparam),
+    FN(pthread_setschedprio),
+    FN(pthread_attr_setschedpolicy),
+    FN(pthread_attr_getschedpolicy),
+    FN(pthread_attr_setinheritsched),
+    FN(pthread_attr_getinheritsched),
+    FN(pthread_attr_setscope),
+    FN(pthread_attr_getscope),
+    FN(sched_setparam),
+    FN(sched_getparam),
+    FN(sched_setscheduler),
+    FN(sched_getscheduler),
+    FN(sched_get_priority_min),
+    FN(sched_get_priority_max),
+    FN(sched_rr_get_interval),
     /* Asking */
     FN(sysconf),
 };
@@ -168,30 +183,7 @@ _Static_assert(SEM_VALUE_MAX >= 32767, "SEM_VALUE_MAX");
 _Static_assert(CLOCK_MONOTONIC != CLOCK_REALTIME && CLOCK_THREAD_CPUTIME_ID != CLOCK_PROCESS_CPUTIME_ID,
                "clock ids");
 _Static_assert(TIMER_ABSTIME != 0, "TIMER_ABSTIME");
-/*
- * Declared but not implemented yet (cancellation, priority scheduling): the
- * declarations and constants must exist, so programs compile; sizeof does
- * not evaluate its operand, so nothing here needs a definition to link.
- */
-#define DECLARED(f) _Static_assert(sizeof(&(f)) == sizeof(void (*)(void)), #f)
-DECLARED(pthread_cancel);
-DECLARED(pthread_setcancelstate);
-DECLARED(pthread_setcanceltype);
-DECLARED(pthread_testcancel);
-DECLARED(pthread_setschedparam);
-DECLARED(pthread_setschedprio);
-DECLARED(pthread_attr_setschedpolicy);
-DECLARED(pthread_attr_getschedpolicy);
-DECLARED(pthread_attr_setinheritsched);
-DECLARED(pthread_attr_getinheritsched);
-DECLARED(pthread_attr_setscope);
-DECLARED(pthread_attr_getscope);
-DECLARED(sched_setparam);
-DECLARED(sched_getparam);
-DECLARED(sched_setscheduler);
-DECLARED(sched_getscheduler);
-DECLARED(sched_get_priority_min);
-DECLARED(sched_get_priority_max);
+/* Cancellation and scheduling constants. */
 static void *const canceled_check = PTHREAD_CANCELED;
 _Static_assert(PTHREAD_CANCEL_ENABLE != PTHREAD_CANCEL_DISABLE &&
                    PTHREAD_CANCEL_DEFERRED != PTHREAD_CANCEL_ASYNCHRONOUS,

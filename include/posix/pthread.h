@@ -93,19 +93,6 @@ typedef struct {
 
 #define PTHREAD_BARRIER_SERIAL_THREAD (-1)
 
-/* Cancellation (declared; implemented with the cancellation option). */
-#define PTHREAD_CANCEL_ENABLE 0
-#define PTHREAD_CANCEL_DISABLE 1
-#define PTHREAD_CANCEL_DEFERRED 0
-#define PTHREAD_CANCEL_ASYNCHRONOUS 1
-#define PTHREAD_CANCELED ((void *)-1)
-
-/* Scheduling attributes (declared; implemented with the scheduling option). */
-#define PTHREAD_INHERIT_SCHED 0
-#define PTHREAD_EXPLICIT_SCHED 1
-#define PTHREAD_SCOPE_SYSTEM 0
-#define PTHREAD_SCOPE_PROCESS 1
-
 #define PTHREAD_MUTEX_NORMAL 0
 #define PTHREAD_MUTEX_ERRORCHECK 1
 #define PTHREAD_MUTEX_RECURSIVE 2
@@ -126,32 +113,11 @@ __attribute__((noreturn)) void pthread_exit(void *retval);
 int pthread_once(pthread_once_t *once, void (*fn)(void));
 int pthread_setname_np(pthread_t thread, const char *name);
 int pthread_setschedprio(pthread_t thread, int prio);
-int pthread_getschedparam(pthread_t thread, int *policy, struct sched_param *param);
-int pthread_setschedparam(pthread_t thread, int policy, const struct sched_param *param);
 /* Signal 0 checks that thread lives; another thread gets no signals (README.md). */
 int pthread_kill(pthread_t thread, int sig);
 int pthread_getcpuclockid(pthread_t thread, clockid_t *clock);
 /* Accepted; the handlers never run, as yolk has no fork(). */
 int pthread_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void));
-
-int pthread_cancel(pthread_t thread);
-int pthread_setcancelstate(int state, int *oldstate);
-int pthread_setcanceltype(int type, int *oldtype);
-void pthread_testcancel(void);
-struct __pthread_cleanup {
-	void (*routine)(void *);
-	void *arg;
-	struct __pthread_cleanup *next;
-};
-void __pthread_cleanup_push(struct __pthread_cleanup *c, void (*routine)(void *), void *arg);
-void __pthread_cleanup_pop(struct __pthread_cleanup *c, int execute);
-#define pthread_cleanup_push(routine, arg)                                                                   \
-	do {                                                                                                 \
-		struct __pthread_cleanup __cleanup;                                                          \
-		__pthread_cleanup_push(&__cleanup, (routine), (arg));
-#define pthread_cleanup_pop(execute)                                                                         \
-		__pthread_cleanup_pop(&__cleanup, (execute));                                                \
-	} while (0)
 
 int pthread_attr_init(pthread_attr_t *attr);
 int pthread_attr_destroy(pthread_attr_t *attr);
@@ -163,12 +129,6 @@ int pthread_attr_setschedparam(pthread_attr_t *attr, const struct sched_param *p
 int pthread_attr_getschedparam(const pthread_attr_t *attr, struct sched_param *param);
 int pthread_attr_setstack(pthread_attr_t *attr, void *stackaddr, size_t size);
 int pthread_attr_getstack(const pthread_attr_t *attr, void **stackaddr, size_t *size);
-int pthread_attr_setschedpolicy(pthread_attr_t *attr, int policy);
-int pthread_attr_getschedpolicy(const pthread_attr_t *attr, int *policy);
-int pthread_attr_setinheritsched(pthread_attr_t *attr, int inherit);
-int pthread_attr_getinheritsched(const pthread_attr_t *attr, int *inherit);
-int pthread_attr_setscope(pthread_attr_t *attr, int scope);
-int pthread_attr_getscope(const pthread_attr_t *attr, int *scope);
 
 int pthread_mutexattr_init(pthread_mutexattr_t *attr);
 int pthread_mutexattr_destroy(pthread_mutexattr_t *attr);
