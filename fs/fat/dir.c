@@ -159,7 +159,9 @@ int fat_dir_next(struct fat_fs *fs, struct fat_chainpos *dir, uint32_t *pos, str
 			break;
 		}
 		const struct fat_dirent *de = (const void *)p;
-		if (p[0] == FAT_SLOT_DELETED) {
+		if (p[0] == FAT_SLOT_DELETED || p[0] == ' ') {
+			/* Deleted, or damaged: the FAT spec forbids a name starting with a space
+			 * (it would list as an empty or dot name no lookup can find). */
 			acc.n = 0;
 		} else if ((de->attr & 0x3f) == FAT_ATTR_LFN) {
 			fat_lfn_take(&acc, (const void *)p, i);
