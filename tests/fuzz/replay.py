@@ -18,7 +18,7 @@ if not files:
     sys.exit(f"replay: {corpus} holds no inputs")
 start = time.monotonic()
 p = subprocess.run([harness, "-runs=0", "-artifact_prefix=" + prefix] + [os.path.join(corpus, f) for f in sorted(files)],
-                   capture_output=True, text=True)
+                   capture_output=True, text=True, errors="replace")  # logs may quote bytes from the input
 took = time.monotonic() - start
 if p.returncode != 0:
     sys.stderr.write(p.stderr[-6000:])
