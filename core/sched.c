@@ -430,8 +430,13 @@ static void register_thread(struct thread *t)
 	all_tail = t;
 }
 
+/*
+ * A new runnable thread in run. given_stack: the caller's [given_stack,
+ * given_stack + stack_size) (no guard page, never freed here); NULL: one of
+ * yolk's guarded stacks of at least stack_size bytes.
+ */
 static struct thread *thread_start_in(struct app_run *run, int is_app, const char *name, thread_fn fn, void *arg,
-                                      int prio, size_t stack_size, int policy, int rt_prio)
+                                      int prio, size_t stack_size, int policy, int rt_prio, void *given_stack)
 {
 	reap();
 	struct thread *t = thread_alloc(name, prio);
@@ -439,12 +444,18 @@ static struct thread *thread_start_in(struct app_run *run, int is_app, const cha
 		return NULL;
 	t->policy = policy;
 	t->rt_prio = rt_prio < 0 ? 0 : rt_prio > THREAD_RT_PRIO_MAX ? THREAD_RT_PRIO_MAX : rt_prio;
-	/* Up to whole pages: a thread gets at least the stack it asked for. */
-	t->stack_size = ((stack_size ? stack_size : THREAD_STACK_DEFAULT) + PAGE_SIZE_4K - 1) & ~(PAGE_SIZE_4K - 1);
-	t->stack_top = vm_alloc_stack(t->stack_size);
-	if (t->stack_top == NULL) {
-		thread_free(t);
-		return NULL;
+	if (given_stack) {
+		t->stack_given = 1;
+		t->stack_size = stack_size;
+		t->stack_top = (void *)(((uintptr_t)given_stack + stack_size) & ~(uintptr_t)15);
+	} else {
+		/* Up to whole pages: a thread gets at least the stack it asked for. */
+		t->stack_size = ((stack_size ? stack_size : THREAD_STACK_DEFAULT) + PAGE_SIZE_4K - 1) & ~(PAGE_SIZE_4K - 1);
+		t->stack_top = vm_alloc_stack(t->stack_size);
+		if (t->stack_top == NULL) {
+			thread_free(t);
+			return NULL;
+		}
 	}
 	t->fn = fn;
 	t->arg = arg;
@@ -470,12 +481,12 @@ struct thread *thread_create_sched(const char *name, thread_fn fn, void *arg, in
                                    int rt_prio, size_t stack_size)
 {
 	struct app_run *run = current ? current->run : NULL;
-	return thread_start_in(run, 0, name, fn, arg, prio, stack_size, policy, rt_prio);
+	return thread_start_in(run, 0, name, fn, arg, prio, stack_size, policy, rt_prio, NULL);
 }
 
 struct thread *thread_create_app(struct app_run *run, const char *name, thread_fn fn, void *arg)
 {
-	return thread_start_in(run, 1, name, fn, arg, THREAD_PRIO_NORMAL, 0, SCHED_OTHER, 0);
+	return thread_start_in(run, 1, name, fn, arg, THREAD_PRIO_NORMAL, 0, SCHED_OTHER, 0, NULL);
 }
 
 void thread_exit(void *retval)
@@ -628,27 +639,8 @@ void thread_list(void (*visit)(const struct thread_info *info, void *arg), void 
 struct thread *thread_create_on_stack(const char *name, thread_fn fn, void *arg, int prio, int policy,
                                       int rt_prio, void *stack, size_t size)
 {
-	reap();
-	struct thread *t = thread_alloc(name, prio);
-	if (t == NULL)
-		return NULL;
-	t->policy = policy;
-	t->rt_prio = rt_prio < 0 ? 0 : rt_prio > THREAD_RT_PRIO_MAX ? THREAD_RT_PRIO_MAX : rt_prio;
-	t->stack_given = 1;
-	t->stack_size = size;
-	t->stack_top = (void *)(((uintptr_t)stack + size) & ~(uintptr_t)15);
-	t->fn = fn;
-	t->arg = arg;
-	t->rsp = arch_thread_stack_init(t->stack_top, thread_start);
-	t->run = current ? current->run : NULL;
-	app_run_hold(t->run);
-	int irq = irq_save();
-	register_thread(t);
-	runq_push(t);
-	irq_restore(irq);
-	/* A new thread more important than its creator runs at once, as from thread_start_in. */
-	sched_preempt_point_voluntary();
-	return t;
+	struct app_run *run = current ? current->run : NULL;
+	return thread_start_in(run, 0, name, fn, arg, prio, size, policy, rt_prio, stack);
 }
 
 uint64_t thread_cpu_ns(const struct thread *t)
