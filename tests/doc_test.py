@@ -176,6 +176,8 @@ COMMANDS = {
                                expect=(r"^\w+ +[\d.]+ +[\d.]+ +[\d.]+x$", r"fsck.fat -n \(yolk image, run 1\): clean")),
     (WORK, "bench/http.sh"): Cmd(env={"RUNS": "1", "DURATION": "2", "CONNS": "4"}, timeout=1200,
                                  expect=(r"^keepalive +\d+ +\d+ +[\d.]+x", r"^close +\d+ +\d+ +[\d.]+x")),
+    (WORK, "bench/fuzz.sh 10"): Cmd(env={"FUZZ_SECONDS": "2", "FSCK": "10"}, timeout=900, expect=(
+        r"^http-head +\d+ +[1-9]\d* +\d+ +\d+ +\d+ +\d+ +0$", r"^fat +\d+ +[1-9]\d* ", r"^fat fsck: \d+ clean images written to, 0 left damaged")),
     (WORK, "bench/js.sh"): Cmd(env={"RUNS": "1", "TESTS": "empty_loop func_call"}, timeout=1500,
                                expect=(r"^func_call +[\d.]+ +[\d.]+ +[\d.]+x$", r"^geometric mean +[\d.]+x$")),
     (CONF, SETUP_B): Cmd(),
@@ -270,7 +272,8 @@ def pty_run(script, cwd, env, dialog, timeout):
     pid, fd = pty.fork()
     if pid == 0:
         os.chdir(cwd)
-        env.setdefault("TERM", "xterm")
+        if env.get("TERM", "dumb") == "dumb":  # a pty is a terminal: curses UIs need a real type (CI has none)
+            env["TERM"] = "xterm"
         os.execvpe("bash", ["bash", "-c", script], env)
     import fcntl, struct, termios
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
