@@ -78,7 +78,8 @@ static void act_if_async(void)
 static int cancel_thread(struct thread *t, void *arg)
 {
 	(void)arg;
-	return -thread_cancel(t);
+	thread_cancel(t);
+	return 0;
 }
 
 int pthread_cancel(pthread_t thread)

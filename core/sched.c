@@ -555,28 +555,16 @@ int thread_detach(struct thread *t)
 	return 0;
 }
 
-/* t is a thread not yet joined or reaped (not idle). Interrupts disabled. */
-static int known(const struct thread *t)
+void thread_cancel(struct thread *t)
 {
-	for (struct thread *i = all_threads; i; i = i->all_next)
-		if (i == t)
-			return t != idle_thread;
-	return 0;
-}
-
-int thread_cancel(struct thread *t)
-{
-	int irq = irq_save(), found = known(t);
-	if (found) {
-		t->cancel_pending = 1;
-		/* A cancel wakeup says EINTR: sched_park() tells it from the event waited for. */
-		if (thread_cancel_wakes(t) && t->state == T_BLOCKED) {
-			sched_unpark(t);
-			t->wake_reason = EINTR;
-		}
+	int irq = irq_save();
+	t->cancel_pending = 1;
+	/* A cancel wakeup says EINTR: sched_park() tells it from the event waited for. */
+	if (thread_cancel_wakes(t) && t->state == T_BLOCKED) {
+		sched_unpark(t);
+		t->wake_reason = EINTR;
 	}
 	irq_restore(irq);
-	return found ? 0 : ESRCH;
 }
 
 void thread_set_prio(struct thread *t, int prio) { thread_set_sched(t, t->policy, prio, t->rt_prio, 0); }

@@ -178,9 +178,10 @@ void sched_preempt_point_voluntary(void);
 /*
  * Asks t to end as pthread_cancel() does: marks the request and, if t is
  * blocked inside a cancellation point with cancellation enabled, wakes it
- * (its wait ends with EINTR). 0, or ESRCH if t is no thread.
+ * (its wait ends with EINTR). t must be live: pthread_cancel() reaches it
+ * through thread_with_handle(), which answers ESRCH for a thread that is gone.
  */
-int thread_cancel(struct thread *t);
+void thread_cancel(struct thread *t);
 
 /*
  * A POSIX cancellation point (pthread_testcancel()): a pending, enabled
