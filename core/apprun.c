@@ -4,6 +4,7 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <yolk/app.h>
 #include <yolk/file.h>
@@ -73,10 +74,10 @@ int yolk_app_run(const struct yolk_app *app, int argc, char **argv, int wait)
 	if (t == NULL) {
 		free(s);
 		free(run);
-		return -1;
+		return -ENOMEM;
 	}
 	if (!wait)
-		return thread_detach(t) ? -1 : 0;
+		return thread_detach(t);
 	void *status;
 	/* The app clears this itself on its way out (tty_forget), before join frees it. */
 	tty_set_foreground(t);

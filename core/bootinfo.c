@@ -4,6 +4,7 @@
  * so loader structures (always below 1 GiB in practice) are read through it;
  * anything above is ignored with a warning rather than faulting.
  */
+#include <errno.h>
 #include <string.h>
 #include <stdio.h>
 #include <arch/layout.h>
@@ -93,7 +94,7 @@ static int parse_pvh(struct boot_info *bi, uint64_t pa)
 {
 	const struct pvh_start_info *si = early_phys(pa, sizeof(*si));
 	if (si == NULL || si->magic != PVH_MAGIC)
-		return -1;
+		return -EINVAL;
 	bi->loader = BOOT_LOADER_PVH;
 	copy_cmdline(bi, si->cmdline_paddr);
 	bi->rsdp = si->rsdp_paddr;
@@ -158,7 +159,7 @@ static int parse_mb2(struct boot_info *bi, uint64_t pa)
 {
 	const uint32_t *hdr = early_phys(pa, 8);
 	if (hdr == NULL || early_phys(pa, hdr[0]) == NULL)
-		return -1;
+		return -EINVAL;
 	bi->loader = BOOT_LOADER_MULTIBOOT2;
 	const uint8_t *p = (const uint8_t *)(hdr + 2), *end = (const uint8_t *)hdr + hdr[0];
 	while (p + sizeof(struct mb2_tag) <= end) {
@@ -177,5 +178,5 @@ int boot_info_parse(uint32_t magic, uint64_t info)
 		return parse_pvh(&boot_info, info);
 	if (magic == MB2_BOOT_MAGIC)
 		return parse_mb2(&boot_info, info);
-	return -1;
+	return -EINVAL;
 }

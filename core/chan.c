@@ -193,7 +193,7 @@ int chan_select(struct chan_case *cases, int n, int64_t timeout_ns)
 {
 	struct waiter waiters[CHAN_SELECT_MAX];
 	if (n < 0 || n > CHAN_SELECT_MAX)
-		return CHAN_WOULDBLOCK;
+		return -EINVAL;
 	int irq = irq_save();
 	unsigned start = n ? select_random() % (unsigned)n : 0;
 	for (int k = 0; k < n; k++) {
@@ -215,7 +215,8 @@ int chan_select(struct chan_case *cases, int n, int64_t timeout_ns)
 				&waiters[i]);
 	}
 	uint64_t deadline = timeout_ns < 0 ? WAIT_FOREVER : time_monotonic_ns() + (uint64_t)timeout_ns;
-	while (sel.fired < 0 && sched_park(deadline) == 0)
+	int r = 0;
+	while (sel.fired < 0 && (r = sched_park(deadline)) == 0)
 		;
 	for (int i = 0; i < n; i++)
 		if (cases[i].chan)
@@ -223,7 +224,7 @@ int chan_select(struct chan_case *cases, int n, int64_t timeout_ns)
 				  &waiters[i]);
 	irq_restore(irq);
 	if (sel.fired < 0)
-		return CHAN_TIMEOUT;
+		return r; /* CHAN_TIMEOUT, or -EINTR */
 	cases[sel.fired].ok = waiters[sel.fired].ok;
 	return sel.fired;
 }
@@ -231,17 +232,17 @@ int chan_select(struct chan_case *cases, int n, int64_t timeout_ns)
 int chan_send(struct chan *c, const void *elem)
 {
 	struct chan_case k = {c, CHAN_SEND, (void *)elem, 0};
-	chan_select(&k, 1, -1);
-	return k.ok ? 0 : EPIPE;
+	int r = chan_select(&k, 1, -1);
+	return r < 0 ? r : k.ok ? 0 : -EPIPE;
 }
 
 int chan_recv(struct chan *c, void *elem, int *ok)
 {
 	struct chan_case k = {c, CHAN_RECV, elem, 0};
-	chan_select(&k, 1, -1);
+	int r = chan_select(&k, 1, -1);
 	if (ok)
 		*ok = k.ok;
-	return 0;
+	return r < 0 ? r : 0;
 }
 
 int chan_close(struct chan *c)
@@ -249,7 +250,7 @@ int chan_close(struct chan *c)
 	int irq = irq_save();
 	if (c->closed) {
 		irq_restore(irq);
-		return EPIPE;
+		return -EPIPE;
 	}
 	c->closed = 1;
 	struct waiter *w;

@@ -1,9 +1,10 @@
 /* Kernel command line -> argv, with shell-style quoting. Host-tested. */
+#include <errno.h>
 #include <yolk/cmdline.h>
 
 static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-/* Copies one word starting at *src to *dst (in place); returns 0 or -1 with *err. */
+/* Copies one word starting at *src to *dst (in place); returns 0 or -EINVAL with *err. */
 static int take_word(char **src, char **dst, const char **err)
 {
 	char *s = *src, *d = *dst;
@@ -16,7 +17,7 @@ static int take_word(char **src, char **dst, const char **err)
 		} else if (*s == '\\' && (quote == 0 || s[1] == '"' || s[1] == '\\')) {
 			if (*++s == '\0') {
 				*err = "trailing backslash";
-				return -1;
+				return -EINVAL;
 			}
 			*d++ = *s;
 		} else if (*s == quote) {
@@ -29,7 +30,7 @@ static int take_word(char **src, char **dst, const char **err)
 	}
 	if (quote) {
 		*err = quote == '"' ? "unterminated double quote" : "unterminated single quote";
-		return -1;
+		return -EINVAL;
 	}
 	*src = s;
 	*dst = d;
@@ -47,12 +48,12 @@ int cmdline_split(char *line, char **argv, int max_args, const char **err)
 			break;
 		if (argc == max_args) {
 			*err = "too many arguments";
-			return -1;
+			return -EINVAL;
 		}
 		char *word = d;
 		char *next_src = s;
 		if (take_word(&next_src, &d, err))
-			return -1;
+			return -EINVAL;
 		/* The word is written over its own text; close it, then move on. */
 		int at_end = *next_src == '\0';
 		*d++ = '\0';

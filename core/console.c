@@ -26,8 +26,11 @@ int console_add(const struct console *c)
 	int irq = irq_save();
 	int ok = nlive < MAX_LIVE;
 	irq_restore(irq);
-	if (!ok || c->ops->init() != 0)
-		return -1;
+	if (!ok)
+		return -ENOSPC;
+	int r = c->ops->init();
+	if (r != 0)
+		return r < 0 ? r : -EIO;
 	irq = irq_save();
 	live[nlive++] = c;
 	irq_restore(irq);

@@ -1,4 +1,5 @@
 /* The framebuffer registry and the drawing primitives of include/yolk/fb.h. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yolk/console.h>
@@ -10,8 +11,10 @@ static struct canvas back;
 
 int fb_register(const struct fb_info *info)
 {
-	if (have_screen || (info->bpp != 24 && info->bpp != 32))
-		return -1;
+	if (have_screen)
+		return -EEXIST;
+	if (info->bpp != 24 && info->bpp != 32)
+		return -EINVAL;
 	screen = *info;
 	have_screen = 1;
 	klog(KLOG_NOTICE, "fb0: %ux%u, %u bpp (%s)\n", info->width, info->height, info->bpp, info->driver);

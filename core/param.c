@@ -1,11 +1,12 @@
 /* Kernel parameters at the head of the command line (pure; host-tested). */
+#include <errno.h>
 #include <string.h>
 #include <yolk/param.h>
 
 /*
  * Consumes the leading words of `words` that are `name=value` for a name in
  * `table`, calling each one's set(). Stops at the first other word; a `--`
- * there is consumed too. Returns the index of main()'s first argument, or -1
+ * there is consumed too. Returns the index of main()'s first argument, or -EINVAL
  * with *err (and *bad, the offending word) if a value is rejected.
  */
 int param_consume(char **words, int n, const struct yolk_param *table, size_t ntable, const char **err,
@@ -25,7 +26,7 @@ int param_consume(char **words, int n, const struct yolk_param *table, size_t nt
 			return i;
 		if ((*err = p->set(eq + 1)) != NULL) {
 			*bad = words[i];
-			return -1;
+			return -EINVAL;
 		}
 	}
 	return i;

@@ -3,6 +3,7 @@
  * QEMU machine has them), a brute-force scan of all buses at start-up, and
  * matching of found functions against the drivers' tables.
  */
+#include <errno.h>
 #include <stddef.h>
 #include <arch/cpu.h>
 #include <yolk/console.h>
@@ -79,6 +80,8 @@ void pci_write16(const struct pci_dev *d, uint8_t off, uint16_t v)
 
 int pci_bar(const struct pci_dev *d, int n, uint64_t *base, uint64_t *size, int *is_io)
 {
+	if (n < 0 || n > 5)
+		return -EINVAL;
 	uint8_t off = (uint8_t)(PCI_BAR0 + 4 * n);
 	uint32_t lo = pci_read32(d, off);
 	uint16_t cmd = pci_read16(d, PCI_COMMAND);
@@ -109,7 +112,7 @@ int pci_bar(const struct pci_dev *d, int n, uint64_t *base, uint64_t *size, int 
 	}
 	pci_write16(d, PCI_COMMAND, cmd);
 	if ((m & 0xffffffff) == 0 || (lo == 0 && mask == 0))
-		return -1;
+		return -ENODEV;
 	*base = b;
 	*size = ~m + 1;
 	return 0;

@@ -33,7 +33,7 @@ static ssize_t pipe_read(struct file *f, void *dst, size_t len)
 			kmutex_unlock(&p->lock);
 			return -EAGAIN;
 		}
-		if (kcond_wait(&p->readable, &p->lock, WAIT_FOREVER) == EINTR) {
+		if (kcond_wait(&p->readable, &p->lock, WAIT_FOREVER) == -EINTR) {
 			kmutex_unlock(&p->lock);
 			return -EINTR;
 		}
@@ -68,7 +68,7 @@ static ssize_t pipe_write(struct file *f, const void *src, size_t len)
 				done = done ? done : (size_t)-EAGAIN;
 				break;
 			}
-			if (kcond_wait(&p->writable, &p->lock, WAIT_FOREVER) == EINTR) {
+			if (kcond_wait(&p->writable, &p->lock, WAIT_FOREVER) == -EINTR) {
 				done = done ? done : (size_t)-EINTR;
 				break;
 			}

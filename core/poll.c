@@ -38,7 +38,7 @@ static int poll_scan(struct pollfd *fds, nfds_t n)
 	return count;
 }
 
-/* Waits for any file_notify() after generation `gen`, or the deadline: 0, or ETIMEDOUT. */
+/* Waits for any file_notify() after generation `gen`, or the deadline: 0, -ETIMEDOUT or -EINTR. */
 static int poll_wait(unsigned long gen, uint64_t deadline)
 {
 	int r = 0, irq = irq_save();
@@ -62,7 +62,7 @@ static int poll_uncancelled(struct pollfd *fds, nfds_t n, int timeout_ms)
 		if (count || timeout_ms == 0)
 			return count;
 		int r = poll_wait(gen, deadline);
-		if (r == EINTR) {
+		if (r == -EINTR) {
 			thread_kill_point();
 			errno = EINTR;
 			return -1;

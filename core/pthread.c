@@ -285,13 +285,13 @@ static int user_locked(pthread_mutex_t *m, int r)
 	return r;
 }
 
-int pthread_mutex_lock(pthread_mutex_t *m) { return user_locked(m, kmutex_lock(&m->m, WAIT_FOREVER)); }
-int pthread_mutex_trylock(pthread_mutex_t *m) { return user_locked(m, kmutex_trylock(&m->m)); }
+int pthread_mutex_lock(pthread_mutex_t *m) { return user_locked(m, -kmutex_lock(&m->m, WAIT_FOREVER)); }
+int pthread_mutex_trylock(pthread_mutex_t *m) { return user_locked(m, -kmutex_trylock(&m->m)); }
 
 int pthread_mutex_unlock(pthread_mutex_t *m)
 {
 	int last = m->m.depth == 1;
-	int r = kmutex_unlock(&m->m);
+	int r = -kmutex_unlock(&m->m);
 	if (r == 0 && last)
 		thread_user_hold(-1);
 	return r;
@@ -301,7 +301,7 @@ int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime)
 {
 	if (pthread_bad_time(abstime))
 		return EINVAL;
-	return user_locked(m, kmutex_lock(&m->m, pthread_deadline(CLOCK_REALTIME, abstime)));
+	return user_locked(m, -kmutex_lock(&m->m, pthread_deadline(CLOCK_REALTIME, abstime)));
 }
 
 /* --- condition variables --- */
@@ -360,7 +360,7 @@ static int cond_status(int r) { return r == EINTR ? 0 : r; }
 static int cond_wait_point(pthread_cond_t *c, pthread_mutex_t *m, uint64_t deadline)
 {
 	int point = thread_cancel_point_begin();
-	int r = kcond_wait(&c->c, &m->m, deadline);
+	int r = -kcond_wait(&c->c, &m->m, deadline);
 	thread_cancel_point_end(point, r == EINTR);
 	return cond_status(r);
 }

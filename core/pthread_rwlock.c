@@ -65,12 +65,12 @@ static int write_blocked(const pthread_rwlock_t *rw)
 
 /*
  * Waits (rw->m held) until blocked(rw) is false or the deadline passes:
- * 0 or ETIMEDOUT. A kill's early wakeup is a spurious one.
+ * 0 or ETIMEDOUT (positive, for POSIX). A kill's early wakeup is a spurious one.
  */
 static int wait_while(pthread_rwlock_t *rw, int (*blocked)(const pthread_rwlock_t *), uint64_t deadline)
 {
 	while (blocked(rw))
-		if (kcond_wait(&rw->changed, &rw->m, deadline) == ETIMEDOUT && blocked(rw))
+		if (kcond_wait(&rw->changed, &rw->m, deadline) == -ETIMEDOUT && blocked(rw))
 			return ETIMEDOUT;
 	return 0;
 }

@@ -189,10 +189,11 @@ static void switch_to_next(void)
 
 int sched_park(uint64_t deadline)
 {
+	KASSERT(!irqs_enabled());
 	/*
-	 * thread_kill() woke it once; code that ignored that EINTR and waits
+	 * thread_kill() woke it once; code that ignored that -EINTR and waits
 	 * again must not sleep through the kill: every wait of a killed thread
-	 * ends soon with EINTR, until one returns it to its own code, where the
+	 * ends soon with -EINTR, until one returns it to its own code, where the
 	 * timer ends it (sched_kill_due).
 	 */
 	uint64_t asked = deadline;
@@ -211,10 +212,10 @@ int sched_park(uint64_t deadline)
 	switch_to_next();
 	sleepers_remove(current);
 	if (current->kill_pending)
-		return asked != WAIT_FOREVER && time_monotonic_ns() >= asked ? ETIMEDOUT : EINTR;
+		return asked != WAIT_FOREVER && time_monotonic_ns() >= asked ? -ETIMEDOUT : -EINTR;
 	/* Woken by what it waited for (reason 0): the event wins over a cancellation. */
 	if (thread_cancel_wakes(current) && current->wake_reason)
-		return asked != WAIT_FOREVER && time_monotonic_ns() >= asked ? ETIMEDOUT : EINTR;
+		return asked != WAIT_FOREVER && time_monotonic_ns() >= asked ? -ETIMEDOUT : -EINTR;
 	return current->wake_reason;
 }
 
@@ -270,6 +271,7 @@ void sched_killed(void)
 
 void sched_unpark(struct thread *t)
 {
+	KASSERT(!irqs_enabled());
 	if (t->state != T_BLOCKED)
 		return;
 	sleepers_remove(t);
@@ -285,7 +287,7 @@ void sched_tick(uint64_t now, int new_tick)
 		struct thread *t = sleepers;
 		sleepers = t->sleep_next;
 		t->sleeping = 0;
-		t->wake_reason = ETIMEDOUT;
+		t->wake_reason = -ETIMEDOUT;
 		runq_push(t);
 	}
 	if (new_tick) {
@@ -329,7 +331,7 @@ void thread_yield(void)
 void thread_sleep_until(uint64_t deadline)
 {
 	int irq = irq_save();
-	while (time_monotonic_ns() < deadline && sched_park(deadline) != EINTR)
+	while (time_monotonic_ns() < deadline && sched_park(deadline) != -EINTR)
 		;
 	irq_restore(irq);
 }
@@ -519,15 +521,15 @@ int thread_join(struct thread *t, void **retval)
 	int irq = irq_save();
 	if (t == current || t->detached || t->joining) {
 		irq_restore(irq);
-		return t == current ? EDEADLK : EINVAL;
+		return t == current ? -EDEADLK : -EINVAL;
 	}
 	t->joining = 1;
 	while (t->state != T_ZOMBIE) {
 		/* pthread_join() is a cancellation point: a cancelled joiner gives up the join. */
-		if (waitq_wait(&t->joiners, WAIT_FOREVER) == EINTR && thread_cancel_wakes(current)) {
+		if (waitq_wait(&t->joiners, WAIT_FOREVER) == -EINTR && thread_cancel_wakes(current)) {
 			t->joining = 0;
 			irq_restore(irq);
-			return EINTR;
+			return -EINTR;
 		}
 	}
 	unlink_from_all(t);
@@ -543,7 +545,7 @@ int thread_detach(struct thread *t)
 	int irq = irq_save();
 	if (t->detached || t->joining) {
 		irq_restore(irq);
-		return EINVAL;
+		return -EINVAL;
 	}
 	t->detached = 1;
 	if (t->state == T_ZOMBIE && t != current) {
@@ -562,7 +564,7 @@ void thread_cancel(struct thread *t)
 	/* A cancel wakeup says EINTR: sched_park() tells it from the event waited for. */
 	if (thread_cancel_wakes(t) && t->state == T_BLOCKED) {
 		sched_unpark(t);
-		t->wake_reason = EINTR;
+		t->wake_reason = -EINTR;
 	}
 	irq_restore(irq);
 }

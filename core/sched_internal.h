@@ -15,7 +15,7 @@ struct thread {
 	void *stack_top;
 	size_t stack_size;
 	int id, prio, state;
-	int wake_reason;   /* 0: unparked; ETIMEDOUT: deadline passed */
+	int wake_reason;   /* 0: unparked; -ETIMEDOUT: deadline passed; -EINTR: cancelled */
 	int sleeping;      /* on the sleepers list */
 	int detached, joining;
 	int is_app;        /* started by yolk_app_run: exit() ends only this thread */
@@ -52,7 +52,9 @@ static inline int thread_cancel_wakes(const struct thread *t)
 
 /*
  * Parks the current thread until sched_unpark() or the deadline. Interrupts
- * must be disabled. Returns 0 or ETIMEDOUT.
+ * must be disabled. Returns 0 (unparked), -ETIMEDOUT (the deadline passed)
+ * or -EINTR (thread_kill(), or pthread_cancel() at a cancellation point: the
+ * caller must not wait again as if nothing happened, see sched.h).
  */
 int sched_park(uint64_t deadline_ns);
 

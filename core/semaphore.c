@@ -44,7 +44,7 @@ int sem_wait(sem_t *sem)
 {
 	if (sem->magic != SEM_MAGIC)
 		return fail(EINVAL);
-	int err = ksem_wait(&sem->s, WAIT_FOREVER);
+	int err = -ksem_wait(&sem->s, WAIT_FOREVER);
 	return err ? fail(err) : 0;
 }
 
@@ -52,7 +52,7 @@ int sem_trywait(sem_t *sem)
 {
 	if (sem->magic != SEM_MAGIC)
 		return fail(EINVAL);
-	int err = ksem_trywait(&sem->s);
+	int err = -ksem_trywait(&sem->s);
 	return err ? fail(err) : 0;
 }
 
@@ -65,7 +65,7 @@ int sem_timedwait(sem_t *sem, const struct timespec *abstime)
 		return 0;
 	if (pthread_bad_time(abstime))
 		return fail(EINVAL);
-	int err = ksem_wait(&sem->s, pthread_deadline(CLOCK_REALTIME, abstime));
+	int err = -ksem_wait(&sem->s, pthread_deadline(CLOCK_REALTIME, abstime));
 	return err ? fail(err) : 0;
 }
 

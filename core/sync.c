@@ -39,7 +39,7 @@ static int lock_slow(struct kmutex *m, uintptr_t self, uint64_t deadline)
 		if (!(s & CONTENDED) && !cas(&m->state, s, s | CONTENDED))
 			continue;
 		int r = waitq_wait(&m->waiters, deadline);
-		if (r == ETIMEDOUT)
+		if (r == -ETIMEDOUT)
 			return r;
 	}
 }
@@ -56,7 +56,7 @@ int kmutex_lock(struct kmutex *m, uint64_t deadline)
 	held(-1);
 	if ((m->state & ~CONTENDED) == self && self) {
 		if (!m->recursive)
-			return EDEADLK;
+			return -EDEADLK;
 		m->depth++;
 		return 0;
 	}
@@ -83,7 +83,7 @@ int kmutex_trylock(struct kmutex *m)
 		m->depth++;
 		return 0;
 	}
-	return EBUSY;
+	return -EBUSY;
 }
 
 /* Frees m and wakes one waiter; interrupts disabled. */
@@ -97,7 +97,7 @@ int kmutex_unlock(struct kmutex *m)
 {
 	uintptr_t self = self_word();
 	if ((m->state & ~CONTENDED) != self || m->depth == 0)
-		return EPERM;
+		return -EPERM;
 	if (--m->depth)
 		return 0;
 	held(-1);
@@ -121,7 +121,7 @@ int kcond_wait(struct kcond *c, struct kmutex *m, uint64_t deadline)
 {
 	uintptr_t self = self_word();
 	if ((m->state & ~CONTENDED) != self)
-		return EPERM;
+		return -EPERM;
 	int irq = irq_save();
 	unsigned depth = m->depth;
 	m->depth = 0;
@@ -164,7 +164,7 @@ int ksem_wait(struct ksem *s, uint64_t deadline)
 
 int ksem_trywait(struct ksem *s)
 {
-	int irq = irq_save(), r = EAGAIN;
+	int irq = irq_save(), r = -EAGAIN;
 	if (s->count) {
 		s->count--;
 		r = 0;

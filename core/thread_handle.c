@@ -81,14 +81,14 @@ int thread_join_handle(uint64_t handle, void **retval)
 	struct thread *t = lookup(handle);
 	int r = t == NULL ? -ESRCH : t == thread_self() ? -EDEADLK : t->detached || t->joining ? -EINVAL : 0;
 	irq_restore(irq);
-	return r ? r : -thread_join(t, retval);
+	return r ? r : thread_join(t, retval);
 }
 
 int thread_detach_handle(uint64_t handle)
 {
 	int irq = irq_save();
 	struct thread *t = lookup(handle);
-	int r = t ? -thread_detach(t) : -ESRCH;
+	int r = t ? thread_detach(t) : -ESRCH;
 	irq_restore(irq);
 	return r;
 }

@@ -176,7 +176,7 @@ static void realtime_sleep_until(uint64_t real_ns)
 	int irq = irq_save();
 	for (;;) {
 		int64_t left = (int64_t)real_ns - ((int64_t)time_monotonic_ns() + realtime_offset_ns);
-		if (left <= 0 || waitq_wait(&realtime_sleepers, time_monotonic_ns() + (uint64_t)left) == EINTR)
+		if (left <= 0 || waitq_wait(&realtime_sleepers, time_monotonic_ns() + (uint64_t)left) == -EINTR)
 			break;
 	}
 	irq_restore(irq);

@@ -171,8 +171,8 @@ int ktest_chan_close(int argc, char **argv)
 	printf("drain value=%d ok=%d\n", v, ok);
 	chan_recv(c, &v, &ok);
 	printf("closed value=%d ok=%d\n", v, ok);
-	printf("send_on_closed=%s close_twice=%s\n", chan_send(c, &v) == EPIPE ? "EPIPE" : "wrong",
-	       chan_close(c) == EPIPE ? "EPIPE" : "wrong");
+	printf("send_on_closed=%s close_twice=%s\n", chan_send(c, &v) == -EPIPE ? "EPIPE" : "wrong",
+	       chan_close(c) == -EPIPE ? "EPIPE" : "wrong");
 	struct chan *u = chan_new(sizeof(int), 0);
 	pthread_t t;
 	pthread_create(&t, NULL, close_later, u);
@@ -389,8 +389,8 @@ int ktest_sync(int argc, char **argv)
 	uint64_t t0 = mono_ns();
 	int sem_timeout = ksem_wait(&sem, t0 + 10000000);
 	ksem_post(&sem);
-	int sem_ok = ksem_wait(&sem, WAIT_FOREVER) == 0 && ksem_trywait(&sem) == EAGAIN;
-	printf("semaphore timeout=%s waited_ge_10ms=%d then_ok=%d\n", sem_timeout == ETIMEDOUT ? "ETIMEDOUT" : "wrong",
+	int sem_ok = ksem_wait(&sem, WAIT_FOREVER) == 0 && ksem_trywait(&sem) == -EAGAIN;
+	printf("semaphore timeout=%s waited_ge_10ms=%d then_ok=%d\n", sem_timeout == -ETIMEDOUT ? "ETIMEDOUT" : "wrong",
 	       mono_ns() - t0 >= 10000000, sem_ok);
 	printf("cond_signal_ok=%d cond_timeout=%s once_runs=%d destructor_runs=%d\n", ready,
 	       timed == ETIMEDOUT ? "ETIMEDOUT" : "wrong", once_runs, destructor_runs);

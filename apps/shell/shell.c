@@ -246,7 +246,7 @@ static int run_command(int argc, char **argv, int background)
 	}
 	int status = yolk_app_run(app, argc, argv, !background);
 	if (status < 0)
-		fprintf(stderr, "sh: %s: cannot start (out of memory?)\n", argv[0]);
+		fprintf(stderr, "sh: %s: cannot start: %s\n", argv[0], strerror(-status));
 	else if (background)
 		printf("[started %s in the background]\n", argv[0]);
 	return status;

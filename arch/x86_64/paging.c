@@ -12,6 +12,7 @@
  * of the tables runs with interrupts off: on one CPU that is the lock, and
  * two walks can never both create the same missing table and lose one.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arch/cpu.h>
@@ -94,7 +95,7 @@ int vm_map_page(uintptr_t va, uint64_t pa, unsigned flags)
 		invlpg(va);
 	}
 	irq_restore(irq);
-	return e == NULL ? -1 : 0;
+	return e == NULL ? -ENOMEM : 0;
 }
 
 uint64_t vm_unmap_page(uintptr_t va)
@@ -171,7 +172,7 @@ static int map_range(uintptr_t va, uintptr_t end, unsigned flags)
 {
 	for (; va < end; va += PAGE_SIZE)
 		if (vm_map_page(va, virt_to_phys((void *)va), flags))
-			return -1;
+			return -ENOMEM;
 	return 0;
 }
 
@@ -200,12 +201,12 @@ static int map_direct(const struct boot_info *bi)
 		if (pa < img_end && img_start < pa + SIZE_2M) {
 			for (uint64_t p = pa; p < pa + SIZE_2M; p += PAGE_SIZE)
 				if (vm_map_page(DIRECT_MAP_BASE + p, p, image_alias_flags(p)))
-					return -1;
+					return -ENOMEM;
 			continue;
 		}
 		uint64_t *e = walk(DIRECT_MAP_BASE + pa, 2, 1);
 		if (e == NULL)
-			return -1;
+			return -ENOMEM;
 		unsigned flags = VM_WRITE | (ram_in(bi, pa, pa + SIZE_2M) ? 0 : VM_UNCACHED);
 		*e = pa | pte_flags(flags) | PTE_PS;
 	}

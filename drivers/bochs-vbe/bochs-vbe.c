@@ -5,6 +5,7 @@
  * framebuffer is BAR 0. A framebuffer already handed over by the boot
  * loader (fb-multiboot) is kept instead.
  */
+#include <errno.h>
 #include <arch/cpu.h>
 #include <yolk-config/driver-bochs-vbe.h>
 #include <yolk/fb.h>
@@ -43,12 +44,12 @@ static int bochs_probe(const struct pci_dev *d)
 	uint64_t base, size;
 	int io;
 	if (fb_get() || pci_bar(d, 0, &base, &size, &io) || io)
-		return -1;
+		return -ENODEV;
 	if ((dispi_read(DISPI_ID) & 0xfff0) != DISPI_ID_MIN)
-		return -1;
+		return -ENODEV;
 	uint32_t w = CONFIG_BOCHS_VBE_WIDTH, h = CONFIG_BOCHS_VBE_HEIGHT;
 	if ((uint64_t)w * h * 4 > size)
-		return -1;
+		return -ENOSPC; /* the configured mode does not fit in the device's memory */
 	pci_enable(d);
 	dispi_write(DISPI_ENABLE, 0);
 	dispi_write(DISPI_XRES, (uint16_t)w);
@@ -58,7 +59,7 @@ static int bochs_probe(const struct pci_dev *d)
 	dispi_write(DISPI_ENABLE, DISPI_ENABLED | DISPI_LFB_ENABLED);
 	void *fb = vm_map_mmio(base, (size_t)w * h * 4);
 	if (fb == NULL)
-		return -1;
+		return -ENOMEM;
 	struct fb_info info = {"bochs-vbe", fb, base, w, h, w * 4, 32, 16, 8, 0};
 	return fb_register(&info);
 }

@@ -469,7 +469,7 @@ static int e1000_probe(const struct pci_dev *d)
 	if (e == NULL || e1000_alloc(e)) {
 		free(e);
 		klog(KLOG_WARN, "e1000 %02x:%02x.%x: out of memory\n", d->bus, d->dev, d->fn);
-		return -1;
+		return -ENOMEM;
 	}
 	e->chip = e1000_chip(d->device); /* never NULL: e1000_ids lists the same chips */
 	int kind = 0;
@@ -479,14 +479,14 @@ static int e1000_probe(const struct pci_dev *d)
 		if (e->regs)
 			e1000_reset(e);
 		klog(KLOG_WARN, "e1000 %02x:%02x.%x: cannot start: %s\n", d->bus, d->dev, d->fn, why);
-		return -1;
+		return -ENODEV;
 	}
 	e->nd.mtu = 1500;
 	e->nd.link_up = (rd(e, REG_STATUS) & STATUS_LU) != 0;
 	e->nd.ops = &e1000_ops;
 	e->nd.priv = e;
 	if (netdev_register(&e->nd))
-		return -1;
+		return -EEXIST;
 	const uint8_t *m = e->nd.mac;
 	klog(KLOG_INFO, "e1000 %s: %s at %02x:%02x.%x, mac %02x:%02x:%02x:%02x:%02x:%02x, %s interrupt\n",
 	     e->nd.name, e->chip->name, d->bus, d->dev, d->fn, m[0], m[1], m[2], m[3], m[4], m[5],

@@ -3,6 +3,7 @@
  * UEFI) set up because our header asked for one. UEFI PCs have no VGA text
  * mode, so this is how an ISO-booted yolk gets a screen there.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <yolk-config/driver-fb-multiboot.h>
 #include <yolk/boot.h>
@@ -35,7 +36,7 @@ static int fb_multiboot_init(void)
 	if (base == NULL || fb_register(&info) != 0) {
 		klog(KLOG_WARN, "fb-multiboot: cannot use the %ux%u %u bpp framebuffer at 0x%lx\n", f->width,
 		     f->height, f->bpp, (unsigned long)f->addr);
-		return -1;
+		return -ENODEV;
 	}
 	return 0;
 }

@@ -4,6 +4,7 @@
  * newline, carriage return, backspace, tab and scrolling. It is how a PC
  * booted with UEFI, which has no VGA text mode, shows its console.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <string.h>
 #include <arch/cpu.h>
@@ -96,7 +97,7 @@ static int fbcon_start(void)
 {
 	fb = fb_get();
 	if (fb == NULL)
-		return -1;
+		return -ENODEV;
 	cols = fb->width / GLYPH_W;
 	rows = fb->height / GLYPH_H;
 	for (uint32_t y = 0; y < fb->height; y++)

@@ -2,6 +2,7 @@
  * 16550 UART on COM1 (I/O port 0x3f8), 115200 8N1, polled. Output converts
  * "\n" to "\r\n" so a terminal on the other end shows lines properly.
  */
+#include <errno.h>
 #include <arch/cpu.h>
 #include <yolk/console.h>
 
@@ -33,7 +34,7 @@ static int uart_init(void)
 	/* The scratch register tells whether a UART is there at all. */
 	outb(COM1 + UART_SCR, 0x5a);
 	if (inb(COM1 + UART_SCR) != 0x5a)
-		return -1;
+		return -ENODEV;
 	outb(COM1 + UART_IER, 0);
 	while ((inb(COM1 + UART_LSR) & LSR_DATA_READY) && early_tail < sizeof(early_rx))
 		early_rx[early_tail++] = (char)inb(COM1 + UART_THR);

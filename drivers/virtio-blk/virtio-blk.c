@@ -103,7 +103,7 @@ static int vblk_sleep(struct waitq *wq, uint64_t deadline)
 {
 	if (time_monotonic_ns() >= deadline)
 		return -ETIMEDOUT;
-	if (!sched_running() || waitq_wait(wq, deadline) == EINTR) {
+	if (!sched_running() || waitq_wait(wq, deadline) == -EINTR) {
 		cpu_idle();
 		irq_disable();
 	}
@@ -361,7 +361,7 @@ static int vblk_probe(const struct pci_dev *d)
 		free(v);
 		if (hdr_page)
 			pmm_free(hdr_page);
-		return -1;
+		return ndisks == MAX_DISKS ? -ENOSPC : -ENOMEM;
 	}
 	v->hdrs = phys_to_virt(hdr_page);
 	int r = vblk_start(v, d);
@@ -371,7 +371,7 @@ static int vblk_probe(const struct pci_dev *d)
 			virtio_fail(&v->vdev);
 		klog(KLOG_WARN, "virtio-blk %02x:%02x.%x: cannot start (%s)\n", d->bus, d->dev, d->fn,
 		     v->vdev.common ? "device refused setup" : "no virtio 1.0 interface: legacy-only device");
-		return -1;
+		return -ENODEV;
 	}
 	vblk_config(v);
 	virtio_ready(&v->vdev);

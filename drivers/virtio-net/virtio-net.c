@@ -246,7 +246,7 @@ static int vnet_probe(const struct pci_dev *d)
 {
 	struct vnet *v = calloc(1, sizeof(*v));
 	if (v == NULL)
-		return -1;
+		return -ENOMEM;
 	int r = vnet_start(v, d);
 	if (r) {
 		/* v stays allocated: an interrupt handler may already point at it. */
@@ -256,7 +256,7 @@ static int vnet_probe(const struct pci_dev *d)
 		     r == -ENOMEM     ? "out of memory"
 		     : v->vdev.common ? "device refused setup"
 		                      : "no virtio 1.0 interface: legacy-only device");
-		return -1;
+		return r < 0 ? r : -ENODEV;
 	}
 	vnet_mac(v);
 	virtio_ready(&v->vdev);
@@ -265,7 +265,7 @@ static int vnet_probe(const struct pci_dev *d)
 	v->nd.ops = &vnet_ops;
 	v->nd.priv = v;
 	if (netdev_register(&v->nd))
-		return -1;
+		return -EEXIST;
 	uint8_t *m = v->nd.mac;
 	klog(KLOG_INFO, "virtio-net %s: %02x:%02x:%02x:%02x:%02x:%02x, %s, queues %u/%u, link %s\n",
 	     v->nd.name, m[0], m[1], m[2], m[3], m[4], m[5], pci_irq_name(v->vdev.irq_kind), v->rxq.size,

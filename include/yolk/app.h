@@ -22,7 +22,7 @@ const struct yolk_app *yolk_app_find(const char *name);
  * Runs app's main(argc, argv) in a thread of its own, as a shell does. With
  * wait, returns its exit status (exit() in the app ends only the app);
  * otherwise returns 0 at once and the app runs on in the background.
- * -1 if the thread could not be started.
+ * -ENOMEM if the thread could not be started.
  */
 int yolk_app_run(const struct yolk_app *app, int argc, char **argv, int wait);
 

@@ -44,7 +44,7 @@ extern struct boot_info boot_info;
 
 /*
  * Fills boot_info from the loader's structure at physical address `info`.
- * Returns 0, or -1 if `magic` names no loader we know.
+ * Returns 0, or -EINVAL if `magic` names no loader we know (or its structure is unreadable).
  */
 int boot_info_parse(uint32_t magic, uint64_t info);
 

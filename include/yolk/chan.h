@@ -4,7 +4,7 @@
  * passes straight from one to the other), capacity n buffers n elements.
  *
  *   struct chan *c = chan_new(sizeof(int), 0);
- *   chan_send(c, &v);                 // 0, or EPIPE if c is closed
+ *   chan_send(c, &v);                 // 0, or -EPIPE if c is closed
  *   chan_recv(c, &v, &ok);            // ok = 0: closed and drained, v zeroed
  *   chan_close(c);                    // receivers drain, then see ok = 0
  *
@@ -15,6 +15,7 @@
 #ifndef YOLK_CHAN_H
 #define YOLK_CHAN_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,8 +31,8 @@ struct chan_case {
 };
 
 #define CHAN_SELECT_MAX 64
-#define CHAN_WOULDBLOCK (-1) /* timeout 0 and no case was ready */
-#define CHAN_TIMEOUT (-2)    /* the timeout passed */
+#define CHAN_WOULDBLOCK (-EAGAIN) /* timeout 0 and no case was ready */
+#define CHAN_TIMEOUT (-ETIMEDOUT) /* the timeout passed */
 
 /* A new channel, or NULL if out of memory. */
 struct chan *chan_new(size_t elem_size, size_t capacity);
@@ -39,10 +40,19 @@ struct chan *chan_new(size_t elem_size, size_t capacity);
 /* Frees a channel no thread is using any more. */
 void chan_free(struct chan *c);
 
+/*
+ * Sends *elem, waiting for room or a receiver: 0, -EPIPE (c is closed) or
+ * -EINTR (the thread was killed or cancelled while waiting; nothing sent).
+ */
 int chan_send(struct chan *c, const void *elem);
+/*
+ * Receives into elem (may be NULL), waiting for a value: 0 with *ok = 1, or
+ * 0 with *ok = 0 once c is closed and drained; -EINTR (killed or cancelled
+ * while waiting, *ok = 0, nothing received).
+ */
 int chan_recv(struct chan *c, void *elem, int *ok);
 
-/* Closes c: waiting receivers get ok = 0, waiting senders EPIPE. EPIPE if already closed. */
+/* Closes c: waiting receivers get ok = 0, waiting senders -EPIPE. -EPIPE if already closed. */
 int chan_close(struct chan *c);
 
 /* Elements waiting in the buffer. */
@@ -50,8 +60,9 @@ size_t chan_len(const struct chan *c);
 
 /*
  * Waits until one of n cases proceeds and returns its index (its `ok` says
- * how), or CHAN_WOULDBLOCK / CHAN_TIMEOUT. A case with a NULL channel never
- * proceeds, as in Go. n is at most CHAN_SELECT_MAX.
+ * how), or CHAN_WOULDBLOCK, CHAN_TIMEOUT, -EINTR (the thread was killed or
+ * cancelled while waiting) or -EINVAL (n < 0 or above CHAN_SELECT_MAX). A
+ * case with a NULL channel never proceeds, as in Go.
  */
 int chan_select(struct chan_case *cases, int n, int64_t timeout_ns);
 

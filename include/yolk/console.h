@@ -29,8 +29,8 @@ void console_init(void);
 
 /*
  * Adds a console that could not start at boot (one that needs a device found
- * later, like a framebuffer). Calls its init(); 0, or -1 if it failed or no
- * slot is left.
+ * later, like a framebuffer). Calls its init(); 0, -ENOSPC if no slot is
+ * left, or init()'s error (-EIO if init() returned a positive value).
  */
 int console_add(const struct console *c);
 

@@ -26,7 +26,7 @@ struct canvas {
 	uint32_t width, height;
 };
 
-/* Called by display drivers; the first framebuffer registered is fb 0. 0 or -1. */
+/* Called by display drivers; the first framebuffer registered is fb 0. 0, -EEXIST (one is registered) or -EINVAL (bpp not 24 or 32). */
 int fb_register(const struct fb_info *info);
 
 /* The framebuffer, or NULL if no display driver found one. */

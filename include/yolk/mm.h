@@ -25,7 +25,7 @@ void pmm_use_direct_map(void); /* paging is up: reach the bitmap through the dir
 
 void vm_init(const struct boot_info *bi);
 int vm_ready(void); /* 1 once vm_init() has switched to yolk's page tables */
-int vm_map_page(uintptr_t va, uint64_t pa, unsigned flags); /* 0, or -1 if out of memory */
+int vm_map_page(uintptr_t va, uint64_t pa, unsigned flags); /* 0, or -ENOMEM (no page for a page table) */
 uint64_t vm_unmap_page(uintptr_t va);                       /* the page's pa, 0 if none */
 int vm_is_mapped(uintptr_t va);
 int vm_is_stack_guard(uintptr_t va);

@@ -21,6 +21,12 @@ struct yolk_param {
 
 #include <stddef.h>
 
+/*
+ * Consumes the leading name=value words of `words` whose name is in table,
+ * calling each set(); a `--` ends them and is consumed. Returns the index of
+ * main()'s first argument, or -EINVAL with *err (set()'s message) and *bad
+ * (the word) if a value is rejected.
+ */
 int param_consume(char **words, int n, const struct yolk_param *table, size_t ntable, const char **err,
 		  const char **bad);
 

@@ -39,7 +39,7 @@ void pci_write16(const struct pci_dev *d, uint8_t off, uint16_t v);
 
 /*
  * BAR n: its base address (I/O port or physical memory), size in bytes, and
- * whether it is I/O space. Returns 0, or -1 if the BAR is not implemented.
+ * whether it is I/O space. Returns 0, -ENODEV if the BAR is not implemented, or -EINVAL if n is not 0..5.
  */
 int pci_bar(const struct pci_dev *d, int n, uint64_t *base, uint64_t *size, int *is_io);
 

@@ -45,10 +45,15 @@ struct app_run *thread_app_run(const struct thread *t);
 
 __attribute__((noreturn)) void thread_exit(void *retval);
 
-/* Waits for t to finish; stores its return value. 0, or an errno value. */
+/*
+ * Waits for t to finish, stores its return value and frees t. 0, -EDEADLK
+ * (t is the caller), -EINVAL (t is detached or already being joined), or
+ * -EINTR (the caller was cancelled at this cancellation point; t stays
+ * joinable). A kill's wakeup is not an error here: the join goes on.
+ */
 int thread_join(struct thread *t, void **retval);
 
-/* t's resources go back by themselves when it finishes. 0, or an errno value. */
+/* t's resources go back by themselves when it finishes. 0, or -EINVAL (already detached or being joined). */
 int thread_detach(struct thread *t);
 
 struct thread *thread_self(void);

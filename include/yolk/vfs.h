@@ -99,9 +99,17 @@ void vnode_unref(struct vnode *vn);
 /* vnode_unref taking the mount lock itself (for holders outside the filesystem). */
 void vnode_put(struct vnode *vn);
 
-/* Mounts filesystem `type` from `source` on the directory `path` ("/" first). */
+/*
+ * Mounts filesystem `type` from `source` on the directory `path` ("/" first).
+ * 0, or -ENODEV (no such filesystem type), -ENAMETOOLONG, the path walk's
+ * error (-ENOENT, -ENOTDIR, ...), -EBUSY (something is mounted there
+ * already) or the filesystem's own (-EINVAL or -EIO for a damaged volume,
+ * -ENOMEM, ...).
+ */
 int vfs_mount(const char *path, const char *type, const char *source, const char *options);
+/* Writes the mount's data back and detaches it. 0, -EINVAL (nothing mounted at path), -EBUSY (in use), or the sync's error. */
 int vfs_unmount(const char *path);
+/* Writes every mount's data back. 0, or the first error a filesystem's sync returned (all are still tried). */
 int vfs_sync(void);
 /* Calls visit for each mount, in mount order. */
 void vfs_foreach_mount(void (*visit)(const struct mount *m, void *arg), void *arg);

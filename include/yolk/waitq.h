@@ -21,7 +21,11 @@ struct waitq {
 /*
  * Blocks the current thread on q until waitq_wake_*() or the monotonic
  * deadline. Call with interrupts disabled; returns with them disabled.
- * Returns 0 if woken, ETIMEDOUT if the deadline passed.
+ * Returns 0 if woken (by a wake call, or spuriously: recheck what was
+ * waited for), -ETIMEDOUT if the deadline passed, or -EINTR if the thread
+ * was killed (Ctrl-C) or cancelled at a cancellation point: the caller must
+ * then give up and return an error instead of waiting again (a killed
+ * thread that waits again is woken every few ms with -EINTR until it does).
  */
 int waitq_wait(struct waitq *q, uint64_t deadline_ns);
 

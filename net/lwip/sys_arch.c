@@ -69,9 +69,9 @@ u32_t sys_arch_sem_wait(sys_sem_t *sem, u32_t timeout)
 	uint64_t t0 = time_monotonic_ns(), deadline = deadline_ms(timeout);
 	int r;
 	/* A killed thread keeps waiting: lwIP is finishing its request on its stack. */
-	while ((r = ksem_wait(&sem->sem, deadline)) == EINTR)
-		; /* sched_park answers ETIMEDOUT once the deadline has passed */
-	if (r == ETIMEDOUT)
+	while ((r = ksem_wait(&sem->sem, deadline)) == -EINTR)
+		; /* sched_park answers -ETIMEDOUT once the deadline has passed */
+	if (r == -ETIMEDOUT)
 		return SYS_ARCH_TIMEOUT;
 	return ms_since(t0);
 }
@@ -170,7 +170,7 @@ u32_t sys_arch_mbox_fetch(sys_mbox_t *mbox, void **msg, u32_t timeout)
 	while (mb->count == 0) {
 		/* A killed thread gives up as on a timeout (recv/accept then return -EINTR). */
 		int r = kcond_wait(&mb->not_empty, &mb->lock, deadline);
-		if ((r == ETIMEDOUT || r == EINTR) && mb->count == 0) {
+		if ((r == -ETIMEDOUT || r == -EINTR) && mb->count == 0) {
 			kmutex_unlock(&mb->lock);
 			return SYS_ARCH_TIMEOUT;
 		}

@@ -9,9 +9,10 @@
  *
  * Checked: every word lies inside the line buffer, words do not overlap
  * and come in order; without quotes or backslashes the split is exactly a
- * split at blanks; param_consume's answer is -1 with a message or an index
+ * split at blanks; param_consume's answer is -EINVAL with a message or an index
  * within the words.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,7 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *err = NULL, *bad = NULL;
 	int argc = cmdline_split(line, words + 1, MAX_ARGS - 1, &err);
 	if (argc < 0) {
-		if (err == NULL)
+		if (argc != -EINVAL || err == NULL)
 			abort();
 		return 0;
 	}
@@ -105,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (strpbrk(text, "'\"\\") == NULL)
 		check_plain(text, words + 1, argc);
 	int first = param_consume(words + 1, argc, params, sizeof(params) / sizeof(params[0]), &err, &bad);
-	if (first < -1 || first > argc || (first == -1 && (err == NULL || bad == NULL)))
+	if ((first < 0 && first != -EINVAL) || first > argc || (first == -EINVAL && (err == NULL || bad == NULL)))
 		abort();
 	return 0;
 }

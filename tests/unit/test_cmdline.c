@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <string.h>
 #include <yolk/cmdline.h>
 #include "check.h"
@@ -23,10 +24,10 @@ int main(void)
 	CHECK(!strcmp(av[0], "a b") && !strcmp(av[1], "q\"x\\") && !strcmp(av[2], "cde"));
 	CHECK(split("'it''s'", av, 7, &err) == 1 && !strcmp(av[0], "its"));
 	CHECK(split("\"\"", av, 7, &err) == 1 && !strcmp(av[0], ""));
-	CHECK(split("a \"open", av, 7, &err) == -1 && !strcmp(err, "unterminated double quote"));
-	CHECK(split("a 'open", av, 7, &err) == -1 && !strcmp(err, "unterminated single quote"));
-	CHECK(split("a\\", av, 7, &err) == -1 && !strcmp(err, "trailing backslash"));
-	CHECK(split("1 2 3 4", av, 3, &err) == -1 && !strcmp(err, "too many arguments"));
+	CHECK(split("a \"open", av, 7, &err) == -EINVAL && !strcmp(err, "unterminated double quote"));
+	CHECK(split("a 'open", av, 7, &err) == -EINVAL && !strcmp(err, "unterminated single quote"));
+	CHECK(split("a\\", av, 7, &err) == -EINVAL && !strcmp(err, "trailing backslash"));
+	CHECK(split("1 2 3 4", av, 3, &err) == -EINVAL && !strcmp(err, "too many arguments"));
 	CHECK(split("1 2 3", av, 3, &err) == 3);
 	return check_report();
 }

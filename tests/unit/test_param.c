@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <string.h>
 #include <yolk/param.h>
 #include "check.h"
@@ -31,7 +32,7 @@ int main(void)
 	char *w4[] = {"apple=1", "x"};
 	CHECK(param_consume(w4, 2, table, 2, &err, &bad) == 0);
 	char *w5[] = {"ip=1", "app=bad", "x"};
-	CHECK(param_consume(w5, 3, table, 2, &err, &bad) == -1 && !strcmp(bad, "app=bad") &&
+	CHECK(param_consume(w5, 3, table, 2, &err, &bad) == -EINVAL && !strcmp(bad, "app=bad") &&
 	      !strcmp(err, "no such application"));
 	char *w6[] = {"app="};
 	CHECK(param_consume(w6, 1, table, 2, &err, &bad) == 1 && seen[0] == 0);
