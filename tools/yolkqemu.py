@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 EXIT_PANIC = 126
@@ -103,6 +104,44 @@ def wait_for_line(proc, log, pattern, timeout):
     return pattern.search(read_log(log))  # what it wrote before it ended
 
 
+def input_script(path):
+    """The --input file as [(wait regex or None, bytes to type)]: a line
+    "#wait REGEX" holds back what follows until the guest's output matches
+    REGEX (multiline), as a user waits for a prompt before typing on; every
+    other byte is typed as it is (the file is binary: \r ends a line)."""
+    steps, wait, chunk = [], None, b""
+    with open(path, "rb") as f:
+        for line in f.read().splitlines(keepends=True):
+            if line.startswith(b"#wait "):
+                steps.append((wait, chunk))
+                wait, chunk = re.compile(line[6:].rstrip(b"\r\n").decode(), re.M), b""
+            else:
+                chunk += line
+    steps.append((wait, chunk))
+    return steps
+
+
+def feed_input(proc, log, steps, timeout):
+    """Types each step once its wait matches; gives up (stdin closed) when the
+    guest ends or the timeout passes, so the test fails on what it printed."""
+    end = time.monotonic() + (timeout or 3600)
+    try:
+        for wait, chunk in steps:
+            while wait and not wait.search(read_log(log)):
+                if proc.poll() is not None or time.monotonic() > end:
+                    return
+                time.sleep(0.05)
+            proc.stdin.write(chunk)
+            proc.stdin.flush()
+    except (BrokenPipeError, OSError):
+        return
+    finally:
+        try:
+            proc.stdin.close()
+        except OSError:
+            pass
+
+
 def run(args):
     if args.uefi:
         # OVMF writes to its variable store: give each run its own copy.
@@ -110,10 +149,12 @@ def run(args):
     stdout = None
     monitor = ["-monitor", f"unix:{args.monitor_socket},server,nowait"] if args.monitor_socket else \
         ["-monitor", "none"]
+    script = None
     if args.log and args.input:
         # Unattended, typed input: serial on stdio, fed from a file, output to the log.
         serial = ["-display", "none"] + monitor + ["-serial", "stdio"]
-        stdin = open(args.input, "rb")
+        script = input_script(args.input)
+        stdin = subprocess.PIPE if len(script) > 1 else open(args.input, "rb")
         stdout = open(args.log, "wb")
     elif args.log:
         # Unattended: serial to a file, no display, no monitor on stdio.
@@ -136,6 +177,8 @@ def run(args):
         open(args.log, "wb").close()
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=stdin, stdout=stdout, start_new_session=args.log is not None)
+    if stdin is subprocess.PIPE:
+        threading.Thread(target=feed_input, args=(proc, args.log, script, args.timeout), daemon=True).start()
     try:
         if args.until:
             if wait_for_line(proc, args.log, re.compile(args.until, re.M), args.timeout) \
@@ -173,7 +216,8 @@ def parser():
     p.add_argument("--memory", default="128M")
     p.add_argument("--timeout", type=float, default=0, help="seconds before QEMU is killed")
     p.add_argument("--log", help="write the serial console here instead of the terminal")
-    p.add_argument("--input", help="with --log: feed this file to the serial console as typed input")
+    p.add_argument("--input", help="with --log: feed this file to the serial console as typed input "
+                   "(a line \"#wait REGEX\" holds the rest back until the output matches)")
     p.add_argument("--until", metavar="REGEX",
                    help="with --log: stop the guest once its console matches REGEX and exit 0 "
                         "(for apps that serve forever)")
