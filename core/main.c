@@ -78,9 +78,11 @@ static __attribute__((no_stack_protector)) void canary_init(void)
 
 static void run_initcalls(void)
 {
-	for (const struct yolk_init *i = __start_yolk_init; i < __stop_yolk_init; i++)
-		if (i->fn() != 0)
-			kprintf("yolk: %s failed to start\n", i->name);
+	for (const struct yolk_init *i = __start_yolk_init; i < __stop_yolk_init; i++) {
+		int r = i->fn();
+		if (r != 0)
+			kprintf("yolk: %s failed to start: %s\n", i->name, r < 0 ? strerror(-r) : "error");
+	}
 }
 
 /*

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <string.h>
 #include <arch/cpu.h>
 #include <yolk/console.h>
 #include <yolk/init.h>
@@ -154,14 +155,21 @@ static int matches(const struct pci_driver *drv, const struct pci_dev *d)
 	return 0;
 }
 
+/* The first matching driver whose probe succeeds takes d; -ENODEV from a probe means "not mine". */
 static void probe(const struct pci_dev *d)
 {
-	for (const struct pci_driver *const *drv = __start_yolk_pci_driver; drv < __stop_yolk_pci_driver; drv++)
-		if (matches(*drv, d) && (*drv)->probe(d) == 0) {
+	for (const struct pci_driver *const *drv = __start_yolk_pci_driver; drv < __stop_yolk_pci_driver; drv++) {
+		if (!matches(*drv, d))
+			continue;
+		int r = (*drv)->probe(d);
+		if (r == 0) {
 			klog(KLOG_INFO, "pci %02x:%02x.%x %04x:%04x: %s\n", d->bus, d->dev, d->fn, d->vendor,
 			     d->device, (*drv)->name);
 			return;
 		}
+		klog(r == -ENODEV ? KLOG_DEBUG : KLOG_WARN, "pci %02x:%02x.%x %04x:%04x: %s: %s\n", d->bus, d->dev,
+		     d->fn, d->vendor, d->device, (*drv)->name, strerror(r < 0 ? -r : EIO));
+	}
 }
 
 static void scan_bus(uint8_t bus, int depth);

@@ -2,7 +2,7 @@
  * Start-up hooks. A part registers `int fn(void)` with YOLK_INIT(level, fn);
  * core runs them in level order after memory, interrupts, time, the
  * kernel parameters and the scheduler are up (so they may sleep and create
- * threads), before main(). A nonzero return is reported and start-up goes on.
+ * threads), before main(). A nonzero return (-errno) is reported and start-up goes on.
  */
 #ifndef YOLK_INIT_H
 /* Sections are named by the level's value (not its macro name) so the linker sorts them in order. */

@@ -23,7 +23,7 @@ struct pci_id {
 struct pci_driver {
 	const char *name;
 	const struct pci_id *ids; /* ends with {0, 0} */
-	int (*probe)(const struct pci_dev *dev); /* 0 if it took the device */
+	int (*probe)(const struct pci_dev *dev); /* 0 if it took the device; -ENODEV: not ours; else -errno (logged) */
 };
 
 /* The explicit alignment stops GCC padding entries, which would leave holes in the table. */
