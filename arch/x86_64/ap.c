@@ -10,6 +10,7 @@
 #include <arch/ipi.h>
 #include <arch/percpu.h>
 #include <arch/smp.h>
+#include <arch/trap.h>
 
 void _init_tls(void *tls);
 void _set_tls(void *tls);
@@ -40,6 +41,8 @@ __attribute__((noreturn)) void ap_entry(struct cpu *c, uint64_t kernel_cr3)
 	_set_tls(c->tls);
 	arch_syscall_init();
 	lapic_init_ap();
+	c->seen_id = this_cpu()->id;
+	c->seen_apic_id = lapic_id();
 	__atomic_store_n(&c->online, 1, __ATOMIC_RELEASE);
 	for (;;)
 		cpu_idle();

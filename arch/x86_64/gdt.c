@@ -62,6 +62,7 @@ void gdt_init(void)
 	gdt_load(bsp);
 	percpu_load(bsp);
 	bsp->online = 1;
+	bsp->seen_id = this_cpu()->id;
 }
 
 int gdt_alloc_ist(struct cpu *c)

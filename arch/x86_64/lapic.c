@@ -115,7 +115,7 @@ void lapic_init(void)
 	irq_register(VECTOR_TIMER, timer_irq, 0);
 	irq_register(VECTOR_TEST_IPI, test_ipi_irq, 0);
 	irq_register(VECTOR_CPU_TICK, cpu_tick_irq, 0);
-	this_cpu()->apic_id = lapic_id();
+	this_cpu()->apic_id = this_cpu()->seen_apic_id = lapic_id();
 	calibrate();
 	lapic_write(LAPIC_LVT_TIMER, VECTOR_TIMER); /* one-shot, unmasked */
 	tsc_base = rdtsc();

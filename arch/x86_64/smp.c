@@ -7,6 +7,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <arch/acpi.h>
 #include <arch/cpu.h>
 #include <arch/ipi.h>
@@ -20,6 +21,7 @@
 #include <yolk/console.h>
 #include <yolk/cpu.h>
 #include <yolk/mm.h>
+#include <yolk/param.h>
 
 #define INIT_DELAY_US 10000
 #define STARTUP_DELAY_US 200
@@ -33,6 +35,16 @@ extern char __tls_size[];
 static struct madt_info madt;
 static unsigned boot_ms;
 static volatile int stopping;
+static long silent_apic_id = -1;
+
+/* smp_test_silent=APICID (for tests): that CPU gets no STARTUP, as if it never answered. */
+static const char *param_silent(const char *value)
+{
+	char *end;
+	silent_apic_id = strtol(value, &end, 10);
+	return *value && *end == 0 && silent_apic_id >= 0 ? NULL : "expected an APIC id (a number)";
+}
+YOLK_PARAM(smp_test_silent, param_silent);
 
 static void delay_us(uint64_t us)
 {
@@ -95,16 +107,20 @@ static int prepare(struct cpu *c)
 /* Two STARTUPs, then waits for c to come online; 0, or -1 after reporting it and parking it again. */
 static int start(struct cpu *c, int vector)
 {
+	uint64_t t0 = arch_monotonic_ns();
 	trampoline_arm(c);
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 2 && c->apic_id != silent_apic_id; i++) {
 		lapic_send_startup(c->apic_id, (unsigned)vector);
 		delay_us(STARTUP_DELAY_US);
 	}
 	uint64_t deadline = arch_monotonic_ns() + AP_TIMEOUT_MS * 1000000ull;
 	while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE) && arch_monotonic_ns() < deadline)
 		cpu_pause();
-	if (c->online)
+	if (c->online) {
+		klog(KLOG_INFO, "smp: cpu %u (apic id %u) online after %lu us\n", c->id, c->apic_id,
+		     (unsigned long)((arch_monotonic_ns() - t0) / 1000));
 		return 0;
+	}
 	unsigned got = trampoline_progress();
 	klog(KLOG_WARN, "smp: cpu %u (apic id %u) did not come online in %u ms (%s): skipped\n", c->id, c->apic_id,
 	     AP_TIMEOUT_MS,

@@ -83,8 +83,8 @@ start64:
 	mov OFF(tp_cr3)(%rbx), %rsi
 	mov OFF(tp_entry)(%rbx), %rax
 	xor %ebp, %ebp
-	call *%rax				/* ap_entry(cpu, cr3): never returns */
-	ud2
+	pushq $0				/* a null return address ends backtraces here */
+	jmp *%rax				/* ap_entry(cpu, cr3): never returns */
 
 	.balign 8
 gdt:

@@ -12,6 +12,7 @@
 #include <arch/trampoline.h>
 #include <yolk/boot.h>
 
+#define LOW_START 0x10000ul /* above the first 64 KiB, which some BIOSes scribble on (Linux keeps out too) */
 #define LOW_LIMIT 0xa0000ul /* the conventional memory's end; the legacy video hole follows */
 #define TRAMPOLINE_PAGES 4
 #define PTE_P 0x1ul
@@ -47,11 +48,11 @@ static int usable(uint64_t start, uint64_t end)
 	return in_ram;
 }
 
-/* The lowest usable run of TRAMPOLINE_PAGES pages above page 0 (the real-mode IVT and BIOS data). */
+/* The lowest usable run of TRAMPOLINE_PAGES pages in [LOW_START, LOW_LIMIT). */
 static uint64_t find_room(void)
 {
 	uint64_t len = TRAMPOLINE_PAGES * PAGE_SIZE;
-	for (uint64_t p = PAGE_SIZE; p + len <= LOW_LIMIT; p += PAGE_SIZE)
+	for (uint64_t p = LOW_START; p + len <= LOW_LIMIT; p += PAGE_SIZE)
 		if (usable(p, p + len))
 			return p;
 	return 0;

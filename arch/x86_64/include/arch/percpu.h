@@ -44,7 +44,9 @@ struct cpu {
 	void *idle_stack;       /* top of the stack the CPU idles on (APs) */
 	void *tls;              /* its libc TLS block (APs; the boot CPU uses main.c's) */
 	volatile uint64_t ticks;     /* its LAPIC timer interrupts (APs) */
-	volatile uint64_t test_ipis; /* test-vector IPIs taken (lapic_ipi_test) */
+	volatile uint64_t test_ipis; /* test-vector IPIs taken (VECTOR_TEST_IPI) */
+	unsigned seen_id;       /* this_cpu()->id and the LAPIC's id as the CPU itself read them */
+	uint32_t seen_apic_id;  /* once online (APs; tests compare them with id and apic_id) */
 	uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
 	struct tss tss __attribute__((aligned(16)));
 };
