@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <arch/ipi.h>
@@ -137,21 +138,42 @@ __attribute__((noinline)) static void smp_fault_handler(struct trap_frame *tf, v
 	*(volatile int *)(uintptr_t)0x8 = 1;
 }
 
-/* ktest smp-fault: a NULL write in an interrupt handler on the last CPU must panic there, named. */
-int ktest_smp_fault(int argc, char **argv)
+#pragma GCC diagnostic ignored "-Winfinite-recursion"
+
+/* Recurses until the AP's idle stack hits its guard page: a double fault on the AP's own IST stack. */
+__attribute__((noinline)) static int smp_overflow(int depth)
 {
-	(void)argc, (void)argv;
+	volatile char frame[1024];
+	frame[0] = (char)depth;
+	return smp_overflow(depth + 1) + frame[0];
+}
+
+static void smp_overflow_handler(struct trap_frame *tf, void *arg)
+{
+	(void)tf, (void)arg;
+	smp_overflow(0);
+}
+
+/* Runs `fn` as an interrupt handler on the last CPU, which must panic there (ktest smp-fault, smp-overflow). */
+static int fault_on_last_cpu(irq_handler_t fn)
+{
 	int vec = irq_alloc_vector();
 	unsigned last = cpu_count_online() - 1;
 	if (vec < 0 || last == 0) {
 		printf("smp-fault: needs 2 CPUs and a free vector\n");
 		return 1;
 	}
-	irq_register((unsigned)vec, smp_fault_handler, NULL);
+	irq_register((unsigned)vec, fn, NULL);
 	lapic_send_ipi(cpu_apic_id(last), (unsigned)vec);
 	sleep_ms(5000);
 	printf("smp-fault: cpu %u did not fault\n", last);
 	return 1;
+}
+
+int ktest_smp_fault(int argc, char **argv)
+{
+	(void)argc;
+	return fault_on_last_cpu(strcmp(argv[1], "smp-overflow") == 0 ? smp_overflow_handler : smp_fault_handler);
 }
 
 /* ktest smp-nmi: an NMI on the last CPU, which is not expected there, panics on its NMI stack. */
