@@ -32,7 +32,6 @@
 
 extern char __tls_size[];
 
-static struct madt_info madt;
 static unsigned boot_ms;
 static volatile int stopping;
 static long silent_apic_id = -1;
@@ -75,21 +74,17 @@ static void add_cpu(const struct madt_cpu *m, uint32_t bsp_apic, unsigned *n)
 /* Fills the per-CPU slots from the MADT (cpu 0 = this one); returns how many CPUs there are. */
 static unsigned discover(void)
 {
-	const struct acpi_header *h = acpi_find_table("APIC");
-	const char *why = "";
-	if (h == NULL) {
-		klog(KLOG_WARN, "smp: no ACPI MADT: running on the boot CPU only\n");
-		return 1;
-	}
-	if (madt_parse(h, h->length, &madt, &why)) {
-		klog(KLOG_WARN, "smp: malformed ACPI MADT (%s): running on the boot CPU only\n", why);
+	const char *why;
+	const struct madt_info *madt = acpi_madt(&why);
+	if (madt == NULL) {
+		klog(KLOG_WARN, "smp: %s: running on the boot CPU only\n", why);
 		return 1;
 	}
 	unsigned n = 1;
-	for (unsigned i = 0; i < madt.ncpus; i++)
-		add_cpu(&madt.cpus[i], this_cpu()->apic_id, &n);
-	if (madt.cpus_dropped)
-		klog(KLOG_WARN, "smp: %u MADT CPU entries ignored (duplicates or too many)\n", madt.cpus_dropped);
+	for (unsigned i = 0; i < madt->ncpus; i++)
+		add_cpu(&madt->cpus[i], this_cpu()->apic_id, &n);
+	if (madt->cpus_dropped)
+		klog(KLOG_WARN, "smp: %u MADT CPU entries ignored (duplicates or too many)\n", madt->cpus_dropped);
 	return n;
 }
 
