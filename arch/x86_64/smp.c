@@ -5,6 +5,7 @@
  * wait for it to come online. An AP that does not answer is reported, put
  * back to sleep with INIT, and skipped; it never hangs the boot.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,13 +89,21 @@ static unsigned discover(void)
 	return n;
 }
 
-/* The AP's idle stack, IST stacks and TLS block; -ENOMEM leaves it stopped. */
+/* The AP's idle stack, IST stacks and TLS block; -ENOMEM (with nothing kept) leaves it stopped. */
 static int prepare(struct cpu *c)
 {
+	if ((uintptr_t)__tls_size > TLS_PAGE_SIZE)
+		return -ENOMEM;
 	uint64_t tls = pmm_alloc();
-	c->idle_stack = vm_alloc_stack(AP_STACK_SIZE);
-	if (tls == 0 || c->idle_stack == NULL || (uintptr_t)__tls_size > TLS_PAGE_SIZE || gdt_alloc_ist(c))
-		return -1;
+	void *stack = tls ? vm_alloc_stack(AP_STACK_SIZE) : NULL;
+	if (stack == NULL || gdt_alloc_ist(c)) {
+		if (stack)
+			vm_free_stack(stack, AP_STACK_SIZE);
+		if (tls)
+			pmm_free(tls);
+		return -ENOMEM;
+	}
+	c->idle_stack = stack;
 	c->tls = phys_to_virt(tls);
 	return 0;
 }

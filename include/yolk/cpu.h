@@ -21,8 +21,6 @@ unsigned this_cpu_id(void);
 struct cpu *cpu_by_id(unsigned id);
 int cpu_is_online(unsigned id);
 uint32_t cpu_apic_id(unsigned id);
-/* arch: records how many CPUs were found (clamped to 1..CPU_MAX). */
-void percpu_set_found(unsigned n);
 
 /* What CPUID says about the calling CPU (arch/x86_64/cpuid.c). */
 struct cpu_ident {

@@ -64,6 +64,9 @@ static inline struct cpu *this_cpu(void)
 /* The struct for cpu `id` (0 .. CPU_MAX-1), whether or not that CPU was found. */
 struct cpu *percpu_slot(unsigned id);
 
+/* Records how many CPUs were found (clamped to 1..CPU_MAX); smp.c, before starting them. */
+void percpu_set_found(unsigned n);
+
 /* Points this CPU's GS base at c (after which this_cpu() == c). */
 void percpu_load(struct cpu *c);
 
