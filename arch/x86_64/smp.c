@@ -121,8 +121,7 @@ static int start(struct cpu *c, int vector)
 	while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE) && arch_monotonic_ns() < deadline)
 		cpu_pause();
 	if (c->online) {
-		klog(KLOG_INFO, "smp: cpu %u (apic id %u) online after %lu us\n", c->id, c->apic_id,
-		     (unsigned long)((arch_monotonic_ns() - t0) / 1000));
+		c->start_us = (uint32_t)((arch_monotonic_ns() - t0) / 1000);
 		return 0;
 	}
 	unsigned got = trampoline_progress();
@@ -143,6 +142,10 @@ static void report(unsigned n)
 	for (unsigned i = 0; i < n; i++)
 		if (cpu_is_online(i))
 			len += (size_t)snprintf(ids + len, sizeof(ids) - len, " %u", cpu_apic_id(i));
+	for (unsigned i = 1; i < n; i++)
+		if (cpu_is_online(i))
+			klog(KLOG_INFO, "smp: cpu %u (apic id %u) online %u us after its STARTUP\n", i, cpu_apic_id(i),
+			     percpu_slot(i)->start_us);
 	unsigned online = cpu_count_online();
 	klog(KLOG_NOTICE, "smp: %u CPU%s online (apic ids%s)\n", online, online == 1 ? "" : "s", ids);
 	klog(KLOG_INFO, "smp: started %u of %u other CPUs in %u ms\n", online - 1, n - 1, boot_ms);

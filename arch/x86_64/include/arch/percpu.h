@@ -47,6 +47,7 @@ struct cpu {
 	volatile uint64_t test_ipis; /* test-vector IPIs taken (VECTOR_TEST_IPI) */
 	unsigned seen_id;       /* this_cpu()->id and the LAPIC's id as the CPU itself read them */
 	uint32_t seen_apic_id;  /* once online (APs; tests compare them with id and apic_id) */
+	uint32_t start_us;      /* from its first STARTUP to online, as the boot CPU saw it (APs) */
 	uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
 	struct tss tss __attribute__((aligned(16)));
 };
