@@ -35,7 +35,8 @@ static void snapshot(uint64_t *counts, unsigned n)
 		counts[i] = cpu_test_ipis(i);
 }
 
-/* After IPIs meant for the CPUs in `want` (a bit mask), each of those took exactly one more, the others none. */
+/* After IPIs meant for the CPUs in `want` (a bit mask), each of those took exactly one more, the others none.
+ */
 static void check_taken(const uint64_t *before, unsigned n, uint64_t want, const char *what)
 {
 	uint64_t deadline = arch_monotonic_ns() + IPI_WAIT_NS;
@@ -46,8 +47,8 @@ static void check_taken(const uint64_t *before, unsigned n, uint64_t want, const
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t got = cpu_test_ipis(i) - before[i], expect = want >> i & 1;
 		if (got != expect)
-			printf("FAIL: %s: cpu %u took %llu test IPIs, expected %llu\n", what, i, (unsigned long long)got,
-			       (unsigned long long)expect);
+			printf("FAIL: %s: cpu %u took %llu test IPIs, expected %llu\n", what, i,
+			       (unsigned long long)got, (unsigned long long)expect);
 		CHECK(got == expect);
 	}
 }
@@ -64,7 +65,8 @@ static void check_ids(unsigned n)
 		CHECK(c->seen_id == i && c->seen_apic_id == c->apic_id);
 		for (unsigned j = 0; j < i; j++)
 			CHECK(cpu_apic_id(j) != cpu_apic_id(i));
-		printf("smp: cpu %u apic id %u saw id %u apic id %u\n", i, c->apic_id, c->seen_id, c->seen_apic_id);
+		printf("smp: cpu %u apic id %u saw id %u apic id %u\n", i, c->apic_id, c->seen_id,
+		       c->seen_apic_id);
 	}
 	CHECK(this_cpu_id() == 0);
 }
@@ -118,11 +120,13 @@ static void check_ticks(unsigned n)
 /* ktest smp FOUND [ONLINE]: FOUND CPUs listed, ONLINE (default FOUND) of them running. */
 int ktest_smp(int argc, char **argv)
 {
-	long found = argc > 2 ? strtol(argv[2], NULL, 10) : 1, online = argc > 3 ? strtol(argv[3], NULL, 10) : found;
+	long found = argc > 2 ? strtol(argv[2], NULL, 10) : 1,
+	     online = argc > 3 ? strtol(argv[3], NULL, 10) : found;
 	long conf = sysconf(_SC_NPROCESSORS_CONF), onln = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned n = cpu_count_found();
 	printf("smp: sysconf conf=%ld onln=%ld\n", conf, onln);
-	CHECK(conf == found && onln == online && n == (unsigned)found && cpu_count_online() == (unsigned)online);
+	CHECK(conf == found && onln == online && n == (unsigned)found &&
+	      cpu_count_online() == (unsigned)online);
 	check_ids(n);
 	check_ipis(n);
 	check_ticks(n);
@@ -154,7 +158,8 @@ static void smp_overflow_handler(struct trap_frame *tf, void *arg)
 	smp_overflow(0);
 }
 
-/* Runs `fn` as an interrupt handler on the last CPU, which must panic there (ktest smp-fault, smp-overflow). */
+/* Runs `fn` as an interrupt handler on the last CPU, which must panic there (ktest smp-fault, smp-overflow).
+ */
 static int fault_on_last_cpu(irq_handler_t fn)
 {
 	int vec = irq_alloc_vector();
@@ -173,7 +178,8 @@ static int fault_on_last_cpu(irq_handler_t fn)
 int ktest_smp_fault(int argc, char **argv)
 {
 	(void)argc;
-	return fault_on_last_cpu(strcmp(argv[1], "smp-overflow") == 0 ? smp_overflow_handler : smp_fault_handler);
+	return fault_on_last_cpu(strcmp(argv[1], "smp-overflow") == 0 ? smp_overflow_handler
+	                                                              : smp_fault_handler);
 }
 
 /* ktest smp-nmi: an NMI on the last CPU, which is not expected there, panics on its NMI stack. */

@@ -16,6 +16,7 @@ int sh_cpuinfo(int argc, char **argv)
 	printf("family: %u model: %u stepping: %u\n", id.family, id.model, id.stepping);
 	printf("flags: %s\n", flags);
 	for (unsigned i = 0; i < cpu_count_found(); i++)
-		printf("cpu %u: apic id %u, %s\n", i, cpu_apic_id(i), cpu_is_online(i) ? "online" : "offline");
+		printf("cpu %u: apic id %u, %s\n", i, cpu_apic_id(i),
+		       cpu_is_online(i) ? "online" : "offline");
 	return 0;
 }

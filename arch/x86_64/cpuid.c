@@ -11,6 +11,7 @@
 
 enum reg { L1_EDX, L1_ECX, L7_EBX, L7_ECX, X1_EDX, X1_ECX, NREGS };
 
+/* clang-format off */
 static const struct {
 	uint8_t reg, bit;
 	const char *name;
@@ -35,6 +36,7 @@ static const struct {
 	{L7_ECX, 2, "umip"}, {L7_ECX, 3, "pku"}, {L7_ECX, 9, "vaes"}, {L7_ECX, 10, "vpclmulqdq"},
 	{L7_ECX, 22, "rdpid"},
 };
+/* clang-format on */
 
 static uint32_t max_leaf(uint32_t base)
 {

@@ -103,7 +103,7 @@ int madt_parse(const void *table, size_t len, struct madt_info *out, const char 
 	uint32_t total = get32(t + SDT_LENGTH_OFFSET);
 	if (total < MADT_HEAD_LEN || total > len) {
 		*why = total < MADT_HEAD_LEN ? "header length shorter than the MADT head"
-					     : "header length runs past the mapped table";
+		                             : "header length runs past the mapped table";
 		return -EINVAL;
 	}
 	out->lapic_addr = get32(t + 36);

@@ -9,7 +9,10 @@
 static struct cpu cpus[CPU_MAX];
 static unsigned ncpus_found = 1;
 
-struct cpu *percpu_slot(unsigned id) { return id < CPU_MAX ? &cpus[id] : 0; }
+struct cpu *percpu_slot(unsigned id)
+{
+	return id < CPU_MAX ? &cpus[id] : 0;
+}
 
 void percpu_load(struct cpu *c)
 {
@@ -17,9 +20,15 @@ void percpu_load(struct cpu *c)
 	wrmsr(MSR_GS_BASE, (uint64_t)c);
 }
 
-void percpu_set_found(unsigned n) { ncpus_found = n < 1 ? 1 : n > CPU_MAX ? CPU_MAX : n; }
+void percpu_set_found(unsigned n)
+{
+	ncpus_found = n < 1 ? 1 : n > CPU_MAX ? CPU_MAX : n;
+}
 
-unsigned cpu_count_found(void) { return ncpus_found; }
+unsigned cpu_count_found(void)
+{
+	return ncpus_found;
+}
 
 unsigned cpu_count_online(void)
 {
@@ -29,10 +38,22 @@ unsigned cpu_count_online(void)
 	return n;
 }
 
-struct cpu *cpu_by_id(unsigned id) { return id < ncpus_found ? &cpus[id] : 0; }
+struct cpu *cpu_by_id(unsigned id)
+{
+	return id < ncpus_found ? &cpus[id] : 0;
+}
 
-unsigned this_cpu_id(void) { return this_cpu()->id; }
+unsigned this_cpu_id(void)
+{
+	return this_cpu()->id;
+}
 
-int cpu_is_online(unsigned id) { return id < ncpus_found && cpus[id].online; }
+int cpu_is_online(unsigned id)
+{
+	return id < ncpus_found && cpus[id].online;
+}
 
-uint32_t cpu_apic_id(unsigned id) { return id < ncpus_found ? cpus[id].apic_id : 0; }
+uint32_t cpu_apic_id(unsigned id)
+{
+	return id < ncpus_found ? cpus[id].apic_id : 0;
+}

@@ -59,11 +59,13 @@ static void add_cpu(const struct madt_cpu *m, uint32_t bsp_apic, unsigned *n)
 	if (m->apic_id == bsp_apic)
 		return;
 	if (!(m->flags & MADT_CPU_ENABLED)) {
-		klog(KLOG_INFO, "smp: apic id %u is online-capable only (hot-plug): not started\n", m->apic_id);
+		klog(KLOG_INFO, "smp: apic id %u is online-capable only (hot-plug): not started\n",
+		     m->apic_id);
 	} else if (m->apic_id > XAPIC_MAX_ID) {
 		klog(KLOG_WARN, "smp: apic id %u needs x2APIC mode: not started\n", m->apic_id);
 	} else if (*n == CPU_MAX) {
-		klog(KLOG_WARN, "smp: apic id %u is past CONFIG_MAX_CPUS=%u: not started\n", m->apic_id, CPU_MAX);
+		klog(KLOG_WARN, "smp: apic id %u is past CONFIG_MAX_CPUS=%u: not started\n", m->apic_id,
+		     CPU_MAX);
 	} else {
 		struct cpu *c = percpu_slot(*n);
 		c->id = *n;
@@ -85,7 +87,8 @@ static unsigned discover(void)
 	for (unsigned i = 0; i < madt->ncpus; i++)
 		add_cpu(&madt->cpus[i], this_cpu()->apic_id, &n);
 	if (madt->cpus_dropped)
-		klog(KLOG_WARN, "smp: %u MADT CPU entries ignored (duplicates or too many)\n", madt->cpus_dropped);
+		klog(KLOG_WARN, "smp: %u MADT CPU entries ignored (duplicates or too many)\n",
+		     madt->cpus_dropped);
 	return n;
 }
 
@@ -125,12 +128,13 @@ static int start(struct cpu *c, int vector)
 		return 0;
 	}
 	unsigned got = trampoline_progress();
-	klog(KLOG_WARN, "smp: cpu %u (apic id %u) did not come online in %u ms (%s): skipped\n", c->id, c->apic_id,
-	     AP_TIMEOUT_MS,
+	klog(KLOG_WARN, "smp: cpu %u (apic id %u) did not come online in %u ms (%s): skipped\n", c->id,
+	     c->apic_id, AP_TIMEOUT_MS,
 	     got == TRAMPOLINE_SILENT      ? "no answer to STARTUP"
 	     : got == TRAMPOLINE_REAL_MODE ? "stopped before long mode"
-				           : "stopped in the kernel's start-up");
-	lapic_send_init(c->apic_id); /* back to waiting for STARTUP: it must not run later on a reused trampoline */
+	                                   : "stopped in the kernel's start-up");
+	lapic_send_init(
+	    c->apic_id); /* back to waiting for STARTUP: it must not run later on a reused trampoline */
 	return -1;
 }
 
@@ -144,8 +148,8 @@ static void report(unsigned n)
 			len += (size_t)snprintf(ids + len, sizeof(ids) - len, " %u", cpu_apic_id(i));
 	for (unsigned i = 1; i < n; i++)
 		if (cpu_is_online(i))
-			klog(KLOG_INFO, "smp: cpu %u (apic id %u) online %u us after its STARTUP\n", i, cpu_apic_id(i),
-			     percpu_slot(i)->start_us);
+			klog(KLOG_INFO, "smp: cpu %u (apic id %u) online %u us after its STARTUP\n", i,
+			     cpu_apic_id(i), percpu_slot(i)->start_us);
 	unsigned online = cpu_count_online();
 	klog(KLOG_NOTICE, "smp: %u CPU%s online (apic ids%s)\n", online, online == 1 ? "" : "s", ids);
 	klog(KLOG_INFO, "smp: started %u of %u other CPUs in %u ms\n", online - 1, n - 1, boot_ms);
@@ -157,7 +161,8 @@ void smp_boot(void)
 	unsigned n = discover();
 	int vector = n > 1 ? trampoline_install() : 0;
 	if (vector < 0) {
-		klog(KLOG_WARN, "smp: no free RAM below 1 MiB for the trampoline: running on the boot CPU only\n");
+		klog(KLOG_WARN,
+		     "smp: no free RAM below 1 MiB for the trampoline: running on the boot CPU only\n");
 		n = 1;
 	}
 	percpu_set_found(n);
@@ -169,7 +174,8 @@ void smp_boot(void)
 	for (unsigned i = 1; i < n; i++) {
 		struct cpu *c = percpu_slot(i);
 		if (prepare(c))
-			klog(KLOG_WARN, "smp: cpu %u (apic id %u): no memory for its stacks: skipped\n", i, c->apic_id);
+			klog(KLOG_WARN, "smp: cpu %u (apic id %u): no memory for its stacks: skipped\n", i,
+			     c->apic_id);
 		else
 			start(c, vector);
 	}
@@ -177,7 +183,10 @@ void smp_boot(void)
 	report(n);
 }
 
-unsigned smp_boot_ms(void) { return boot_ms; }
+unsigned smp_boot_ms(void)
+{
+	return boot_ms;
+}
 
 void smp_stop_others(void)
 {
@@ -186,4 +195,7 @@ void smp_stop_others(void)
 		lapic_send_nmi_all_but_self();
 }
 
-int smp_stopping(void) { return stopping; }
+int smp_stopping(void)
+{
+	return stopping;
+}

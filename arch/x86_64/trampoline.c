@@ -12,7 +12,8 @@
 #include <arch/trampoline.h>
 #include <yolk/boot.h>
 
-#define LOW_START 0x10000ul /* above the first 64 KiB, which some BIOSes scribble on (Linux keeps out too) */
+#define LOW_START 0x10000ul /* above the first 64 KiB, which some BIOSes scribble on (Linux keeps out too)   \
+	                     */
 #define LOW_LIMIT 0xa0000ul /* the conventional memory's end; the legacy video hole follows */
 #define TRAMPOLINE_PAGES 4
 #define PTE_P 0x1ul
@@ -43,7 +44,8 @@ static int usable(uint64_t start, uint64_t end)
 		if (boot_info.ram[i].base <= start && end <= boot_info.ram[i].base + boot_info.ram[i].len)
 			in_ram = 1;
 	for (size_t m = 0; m < boot_info.nmodules; m++)
-		if (start < boot_info.modules[m].base + boot_info.modules[m].len && boot_info.modules[m].base < end)
+		if (start < boot_info.modules[m].base + boot_info.modules[m].len &&
+		    boot_info.modules[m].base < end)
 			return 0;
 	return in_ram;
 }
@@ -62,7 +64,7 @@ static uint64_t find_room(void)
 static void build_tables(void)
 {
 	uint64_t *pml4 = phys_to_virt(base + PAGE_SIZE), *pdpt = phys_to_virt(base + 2 * PAGE_SIZE),
-		 *pd = phys_to_virt(base + 3 * PAGE_SIZE);
+	         *pd = phys_to_virt(base + 3 * PAGE_SIZE);
 	const uint64_t *kernel = phys_to_virt(read_cr3() & ~0xffful);
 	memset(pml4, 0, 3 * PAGE_SIZE);
 	pd[0] = 0 | PTE_P | PTE_W | PTE_PS;
@@ -95,4 +97,7 @@ void trampoline_arm(struct cpu *c)
 	p->entry = (uint64_t)ap_entry;
 }
 
-unsigned trampoline_progress(void) { return params()->alive; }
+unsigned trampoline_progress(void)
+{
+	return params()->alive;
+}

@@ -25,7 +25,7 @@ uint32_t cpu_apic_id(unsigned id);
 /* What CPUID says about the calling CPU (arch/x86_64/cpuid.c). */
 struct cpu_ident {
 	char vendor[13];
-	char brand[49];      /* the brand string, spaces trimmed; "" if the CPU has none */
+	char brand[49];                   /* the brand string, spaces trimmed; "" if the CPU has none */
 	unsigned family, model, stepping; /* with the extended family/model folded in */
 };
 void cpu_identify(struct cpu_ident *id);

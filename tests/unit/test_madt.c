@@ -15,7 +15,10 @@ static void put(const void *p, size_t n)
 	used += n;
 }
 
-static void put32(uint32_t v) { put(&v, 4); }
+static void put32(uint32_t v)
+{
+	put(&v, 4);
+}
 
 /* The head: SDT header ("APIC", length patched by finish()), LAPIC address, flags. */
 static void start(void)

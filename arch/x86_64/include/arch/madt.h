@@ -39,8 +39,8 @@ struct madt_info {
 	uint64_t lapic_addr; /* the table's, or the 64-bit override (type 5) */
 	uint32_t flags;      /* bit 0: PC-AT compatible 8259s present */
 	struct madt_cpu cpus[MADT_MAX_CPUS];
-	unsigned ncpus;         /* entries kept in cpus[] (enabled or online-capable) */
-	unsigned cpus_dropped;  /* usable entries past MADT_MAX_CPUS, or duplicate APIC ids */
+	unsigned ncpus;        /* entries kept in cpus[] (enabled or online-capable) */
+	unsigned cpus_dropped; /* usable entries past MADT_MAX_CPUS, or duplicate APIC ids */
 	struct madt_ioapic ioapics[MADT_MAX_IOAPICS];
 	unsigned nioapics;
 	struct madt_override overrides[MADT_ISA_IRQS]; /* by ISA IRQ (the entry's source) */

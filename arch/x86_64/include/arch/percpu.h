@@ -36,18 +36,18 @@ struct tss {
 struct thread;
 
 struct cpu {
-	struct cpu *self;       /* offset 0: what %gs:0 reads */
-	unsigned id;            /* 0 for the boot CPU, then MADT order; read by others */
-	uint32_t apic_id;       /* read by others (IPIs) */
-	struct thread *current; /* the thread running here (the scheduler's slot, SMP phase 2) */
-	volatile int online;    /* set by the CPU itself once it idles; read by others */
-	void *idle_stack;       /* top of the stack the CPU idles on (APs) */
-	void *tls;              /* its libc TLS block (APs; the boot CPU uses main.c's) */
+	struct cpu *self;            /* offset 0: what %gs:0 reads */
+	unsigned id;                 /* 0 for the boot CPU, then MADT order; read by others */
+	uint32_t apic_id;            /* read by others (IPIs) */
+	struct thread *current;      /* the thread running here (the scheduler's slot, SMP phase 2) */
+	volatile int online;         /* set by the CPU itself once it idles; read by others */
+	void *idle_stack;            /* top of the stack the CPU idles on (APs) */
+	void *tls;                   /* its libc TLS block (APs; the boot CPU uses main.c's) */
 	volatile uint64_t ticks;     /* its LAPIC timer interrupts (APs) */
 	volatile uint64_t test_ipis; /* test-vector IPIs taken (VECTOR_TEST_IPI) */
-	unsigned seen_id;       /* this_cpu()->id and the LAPIC's id as the CPU itself read them */
-	uint32_t seen_apic_id;  /* once online (APs; tests compare them with id and apic_id) */
-	uint32_t start_us;      /* from its first STARTUP to online, as the boot CPU saw it (APs) */
+	unsigned seen_id;            /* this_cpu()->id and the LAPIC's id as the CPU itself read them */
+	uint32_t seen_apic_id;       /* once online (APs; tests compare them with id and apic_id) */
+	uint32_t start_us;           /* from its first STARTUP to online, as the boot CPU saw it (APs) */
 	uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
 	struct tss tss __attribute__((aligned(16)));
 };
