@@ -58,7 +58,7 @@ _Static_assert(__builtin_offsetof(struct cpu, self) == 0, "this_cpu() reads %gs:
 static inline struct cpu *this_cpu(void)
 {
 	struct cpu *c;
-	__asm__("mov %%gs:0, %0" : "=r"(c));
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(c)); /* volatile: never hoisted across a switch */
 	return c;
 }
 
