@@ -104,16 +104,19 @@ static void check_ipis(unsigned n)
 
 static void check_ticks(unsigned n)
 {
-	uint64_t t0[CPU_MAX];
+	uint64_t t0[CPU_MAX], start = arch_monotonic_ns();
 	for (unsigned i = 1; i < n; i++)
 		t0[i] = cpu_ticks(i);
 	sleep_ms(100);
+	uint64_t ms = (arch_monotonic_ns() - start) / 1000000; /* a loaded host may oversleep */
 	for (unsigned i = 1; i < n; i++) {
 		if (!cpu_is_online(i))
 			continue;
 		uint64_t d = cpu_ticks(i) - t0[i];
-		printf("smp: cpu %u ticked %llu times in 100 ms\n", i, (unsigned long long)d);
-		CHECK(d > 0 && d <= 3 * CONFIG_TICK_HZ / 10 + 1); /* ticking, and at about its rate */
+		printf("smp: cpu %u ticked %llu times in %llu ms\n", i, (unsigned long long)d,
+		       (unsigned long long)ms);
+		CHECK(d > 0 &&
+		      d <= 2 * ms * CONFIG_TICK_HZ / 1000 + 2); /* ticking, and not faster than its rate */
 	}
 }
 
