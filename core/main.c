@@ -16,6 +16,7 @@
 #include <yolk/boot.h>
 #include <yolk/cmdline.h>
 #include <yolk/console.h>
+#include <yolk/cpu.h>
 #include <yolk/exit.h>
 #include <yolk/file.h>
 #include <yolk/init.h>
@@ -116,6 +117,10 @@ static __attribute__((noreturn)) void start_main(void)
 {
 	char **argv;
 	int argc = build_argv(&argv);
+#ifdef CONFIG_SMP
+	/* After the command line, so loglevel= applies to its report. */
+	smp_boot();
+#endif
 	/* Threads first: drivers may sleep waiting for their devices. */
 	sched_init();
 	run_initcalls();

@@ -2,7 +2,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <arch/cpu.h>
+#include <yolk-config/core.h>
 #include <yolk/console.h>
+#include <yolk/cpu.h>
 #include <yolk/exit.h>
 #include <yolk/ksyms.h>
 #include <yolk/mm.h>
@@ -73,12 +75,26 @@ void backtrace_print(uint64_t rip, uint64_t rbp)
 int panic_enter(void)
 {
 	irq_disable();
-	if (panicking) {
-		console_write("yolk: panic while panicking\n", 28);
-		machine_exit(YOLK_EXIT_PANIC);
+#ifdef CONFIG_SMP
+	/* One CPU reports; one that panics while another does waits to be stopped by it. */
+	int me = (int)this_cpu_id() + 1, first = 0;
+	if (!__atomic_compare_exchange_n(&panicking, &first, me, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) &&
+	    first != me)
+		for (;;)
+			__asm__ volatile("cli; hlt");
+	if (first == 0) {
+		smp_stop_others();
+		return 0;
 	}
-	panicking = 1;
-	return 0;
+#else
+	if (!panicking) {
+		panicking = 1;
+		return 0;
+	}
+#endif
+	console_write("yolk: panic while panicking\n", 28);
+	machine_exit(YOLK_EXIT_PANIC);
+	return 1;
 }
 
 void panic(const char *fmt, ...)

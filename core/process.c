@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <yolk-config/core.h>
+#include <yolk/cpu.h>
 #include <yolk/file.h>
 #include <yolk/mm.h>
 
@@ -135,8 +136,9 @@ long sysconf(int name)
 	case _SC_OPEN_MAX:
 		return FD_MAX;
 	case _SC_NPROCESSORS_CONF:
+		return cpu_count_found();
 	case _SC_NPROCESSORS_ONLN:
-		return 1;
+		return cpu_count_online();
 	case _SC_CHILD_MAX:
 		return 0;
 	case _SC_THREAD_PRIORITY_SCHEDULING:

@@ -61,6 +61,10 @@ def nic_option(args):
 def qemu_command(args, serial):
     cmd = ["qemu-system-x86_64", "-machine", "q35", "-cpu", "max", "-m", args.memory,
            "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if args.smp > 1:
+        # TCG runs each vCPU on its own host thread (MTTCG) by default for an
+        # x86_64 guest on an x86_64 host; thread=multi says so and fails if it cannot.
+        cmd += ["-smp", str(args.smp), "-accel", "tcg,thread=multi"]
     if not any(a.startswith(("-nic", "-netdev")) for a in args.qemu_arg):
         cmd += nic_option(args)
     if args.kernel:
@@ -214,6 +218,7 @@ def parser():
     p.add_argument("--initrd", help="initrd to pass with -kernel")
     p.add_argument("--uefi", action="store_true", help="boot with OVMF (UEFI) firmware")
     p.add_argument("--memory", default="128M")
+    p.add_argument("--smp", type=int, default=1, help="number of CPUs (QEMU -smp)")
     p.add_argument("--timeout", type=float, default=0, help="seconds before QEMU is killed")
     p.add_argument("--log", help="write the serial console here instead of the terminal")
     p.add_argument("--input", help="with --log: feed this file to the serial console as typed input "
@@ -253,6 +258,8 @@ def main(argv=None):
         p.error("--until needs --log")
     if args.hostfwd and not args.nic:
         p.error("--hostfwd needs --nic MODEL")
+    if not 1 <= args.smp <= 255:
+        p.error("--smp takes 1..255 CPUs")
     args.uefi_vars = f"/tmp/yolk-ovmf-vars-{os.getpid()}.fd"
     return run(args)
 

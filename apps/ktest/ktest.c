@@ -265,6 +265,7 @@ static const struct {
 	{"posix-header", ktest_posix_header}, {"posix-timers", ktest_posix_timers}, {"posix-barrier-stress", ktest_posix_barrier_stress},
 	{"posix-sem-stress", ktest_posix_sem_stress},
 	{"posix-cancel", ktest_posix_cancel}, {"posix-sched", ktest_posix_sched},
+	{"smp", ktest_smp}, {"smp-fault", ktest_smp_fault}, {"smp-overflow", ktest_smp_fault}, {"smp-nmi", ktest_smp_nmi},
 #ifdef CONFIG_NET_LWIP
 	{"net", ktest_net}, {"netdev", ktest_netdev}, {"nic", ktest_nic}, {"sendmsg", ktest_sendmsg},
 	{"tcp-churn", ktest_tcp_churn},

@@ -28,6 +28,9 @@ int ktest_blk(int argc, char **argv);
 int ktest_pciirq(int argc, char **argv);
 int ktest_posix_cancel(int argc, char **argv);
 int ktest_posix_sched(int argc, char **argv);
+int ktest_smp(int argc, char **argv);
+int ktest_smp_fault(int argc, char **argv);
+int ktest_smp_nmi(int argc, char **argv);
 
 int ktest_files(int argc, char **argv);
 int ktest_pipe(int argc, char **argv);

@@ -187,6 +187,7 @@ static const struct builtin builtins[] = {
 	{"cat", "cat FILE...", "print files", sh_cat},
 	{"ps", "ps", "threads: id, name, state, priority, CPU ticks", sh_ps},
 	{"free", "free", "memory in use and free", sh_free},
+	{"cpuinfo", "cpuinfo", "CPUs: count, model, features, which are online", sh_cpuinfo},
 	{"uptime", "uptime", "time since boot", sh_uptime},
 	{"date", "date", "the time of day (UTC)", sh_date},
 	{"sleep", "sleep SECONDS", "wait", sh_sleep},

@@ -10,4 +10,7 @@ struct builtin {
 /* files.c: ls, cd, mkdir, rm ... (ends with a NULL name) */
 extern const struct builtin shell_file_builtins[];
 
+/* cpuinfo.c */
+int sh_cpuinfo(int argc, char **argv);
+
 #endif

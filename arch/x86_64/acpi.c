@@ -4,9 +4,11 @@
  * below 4 GiB on the machines yolk runs on, which the direct map covers.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <arch/acpi.h>
 #include <arch/layout.h>
+#include <arch/madt.h>
 #include <yolk/boot.h>
 #include <yolk/mm.h>
 
@@ -97,4 +99,23 @@ const struct acpi_header *acpi_find_table(const char *sig)
 			return t;
 	}
 	return NULL;
+}
+
+const struct madt_info *acpi_madt(const char **why)
+{
+	static struct madt_info madt;
+	static char problem[96];
+	static int state; /* 0 not read yet, 1 good, -1 none or malformed */
+	if (state == 0) {
+		const struct acpi_header *h = acpi_find_table("APIC");
+		const char *reason = "";
+		state = h && madt_parse(h, h->length, &madt, &reason) == 0 ? 1 : -1;
+		if (h == NULL)
+			snprintf(problem, sizeof(problem), "no ACPI MADT");
+		else
+			snprintf(problem, sizeof(problem), "malformed ACPI MADT (%s)", reason);
+	}
+	if (why)
+		*why = state > 0 ? NULL : problem;
+	return state > 0 ? &madt : NULL;
 }

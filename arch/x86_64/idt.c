@@ -1,6 +1,8 @@
 /* The interrupt descriptor table and the dispatch of vectors to handlers. */
 #include <stdint.h>
+#include <arch/percpu.h>
 #include <arch/trap.h>
+#include <yolk-config/core.h>
 #include <yolk/panic.h>
 #include <yolk/sched.h>
 
@@ -38,10 +40,15 @@ void idt_init(void)
 {
 	for (unsigned v = 0; v < 256; v++)
 		set_gate(v, isr_stubs[v], 0);
-	/* IST numbers match gdt.c: 1 double fault, 2 NMI, 3 machine check. */
-	idt[8].ist = 1;
-	idt[2].ist = 2;
-	idt[18].ist = 3;
+	/* Every CPU's TSS has these IST stacks (gdt_alloc_ist). */
+	idt[8].ist = IST_DOUBLE_FAULT;
+	idt[2].ist = IST_NMI;
+	idt[18].ist = IST_MACHINE_CHECK;
+	idt_load();
+}
+
+void idt_load(void)
+{
 	struct {
 		uint16_t limit;
 		uint64_t base;
@@ -79,6 +86,11 @@ void trap_dispatch(struct trap_frame *tf)
 	if (handlers[tf->vector].fn)
 		handlers[tf->vector].fn(tf, handlers[tf->vector].arg);
 	lapic_eoi();
+#ifdef CONFIG_SMP
+	/* Application processors run no threads yet (issue 19 phase 1): nothing to switch to. */
+	if (this_cpu()->id != 0)
+		return;
+#endif
 	/* The handler may have woken a more important thread, or ended a time slice. */
 	sched_preempt_point();
 	/*

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <arch/acpi.h>
 #include <arch/cpu.h>
+#include <arch/madt.h>
 #include <arch/trap.h>
 #include <yolk/console.h>
 #include <yolk/mm.h>
@@ -26,18 +27,12 @@
 #define RED_LEVEL (1u << 15)
 #define RED_ACTIVE_LOW (1u << 13)
 
-#define MADT_IOAPIC 1
-#define MADT_OVERRIDE 2
 #define MPS_POLARITY_MASK 0x3 /* MADT flags: 0 bus default, 1 high, 3 low */
 #define MPS_TRIGGER_MASK 0xc  /* 0 bus default, 4 edge, 0xc level */
 
 static volatile uint32_t *regs;
-static unsigned gsi_base, npins, noverrides;
-static struct {
-	uint8_t present;
-	uint16_t flags;
-	uint32_t gsi;
-} overrides[16];
+static unsigned gsi_base, npins;
+static const struct madt_override *overrides; /* by ISA IRQ; NULL without a MADT */
 
 static uint32_t reg_read(unsigned r)
 {
@@ -51,36 +46,26 @@ static void reg_write(unsigned r, uint32_t v)
 	regs[IOWIN] = v;
 }
 
-/* The first I/O APIC's address (the one serving GSI 0 on a PC) and the ISA overrides; 0 without a MADT. */
-static uint64_t madt_parse(void)
+/* The I/O APIC serving GSI 0 (the ISA IRQs on a PC), and the ISA overrides; 0 without a good MADT. */
+static uint64_t madt_ioapic(void)
 {
-	const struct acpi_header *madt = acpi_find_table("APIC");
-	uint64_t base = 0;
-	if (madt == NULL)
+	const struct madt_info *madt = acpi_madt(NULL);
+	if (madt == NULL || madt->nioapics == 0)
 		return 0;
-	const uint8_t *p = (const uint8_t *)madt + sizeof(*madt) + 8,
-	              *end = (const uint8_t *)madt + madt->length;
-	for (; p + 2 <= end && p[1] >= 2 && p + p[1] <= end; p += p[1]) {
-		if (p[0] == MADT_IOAPIC && p[1] >= 12 && base == 0) {
-			uint32_t addr;
-			memcpy(&addr, p + 4, 4);
-			memcpy(&gsi_base, p + 8, 4);
-			base = addr;
-		} else if (p[0] == MADT_OVERRIDE && p[1] >= 10 && p[3] < 16) {
-			overrides[p[3]].present = 1;
-			noverrides++;
-			memcpy(&overrides[p[3]].gsi, p + 4, 4);
-			memcpy(&overrides[p[3]].flags, p + 8, 2);
-		}
-	}
-	return base;
+	const struct madt_ioapic *io = &madt->ioapics[0];
+	for (unsigned i = 0; i < madt->nioapics; i++)
+		if (madt->ioapics[i].gsi_base == 0)
+			io = &madt->ioapics[i];
+	gsi_base = io->gsi_base;
+	overrides = madt->overrides;
+	return io->addr;
 }
 
 static int ioapic_init(void)
 {
 	if (regs)
 		return 0;
-	uint64_t madt_base = madt_parse(), base = madt_base ? madt_base : IOAPIC_DEFAULT_BASE;
+	uint64_t madt_base = madt_ioapic(), base = madt_base ? madt_base : IOAPIC_DEFAULT_BASE;
 	regs = vm_map_mmio(base, 0x20);
 	if (regs == NULL)
 		return -1;
@@ -88,7 +73,8 @@ static int ioapic_init(void)
 	for (unsigned pin = 0; pin < npins; pin++)
 		reg_write(REG_REDTBL(pin), RED_MASKED);
 	klog(KLOG_INFO, "ioapic at 0x%lx: GSI %u-%u, %s, %u ISA overrides\n", (unsigned long)base, gsi_base,
-	     gsi_base + npins - 1, madt_base ? "from the ACPI MADT" : "default (no MADT)", noverrides);
+	     gsi_base + npins - 1, madt_base ? "from the ACPI MADT" : "default (no MADT)",
+	     overrides ? acpi_madt(NULL)->noverrides : 0);
 	return 0;
 }
 
@@ -114,7 +100,7 @@ int ioapic_route(unsigned irq, unsigned vector, unsigned flags)
 		return -1;
 	}
 	unsigned gsi = irq;
-	if (irq < 16 && overrides[irq].present) {
+	if (irq < MADT_ISA_IRQS && overrides && overrides[irq].present) {
 		gsi = overrides[irq].gsi;
 		flags = apply_override(flags, overrides[irq].flags);
 	}

@@ -4,9 +4,14 @@
  * the LAPIC timer gives interrupts. Conversions use 32.32 fixed point so no
  * 128-bit division is needed.
  */
+#include <errno.h>
 #include <arch/cpu.h>
+#include <arch/ipi.h>
+#include <arch/percpu.h>
 #include <arch/timer.h>
 #include <arch/trap.h>
+#include <yolk-config/core.h>
+#include <yolk/cpu.h>
 #include <yolk/mm.h>
 #include <yolk/panic.h>
 #include "pit.h"
@@ -14,6 +19,8 @@
 #define LAPIC_ID 0x020
 #define LAPIC_EOI 0x0b0
 #define LAPIC_SVR 0x0f0
+#define LAPIC_ICR_LO 0x300
+#define LAPIC_ICR_HI 0x310
 #define LAPIC_LVT_TIMER 0x320
 #define LAPIC_TIMER_INIT 0x380
 #define LAPIC_TIMER_CUR 0x390
@@ -21,7 +28,18 @@
 
 #define SVR_ENABLE 0x100
 #define LVT_MASKED 0x10000
+#define LVT_PERIODIC 0x20000
 #define TIMER_DIV_16 0x3
+
+#define ICR_FIXED 0x000
+#define ICR_NMI 0x400
+#define ICR_INIT 0x500
+#define ICR_STARTUP 0x600
+#define ICR_PENDING 0x1000 /* delivery status: still sending */
+#define ICR_ASSERT 0x4000
+#define ICR_LEVEL 0x8000
+#define ICR_ALL_BUT_SELF 0xc0000
+#define ICR_IDLE_SPINS 1000000
 #define APIC_BASE_ADDR_MASK 0xffffffffff000ul
 
 #define VECTOR_TIMER 0xf0
@@ -70,6 +88,20 @@ static void timer_irq(struct trap_frame *tf, void *arg)
 	timer_interrupt();
 }
 
+/* The application processors' tick: counted only, until they run threads. */
+static void cpu_tick_irq(struct trap_frame *tf, void *arg)
+{
+	(void)tf, (void)arg;
+	this_cpu()->ticks++;
+}
+
+/* The test vector's handler: counts, on whichever CPU took it. */
+static void test_ipi_irq(struct trap_frame *tf, void *arg)
+{
+	(void)tf, (void)arg;
+	this_cpu()->test_ipis++;
+}
+
 void lapic_init(void)
 {
 	uint64_t base = rdmsr(MSR_APIC_BASE) & APIC_BASE_ADDR_MASK;
@@ -81,6 +113,9 @@ void lapic_init(void)
 	outb(0xa1, 0xff);
 	lapic_write(LAPIC_SVR, SVR_ENABLE | VECTOR_SPURIOUS);
 	irq_register(VECTOR_TIMER, timer_irq, 0);
+	irq_register(VECTOR_TEST_IPI, test_ipi_irq, 0);
+	irq_register(VECTOR_CPU_TICK, cpu_tick_irq, 0);
+	this_cpu()->apic_id = this_cpu()->seen_apic_id = lapic_id();
 	calibrate();
 	lapic_write(LAPIC_LVT_TIMER, VECTOR_TIMER); /* one-shot, unmasked */
 	tsc_base = rdtsc();
@@ -101,3 +136,63 @@ uint64_t arch_monotonic_ns(void) { return mul_shift32(rdtsc() - tsc_base, ns_per
 uint64_t tsc_hz(void) { return tsc_rate; }
 
 uint64_t lapic_timer_hz(void) { return lapic_rate; }
+
+/* Waits until this CPU's last IPI has left; interrupts off. */
+static int icr_wait_idle(void)
+{
+	for (unsigned i = 0; i < ICR_IDLE_SPINS; i++) {
+		if (!(lapic_read(LAPIC_ICR_LO) & ICR_PENDING))
+			return 0;
+		cpu_pause();
+	}
+	return -ETIMEDOUT;
+}
+
+static int icr_send(uint32_t apic_id, uint32_t command)
+{
+	int on = irq_save();
+	int err = icr_wait_idle();
+	if (err == 0) {
+		lapic_write(LAPIC_ICR_HI, apic_id << 24);
+		lapic_write(LAPIC_ICR_LO, command); /* writing the low half sends */
+		err = icr_wait_idle();
+	}
+	irq_restore(on);
+	return err;
+}
+
+int lapic_send_ipi(uint32_t apic_id, unsigned vector) { return icr_send(apic_id, ICR_FIXED | (vector & 0xff)); }
+
+int lapic_send_ipi_all_but_self(unsigned vector) { return icr_send(0, ICR_ALL_BUT_SELF | ICR_FIXED | (vector & 0xff)); }
+
+int lapic_send_nmi(uint32_t apic_id) { return icr_send(apic_id, ICR_NMI); }
+
+int lapic_send_nmi_all_but_self(void) { return icr_send(0, ICR_ALL_BUT_SELF | ICR_NMI); }
+
+int lapic_send_init(uint32_t apic_id)
+{
+	int err = icr_send(apic_id, ICR_INIT | ICR_LEVEL | ICR_ASSERT);
+	/* De-assert: needed by old (P6-era) APICs, ignored by newer ones (SDM 11.6.1). */
+	return err ? err : icr_send(apic_id, ICR_INIT | ICR_LEVEL);
+}
+
+int lapic_send_startup(uint32_t apic_id, unsigned page) { return icr_send(apic_id, ICR_STARTUP | (page & 0xff)); }
+
+void lapic_init_ap(void)
+{
+	lapic_write(LAPIC_SVR, SVR_ENABLE | VECTOR_SPURIOUS);
+	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
+	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | VECTOR_CPU_TICK);
+	lapic_write(LAPIC_TIMER_INIT, (uint32_t)(lapic_rate / CONFIG_TICK_HZ)); /* calibrated on the boot CPU */
+}
+
+int cpu_send_test_ipi(unsigned id)
+{
+	if (!cpu_is_online(id))
+		return -EINVAL;
+	return lapic_send_ipi(cpu_apic_id(id), VECTOR_TEST_IPI);
+}
+
+uint64_t cpu_test_ipis(unsigned id) { return cpu_by_id(id) ? cpu_by_id(id)->test_ipis : 0; }
+
+uint64_t cpu_ticks(unsigned id) { return cpu_by_id(id) ? cpu_by_id(id)->ticks : 0; }

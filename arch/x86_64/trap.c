@@ -4,7 +4,10 @@
  * symbolized backtrace and exit with YOLK_EXIT_PANIC.
  */
 #include <arch/cpu.h>
+#include <arch/percpu.h>
+#include <arch/smp.h>
 #include <arch/trap.h>
+#include <yolk-config/core.h>
 #include <yolk/console.h>
 #include <yolk/exit.h>
 #include <yolk/ksyms.h>
@@ -16,6 +19,7 @@
 #define PF_RESERVED (1u << 3)
 #define PF_IFETCH (1u << 4)
 
+#define VEC_NMI 2
 #define VEC_DOUBLE_FAULT 8
 #define VEC_PAGE_FAULT 14
 
@@ -100,11 +104,20 @@ static void dump_registers(const struct trap_frame *tf)
 void trap_fatal(struct trap_frame *tf)
 {
 	uint64_t cr2 = read_cr2(), off = 0;
+#ifdef CONFIG_SMP
+	/* Another CPU panics and stops this one (smp_stop_others): halt without a word. */
+	if (tf->vector == VEC_NMI && smp_stopping())
+		for (;;)
+			__asm__ volatile("cli; hlt");
+#endif
 	panic_enter();
 	const char *fn = ksym_lookup(tf->rip, &off);
 	kprintf("\nyolk: panic: %s at rip 0x%lx", exception_names[tf->vector & 31], tf->rip);
 	if (fn)
 		kprintf(" (%s+0x%lx)", fn, off);
+#ifdef CONFIG_SMP
+	kprintf(" on cpu %u (apic id %u)", this_cpu()->id, this_cpu()->apic_id);
+#endif
 	kprintf("\n");
 	if (tf->vector == VEC_PAGE_FAULT)
 		kprintf("  %s: address 0x%lx\n", page_fault_reason(cr2, tf->error), cr2);

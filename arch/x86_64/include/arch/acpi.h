@@ -15,4 +15,12 @@ struct acpi_header {
 /* The first table with this signature ("APIC"), checksum verified, or NULL. */
 const struct acpi_header *acpi_find_table(const char *sig);
 
+struct madt_info;
+/*
+ * The MADT, parsed once (arch/madt.h) and kept: NULL if there is none or it
+ * is malformed, with *why saying which (why may be NULL). Boot CPU, before
+ * the others start; read-only after.
+ */
+const struct madt_info *acpi_madt(const char **why);
+
 #endif
