@@ -1,4 +1,5 @@
 /* The interrupt descriptor table and the dispatch of vectors to handlers. */
+#include <errno.h>
 #include <stdint.h>
 #include <arch/percpu.h>
 #include <arch/trap.h>
@@ -70,7 +71,7 @@ int irq_alloc_vector(void)
 	for (unsigned v = IRQ_VECTOR_BASE + 16; v < 0xf0; v++)
 		if (handlers[v].fn == 0)
 			return (int)v;
-	return -1;
+	return -ENOSPC;
 }
 
 void trap_fatal(struct trap_frame *tf);

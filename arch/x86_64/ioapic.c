@@ -8,6 +8,7 @@
  * (the LAPIC broadcasts it to the I/O APIC), so a handler must quiet its
  * device before returning.
  */
+#include <errno.h>
 #include <stddef.h>
 #include <string.h>
 #include <arch/acpi.h>
@@ -68,7 +69,7 @@ static int ioapic_init(void)
 	uint64_t madt_base = madt_ioapic(), base = madt_base ? madt_base : IOAPIC_DEFAULT_BASE;
 	regs = vm_map_mmio(base, 0x20);
 	if (regs == NULL)
-		return -1;
+		return -ENOMEM;
 	npins = ((reg_read(REG_VERSION) >> 16) & 0xff) + 1;
 	for (unsigned pin = 0; pin < npins; pin++)
 		reg_write(REG_REDTBL(pin), RED_MASKED);
@@ -95,9 +96,10 @@ static unsigned apply_override(unsigned flags, uint16_t mps)
 int ioapic_route(unsigned irq, unsigned vector, unsigned flags)
 {
 	int on = irq_save();
-	if (ioapic_init()) {
+	int r = ioapic_init();
+	if (r) {
 		irq_restore(on);
-		return -1;
+		return r;
 	}
 	unsigned gsi = irq;
 	if (irq < MADT_ISA_IRQS && overrides && overrides[irq].present) {
@@ -106,7 +108,7 @@ int ioapic_route(unsigned irq, unsigned vector, unsigned flags)
 	}
 	if (gsi < gsi_base || gsi - gsi_base >= npins) {
 		irq_restore(on);
-		return -1;
+		return -ENODEV;
 	}
 	uint32_t lo = vector | (flags & IOAPIC_LEVEL ? RED_LEVEL : 0) |
 	              (flags & IOAPIC_ACTIVE_LOW ? RED_ACTIVE_LOW : 0);

@@ -111,7 +111,7 @@ static int prepare(struct cpu *c)
 	return 0;
 }
 
-/* Two STARTUPs, then waits for c to come online; 0, or -1 after reporting it and parking it again. */
+/* Two STARTUPs, then waits for c to come online; 0, or -ETIMEDOUT after reporting it and parking it again. */
 static int start(struct cpu *c, int vector)
 {
 	uint64_t t0 = arch_monotonic_ns();
@@ -135,7 +135,7 @@ static int start(struct cpu *c, int vector)
 	                                   : "stopped in the kernel's start-up");
 	lapic_send_init(
 	    c->apic_id); /* back to waiting for STARTUP: it must not run later on a reused trampoline */
-	return -1;
+	return -ETIMEDOUT;
 }
 
 static void report(unsigned n)

@@ -22,7 +22,7 @@ void idt_init(void);
 /* Routes `vector` (>= 32) to `fn`; the handler runs with interrupts off. */
 void irq_register(unsigned vector, irq_handler_t fn, void *arg);
 
-/* Returns a vector no one has claimed yet, or -1. */
+/* Returns a vector no one has claimed yet, or -ENOSPC. */
 int irq_alloc_vector(void);
 
 /* Called by each IRQ handler's stub path when the device is done. */
@@ -39,8 +39,8 @@ uint32_t lapic_id(void);
  * Routes ISA/PCI interrupt line `irq` (as the firmware numbers it, e.g. a
  * PCI device's interrupt line register) to `vector` on this CPU and unmasks
  * it. `flags` is the bus's default polarity and trigger, which an ACPI
- * interrupt source override for irq replaces. Returns the GSI, or -1 if no
- * I/O APIC pin serves it.
+ * interrupt source override for irq replaces. Returns the GSI, -ENODEV if no
+ * I/O APIC pin serves it, or -ENOMEM if its registers cannot be mapped.
  */
 int ioapic_route(unsigned irq, unsigned vector, unsigned flags);
 
