@@ -97,6 +97,12 @@ static inline void irq_restore(int on)
 /* Waits for the next interrupt with interrupts enabled; `sti; hlt` is atomic. */
 static inline void cpu_idle(void) { __asm__ volatile("sti; hlt" ::: "memory"); }
 
+/*
+ * The number of the CPU running this (0 .. CPUs-1). One CPU for now: the
+ * per-CPU (GS) version of the SMP bring-up replaces this.
+ */
+static inline unsigned arch_cpu_id(void) { return 0; }
+
 static inline void cpu_pause(void) { __asm__ volatile("pause"); }
 
 /* Returns 1 and stores a hardware random value, or 0 if the CPU has none to give. */
