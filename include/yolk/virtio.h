@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <yolk/pci.h>
+#include <yolk/spinlock.h>
 
 #define VIRTIO_VENDOR 0x1af4
 #define VIRTIO_F_VERSION_1 (1ull << 32)
@@ -57,6 +58,7 @@ struct virtq {
 	uint16_t free_head, nfree, last_used;
 	int broken;    /* the device reported a used element it was never given */
 	void **cookie; /* per head descriptor in flight: what virtq_pop returns; NULL when not */
+	struct spinlock lock; /* the free list, the avail index, last_used, cookie[] (virtq_queue/virtq_pop) */
 };
 
 /* One buffer of a request: physical address, length, and whether the device writes it. */
