@@ -127,9 +127,10 @@ int thread_join_handle(uint64_t handle, void **retval);
 int thread_detach_handle(uint64_t handle);
 
 /*
- * Calls fn(t, arg) on the live thread `handle` with interrupts disabled (so
- * t cannot go away meanwhile; fn must not block) and returns what fn does,
- * or -ESRCH if the handle names no live thread.
+ * Calls fn(t, arg) on the live thread `handle` holding thread_handle_lock
+ * (so t cannot go away meanwhile; fn must not block, and may take only
+ * locks after it in yolk/lock_order.h, e.g. sched_lock) and returns what
+ * fn does, or -ESRCH if the handle names no live thread.
  */
 int thread_with_handle(uint64_t handle, int (*fn)(struct thread *t, void *arg), void *arg);
 

@@ -12,8 +12,8 @@
  *
  * Buffers are given by physical address (vm_phys() for any kernel address).
  * virtq_add/virtq_queue/virtq_pop may be called from threads and from the
- * interrupt handler; they keep interrupts off while they touch the ring
- * (yolk runs on one CPU). A driver that adds many buffers at once queues
+ * interrupt handler; each queue's own spinlock (rank "virtqueue" in
+ * yolk/lock_order.h, inside a driver's lock) protects its ring. A driver that adds many buffers at once queues
  * them with virtq_queue() and notifies once with virtq_kick(); one that
  * drains a queue from a thread mutes its interrupts meanwhile
  * (virtq_irq_off/virtq_irq_on).
