@@ -823,6 +823,7 @@ static void waitq_remove(struct waitq *q, struct thread *self)
 static void waitq_check_lock(const struct waitq *q)
 {
 	KASSERT(!irqs_enabled());
+	(void)q;
 #ifdef CONFIG_DEBUG_LOCKS
 	if (q->lock && !spin_held(q->lock))
 		panic("waking a wait queue of %s without holding it", q->lock->name);
