@@ -360,6 +360,8 @@ void sched_preempt_point(void)
 	KASSERT(!irqs_enabled());
 	if (current == NULL)
 		return;
+	/* It may switch away: whatever called it (ksem_post, kcond_signal ...) must hold no spinlock. */
+	lock_debug_may_sleep(NULL);
 	spin_lock(&sched_lock);
 	if (need_resched) {
 		if (current != idle_thread && current->state == T_RUNNING) {
@@ -642,7 +644,11 @@ void thread_cancel(struct thread *t)
 	spin_unlock_irqrestore(&sched_lock, irq);
 }
 
-void thread_set_prio(struct thread *t, int prio) { thread_set_sched(t, t->policy, prio, t->rt_prio, 0); }
+void thread_set_prio(struct thread *t, int prio)
+{
+	thread_set_sched(t, t->policy, prio, t->rt_prio, 0);
+	sched_preempt_point_voluntary();
+}
 
 void thread_set_sched(struct thread *t, int policy, int prio, int rt_prio, int to_head)
 {
@@ -667,7 +673,6 @@ void thread_set_sched(struct thread *t, int policy, int prio, int rt_prio, int t
 		slice_over = !to_head;
 	}
 	spin_unlock_irqrestore(&sched_lock, irq);
-	sched_preempt_point_voluntary();
 }
 
 void thread_get_sched(const struct thread *t, int *policy, int *prio, int *rt_prio)
