@@ -1,6 +1,8 @@
 /*
- * Channels, after Go's runtime/chan.go on one CPU: interrupts off is the
- * channel lock. Blocked senders and receivers wait in per-channel queues as
+ * Channels, after Go's runtime/chan.go. One spinlock, chan_lock, protects
+ * every channel: a select works on several channels at once, and one lock
+ * needs no order among them (Go sorts a select's channel locks by address;
+ * per-channel locks taken that way are the step after this one). Blocked senders and receivers wait in per-channel queues as
  * `struct waiter`s; a select puts one waiter per case in the queues, all
  * sharing one `struct sel`, and whichever channel completes a case first
  * fires the sel and unparks the thread, which then takes its other waiters
@@ -11,8 +13,11 @@
 #include <string.h>
 #include <arch/cpu.h>
 #include <yolk/chan.h>
+#include <yolk/spinlock.h>
 #include <yolk/time.h>
 #include "sched_internal.h"
+
+static struct spinlock chan_lock = SPINLOCK_INIT("chan", LOCK_RANK_CHAN);
 
 struct sel {
 	struct thread *thread;
@@ -60,7 +65,7 @@ void chan_free(struct chan *c)
 	}
 }
 
-size_t chan_len(const struct chan *c) { return c->len; }
+size_t chan_len(const struct chan *c) { return __atomic_load_n(&c->len, __ATOMIC_RELAXED); }
 
 static void wq_push(struct wqueue *q, struct waiter *w)
 {
@@ -102,8 +107,10 @@ static void wq_remove(struct wqueue *q, struct waiter *w)
 	}
 }
 
+/* Completes w's case and wakes its thread; chan_lock held (the lock that thread parked with). */
 static void fire(struct waiter *w, int ok)
 {
+	KASSERT(spin_held(&chan_lock));
 	w->ok = ok;
 	w->sel->fired = w->index;
 	sched_unpark(w->sel->thread);
@@ -180,6 +187,7 @@ static int try_case(struct chan_case *k)
 	return try_recv(k->chan, k->elem, &k->ok);
 }
 
+/* chan_lock held: it protects x too. */
 static unsigned select_random(void)
 {
 	static unsigned x = 2463534242u;
@@ -194,17 +202,17 @@ int chan_select(struct chan_case *cases, int n, int64_t timeout_ns)
 	struct waiter waiters[CHAN_SELECT_MAX];
 	if (n < 0 || n > CHAN_SELECT_MAX)
 		return -EINVAL;
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&chan_lock);
 	unsigned start = n ? select_random() % (unsigned)n : 0;
 	for (int k = 0; k < n; k++) {
 		int i = (int)((start + (unsigned)k) % (unsigned)n);
 		if (try_case(&cases[i])) {
-			irq_restore(irq);
+			spin_unlock_irqrestore(&chan_lock, irq);
 			return i;
 		}
 	}
 	if (timeout_ns == 0) {
-		irq_restore(irq);
+		spin_unlock_irqrestore(&chan_lock, irq);
 		return CHAN_WOULDBLOCK;
 	}
 	struct sel sel = {thread_self(), -1};
@@ -216,13 +224,13 @@ int chan_select(struct chan_case *cases, int n, int64_t timeout_ns)
 	}
 	uint64_t deadline = timeout_ns < 0 ? WAIT_FOREVER : time_monotonic_ns() + (uint64_t)timeout_ns;
 	int r = 0;
-	while (sel.fired < 0 && (r = sched_park(deadline)) == 0)
+	while (sel.fired < 0 && (r = sched_park(&chan_lock, deadline)) == 0)
 		;
 	for (int i = 0; i < n; i++)
 		if (cases[i].chan)
 			wq_remove(cases[i].dir == CHAN_SEND ? &cases[i].chan->senders : &cases[i].chan->receivers,
 				  &waiters[i]);
-	irq_restore(irq);
+	spin_unlock_irqrestore(&chan_lock, irq);
 	if (sel.fired < 0)
 		return r; /* CHAN_TIMEOUT, or -EINTR */
 	cases[sel.fired].ok = waiters[sel.fired].ok;
@@ -247,9 +255,9 @@ int chan_recv(struct chan *c, void *elem, int *ok)
 
 int chan_close(struct chan *c)
 {
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&chan_lock);
 	if (c->closed) {
-		irq_restore(irq);
+		spin_unlock_irqrestore(&chan_lock, irq);
 		return -EPIPE;
 	}
 	c->closed = 1;
@@ -261,7 +269,7 @@ int chan_close(struct chan *c)
 	}
 	while ((w = wq_pop(&c->senders)) != NULL)
 		fire(w, 0);
-	irq_restore(irq);
+	spin_unlock_irqrestore(&chan_lock, irq);
 	sched_preempt_point_voluntary();
 	return 0;
 }

@@ -6,46 +6,79 @@
 #include <arch/cpu.h>
 #include <yolk-config/core.h>
 #include <yolk/console.h>
+#include <yolk/panic.h>
 #include <yolk/param.h>
+#include <yolk/spinlock.h>
 
 extern const struct console *const __start_yolk_console[], *const __stop_yolk_console[];
 
+/*
+ * console_lock makes each console_write() one piece on every device (no
+ * other CPU's output in the middle) and protects additions to live[].
+ * Devices are only ever added, each before nlive counts it (a release
+ * store), so input polling reads the list without the lock.
+ */
+static struct spinlock console_lock = SPINLOCK_INIT("console", LOCK_RANK_CONSOLE);
 #define MAX_LIVE 8
 static const struct console *live[MAX_LIVE];
 static size_t nlive;
 
+static size_t live_count(void) { return __atomic_load_n(&nlive, __ATOMIC_ACQUIRE); }
+
+static void live_append(const struct console *c)
+{
+	KASSERT(spin_held(&console_lock));
+	live[nlive] = c;
+	__atomic_store_n(&nlive, nlive + 1, __ATOMIC_RELEASE);
+}
+
 void console_init(void)
 {
-	for (const struct console *const *c = __start_yolk_console; c < __stop_yolk_console; c++)
-		if (nlive < MAX_LIVE && (*c)->ops->init() == 0)
-			live[nlive++] = *c;
+	for (const struct console *const *c = __start_yolk_console; c < __stop_yolk_console; c++) {
+		if (live_count() < MAX_LIVE && (*c)->ops->init() == 0) {
+			int irq = spin_lock_irqsave(&console_lock);
+			live_append(*c);
+			spin_unlock_irqrestore(&console_lock, irq);
+		}
+	}
 }
 
 int console_add(const struct console *c)
 {
-	int irq = irq_save();
-	int ok = nlive < MAX_LIVE;
-	irq_restore(irq);
-	if (!ok)
+	if (live_count() >= MAX_LIVE)
 		return -ENOSPC;
 	int r = c->ops->init();
 	if (r != 0)
 		return r < 0 ? r : -EIO;
-	irq = irq_save();
-	live[nlive++] = c;
-	irq_restore(irq);
-	return 0;
+	int irq = spin_lock_irqsave(&console_lock);
+	int room = nlive < MAX_LIVE;
+	if (room)
+		live_append(c);
+	spin_unlock_irqrestore(&console_lock, irq);
+	return room ? 0 : -ENOSPC;
+}
+
+static void write_all(const char *buf, size_t len)
+{
+	for (size_t i = 0, n = live_count(); i < n; i++)
+		live[i]->ops->write(buf, len);
 }
 
 void console_write(const char *buf, size_t len)
 {
-	for (size_t i = 0; i < nlive; i++)
-		live[i]->ops->write(buf, len);
+	/* A panic's report must get out even if it began inside a write (this CPU holds the lock). */
+	if (panic_in_progress()) {
+		write_all(buf, len);
+		return;
+	}
+	int irq = spin_lock_irqsave(&console_lock);
+	write_all(buf, len);
+	spin_unlock_irqrestore(&console_lock, irq);
 }
 
 static int console_poll(void)
 {
-	for (size_t i = 0; i < nlive; i++) {
+	for (size_t i = 0, n = live_count(); i < n; i++) {
 		int c = live[i]->ops->getc ? live[i]->ops->getc() : -1;
 		if (c >= 0)
 			return c;

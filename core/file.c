@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
-#include <arch/cpu.h>
+#include <yolk/spinlock.h>
 #include <yolk/app.h>
 #include <yolk/file.h>
 #include <yolk/panic.h>
@@ -30,6 +30,7 @@ static void fd_slot_set(int fd, struct file *f)
 	fd_run[fd] = f && fd >= 3 ? app_run_current() : NULL;
 }
 
+struct spinlock file_poll_lock = SPINLOCK_INIT("poll", LOCK_RANK_POLL);
 struct waitq file_pollq = WAITQ_INIT;
 unsigned long file_poll_gen;
 
@@ -81,10 +82,10 @@ void file_put(struct file *f)
 
 void file_notify(void)
 {
-	int irq = irq_save();
-	file_poll_gen++;
+	int irq = spin_lock_irqsave(&file_poll_lock);
+	__atomic_add_fetch(&file_poll_gen, 1, __ATOMIC_RELEASE);
 	waitq_wake_all(&file_pollq);
-	irq_restore(irq);
+	spin_unlock_irqrestore(&file_poll_lock, irq);
 }
 
 int fd_install(struct file *f, int min)

@@ -6,15 +6,17 @@
 #include <errno.h>
 #include <stdint.h>
 #include <unistd.h>
-#include <arch/cpu.h>
 #include <arch/layout.h>
 #include <yolk-config/core.h>
 #include <yolk/mm.h>
+#include <yolk/spinlock.h>
 
 /* The heap may grow up to CONFIG_HEAP_MAX_MB, and never past its region. */
 #define HEAP_MAX_BYTES ((uintptr_t)CONFIG_HEAP_MAX_MB << 20)
 #define HEAP_END (HEAP_MAX_BYTES < HEAP_LIMIT - HEAP_BASE ? HEAP_BASE + HEAP_MAX_BYTES : HEAP_LIMIT)
 
+/* Protects heap_brk and mapped_end (malloc calls sbrk under its own lock, but sbrk is public). */
+static struct spinlock heap_lock = SPINLOCK_INIT("heap", LOCK_RANK_HEAP);
 static uintptr_t heap_brk = HEAP_BASE;
 static uintptr_t mapped_end = HEAP_BASE;
 
@@ -46,7 +48,7 @@ static void shrink(uintptr_t new_end)
 
 void *sbrk(ptrdiff_t incr)
 {
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&heap_lock);
 	uintptr_t old = heap_brk, want = heap_brk + (uintptr_t)incr;
 	void *ret = (void *)-1;
 	if (incr < 0 ? want < HEAP_BASE || want > old : want > HEAP_END || want < old) {
@@ -60,7 +62,7 @@ void *sbrk(ptrdiff_t incr)
 		heap_brk = want;
 		ret = (void *)old;
 	}
-	irq_restore(irq);
+	spin_unlock_irqrestore(&heap_lock, irq);
 	return ret;
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arch/cpu.h>
+#include <arch/percpu.h>
 #include <arch/timer.h>
 #include <arch/trap.h>
 #include <yolk-config/core.h>
@@ -130,6 +131,7 @@ static __attribute__((noreturn)) void start_main(void)
 
 __attribute__((noreturn, no_stack_protector)) void kernel_entry(uint32_t magic, uint32_t info)
 {
+	percpu_load_boot();
 	canary_init();
 	if ((uintptr_t)__tls_size > sizeof(boot_tls))
 		machine_exit(YOLK_EXIT_PANIC);

@@ -71,6 +71,8 @@ void backtrace_print(uint64_t rip, uint64_t rbp)
 		kprintf("      ... %d more frames\n", n - BACKTRACE_MAX_FRAMES);
 }
 
+int panic_in_progress(void) { return panicking; }
+
 /* Returns nonzero if this is a panic inside a panic: then only exit. */
 int panic_enter(void)
 {

@@ -10,6 +10,7 @@
 #include <yolk/console.h>
 #include <yolk/init.h>
 #include <yolk/pci.h>
+#include <yolk/spinlock.h>
 
 #define PCI_CONFIG_ADDRESS 0xcf8
 #define PCI_CONFIG_DATA 0xcfc
@@ -39,18 +40,22 @@ extern const struct pci_driver *const __start_yolk_pci_driver[], *const __stop_y
 static struct pci_dev devices[MAX_DEVICES];
 static int ndevices;
 
+/* The address port then the data port: two accesses no other CPU or interrupt may split. */
+static struct spinlock pci_config_lock = SPINLOCK_INIT("pci config", LOCK_RANK_PCI_CONFIG);
+
 static void select_reg(const struct pci_dev *d, uint8_t off)
 {
+	KASSERT(spin_held(&pci_config_lock));
 	outl(PCI_CONFIG_ADDRESS, 0x80000000u | (uint32_t)d->bus << 16 | (uint32_t)d->dev << 11 |
 					 (uint32_t)d->fn << 8 | (off & 0xfc));
 }
 
 uint32_t pci_read32(const struct pci_dev *d, uint8_t off)
 {
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&pci_config_lock);
 	select_reg(d, off);
 	uint32_t v = inl(PCI_CONFIG_DATA);
-	irq_restore(irq);
+	spin_unlock_irqrestore(&pci_config_lock, irq);
 	return v;
 }
 
@@ -66,10 +71,10 @@ uint8_t pci_read8(const struct pci_dev *d, uint8_t off)
 
 void pci_write32(const struct pci_dev *d, uint8_t off, uint32_t v)
 {
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&pci_config_lock);
 	select_reg(d, off);
 	outl(PCI_CONFIG_DATA, v);
-	irq_restore(irq);
+	spin_unlock_irqrestore(&pci_config_lock, irq);
 }
 
 void pci_write16(const struct pci_dev *d, uint8_t off, uint16_t v)

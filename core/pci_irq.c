@@ -13,6 +13,7 @@
 #include <yolk/mm.h>
 #include <yolk/param.h>
 #include <yolk/pci.h>
+#include <yolk/spinlock.h>
 
 #define PCI_COMMAND 0x04
 #define PCI_COMMAND_INTX_DISABLE 0x400
@@ -37,6 +38,12 @@ struct handler {
 	int line; /* INTx: the interrupt line it shares; -1 for MSI/MSI-X */
 };
 
+/*
+ * pci_irq_lock protects the table's growth and line_vector. Entries are
+ * only ever added, each complete before nhandlers counts it (a release
+ * store), so the interrupt side reads them without the lock.
+ */
+static struct spinlock pci_irq_lock = SPINLOCK_INIT("pci irq", LOCK_RANK_PCI_IRQ);
 static struct handler handlers[MAX_HANDLERS];
 static int nhandlers;
 static int line_vector[256]; /* INTx line -> vector, 0 if not routed yet */
@@ -71,9 +78,9 @@ static void msi_entry(struct trap_frame *tf, void *arg)
 
 static void intx_entry(struct trap_frame *tf, void *arg)
 {
-	int line = (int)(uintptr_t)arg;
+	int line = (int)(uintptr_t)arg, n = __atomic_load_n(&nhandlers, __ATOMIC_ACQUIRE);
 	(void)tf;
-	for (int i = 0; i < nhandlers; i++)
+	for (int i = 0; i < n; i++)
 		if (handlers[i].line == line)
 			handlers[i].fn(handlers[i].arg);
 }
@@ -139,9 +146,10 @@ static int msi_setup(const struct pci_dev *d, unsigned vector)
 	return 0;
 }
 
-/* Routes the device's line once per line; later devices on it share the vector. */
+/* Routes the device's line once per line; later devices on it share the vector. pci_irq_lock held. */
 static int intx_setup(const struct pci_dev *d, struct handler *h)
 {
+	KASSERT(spin_held(&pci_irq_lock));
 	uint8_t line = d->irq_line;
 	if (pci_read8(d, PCI_INTERRUPT_PIN) == 0 || line == 0 || line == 0xff)
 		return -ENODEV;
@@ -178,9 +186,9 @@ static int try_kind(const struct pci_dev *d, int kind, struct handler *h)
 
 int pci_irq_setup(const struct pci_dev *d, unsigned allow, void (*fn)(void *arg), void *arg)
 {
-	int on = irq_save(), r = -ENODEV;
+	int on = spin_lock_irqsave(&pci_irq_lock), r = -ENODEV;
 	if (nhandlers == MAX_HANDLERS) {
-		irq_restore(on);
+		spin_unlock_irqrestore(&pci_irq_lock, on);
 		return -ENOSPC;
 	}
 	struct handler *h = &handlers[nhandlers];
@@ -188,13 +196,13 @@ int pci_irq_setup(const struct pci_dev *d, unsigned allow, void (*fn)(void *arg)
 	for (int kind = max_kind; kind >= PCI_IRQ_INTX; kind--) {
 		if (!(allow & PCI_IRQ_ALLOW(kind)) || (r = try_kind(d, kind, h)) != 0)
 			continue;
-		nhandlers++;
-		irq_restore(on);
+		__atomic_store_n(&nhandlers, nhandlers + 1, __ATOMIC_RELEASE);
+		spin_unlock_irqrestore(&pci_irq_lock, on);
 		klog(KLOG_INFO, "pci %02x:%02x.%x: %s interrupt\n", d->bus, d->dev, d->fn,
 		     pci_irq_name(kind));
 		return kind;
 	}
-	irq_restore(on);
+	spin_unlock_irqrestore(&pci_irq_lock, on);
 	return r;
 }
 
@@ -203,7 +211,7 @@ int pci_irq_add_msix(const struct pci_dev *d, unsigned entry, void (*fn)(void *a
 	uint8_t cap = pci_find_cap(d, PCI_CAP_MSIX, 0);
 	if (cap == 0 || !(pci_read16(d, cap + 2) & MSIX_CTRL_ENABLE) || entry == 0)
 		return -ENODEV;
-	int on = irq_save(), v = nhandlers == MAX_HANDLERS ? -ENOSPC : irq_alloc_vector(), r = -ENOSPC;
+	int on = spin_lock_irqsave(&pci_irq_lock), v = nhandlers == MAX_HANDLERS ? -ENOSPC : irq_alloc_vector(), r = -ENOSPC;
 	if (v >= 0) {
 		struct handler *h = &handlers[nhandlers];
 		*h = (struct handler){fn, arg, -1};
@@ -212,8 +220,8 @@ int pci_irq_add_msix(const struct pci_dev *d, unsigned entry, void (*fn)(void *a
 		if (r)
 			irq_register((unsigned)v, NULL, NULL);
 		else
-			nhandlers++;
+			__atomic_store_n(&nhandlers, nhandlers + 1, __ATOMIC_RELEASE);
 	}
-	irq_restore(on);
+	spin_unlock_irqrestore(&pci_irq_lock, on);
 	return r;
 }

@@ -4,17 +4,19 @@
  * (firmware, real-mode leftovers) and the bitmap itself are taken back.
  */
 #include <string.h>
-#include <arch/cpu.h>
 #include <arch/layout.h>
 #include <yolk/mm.h>
 #include <yolk/pagebitmap.h>
 #include <yolk/panic.h>
+#include <yolk/spinlock.h>
 
 extern char __image_phys_start[], __image_phys_end[];
 
 #define LOW_MEMORY_END 0x100000ul
 #define EARLY_MAP_LIMIT 0x40000000ul
 
+/* Protects the bitmap (allocations come from threads and from the VM code under its lock). */
+static struct spinlock pmm_lock = SPINLOCK_INIT("pmm", LOCK_RANK_PMM);
 static struct page_bitmap bitmap;
 static uint64_t bitmap_pa;
 
@@ -79,9 +81,9 @@ void pmm_use_direct_map(void)
 
 uint64_t pmm_alloc_contig(size_t n)
 {
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&pmm_lock);
 	size_t i = pbm_alloc(&bitmap, n);
-	irq_restore(irq);
+	spin_unlock_irqrestore(&pmm_lock, irq);
 	return i == SIZE_MAX ? 0 : (uint64_t)i * PAGE_SIZE;
 }
 
@@ -91,9 +93,9 @@ void pmm_free_contig(uint64_t pa, size_t n)
 {
 	if (pa % PAGE_SIZE || pa / PAGE_SIZE + n > bitmap.npages)
 		panic("pmm_free: bad page 0x%lx", (unsigned long)pa);
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&pmm_lock);
 	pbm_set_free(&bitmap, pa / PAGE_SIZE, n);
-	irq_restore(irq);
+	spin_unlock_irqrestore(&pmm_lock, irq);
 }
 
 void pmm_free(uint64_t pa) { pmm_free_contig(pa, 1); }

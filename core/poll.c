@@ -8,7 +8,6 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/select.h>
-#include <arch/cpu.h>
 #include <yolk/file.h>
 #include <yolk/sched.h>
 #include <yolk/time.h>
@@ -41,10 +40,10 @@ static int poll_scan(struct pollfd *fds, nfds_t n)
 /* Waits for any file_notify() after generation `gen`, or the deadline: 0, -ETIMEDOUT or -EINTR. */
 static int poll_wait(unsigned long gen, uint64_t deadline)
 {
-	int r = 0, irq = irq_save();
+	int r = 0, irq = spin_lock_irqsave(&file_poll_lock);
 	if (file_poll_gen == gen)
-		r = waitq_wait(&file_pollq, deadline);
-	irq_restore(irq);
+		r = waitq_wait(&file_pollq, &file_poll_lock, deadline);
+	spin_unlock_irqrestore(&file_poll_lock, irq);
 	return r;
 }
 

@@ -1,12 +1,18 @@
 /*
- * The scheduler: one CPU, THREAD_NPRIO priorities, round-robin within a
- * priority, preemption on the timer tick (a time slice is one tick) and when
- * a higher-priority thread becomes runnable. Everything here runs with
- * interrupts disabled; that is the only lock a uniprocessor needs.
+ * The scheduler: THREAD_NPRIO priorities, round-robin within a priority,
+ * preemption on the timer tick (a time slice is one tick) and when a
+ * higher-priority thread becomes runnable. sched_lock protects the run
+ * queues, every thread's state, the sleepers, the thread list and the
+ * reapable list. Still one CPU's scheduler: one `current`, one idle thread.
  *
  * Blocking is built from two primitives: sched_park() puts the current thread
- * to sleep (optionally until a deadline), sched_unpark() makes a parked
- * thread runnable. Wait queues (below) and channels (core/chan.c) use them.
+ * to sleep (optionally until a deadline), handing over the lock that
+ * protects what it waits for; sched_unpark() makes a parked thread runnable.
+ * Wait queues (below) and channels (core/chan.c) use them.
+ *
+ * Across a context switch sched_lock stays taken: the thread that switches
+ * away holds it, the thread switched to (returning from its own
+ * switch_to_next(), or a new one in thread_start()) releases it.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -22,6 +28,7 @@
 #include <yolk/mm.h>
 #include <yolk/panic.h>
 #include <yolk/sched.h>
+#include <yolk/spinlock.h>
 #include <yolk/time.h>
 #include <yolk/tty.h>
 #include <yolk/waitq.h>
@@ -35,6 +42,8 @@ void _init_tls(void *tls);
 
 enum thread_state { T_RUNNABLE, T_RUNNING, T_BLOCKED, T_ZOMBIE };
 static const char *const state_names[] = {"runnable", "running", "blocked", "zombie"};
+
+struct spinlock sched_lock = SPINLOCK_INIT("sched", LOCK_RANK_SCHED);
 
 static struct thread *current;
 static struct thread *idle_thread;
@@ -78,6 +87,7 @@ static int rank(const struct thread *t) { return t->rt_prio ? THREAD_NPRIO - 1 +
 
 static void runq_push(struct thread *t)
 {
+	KASSERT(spin_held(&sched_lock));
 	int r = rank(t);
 	t->state = T_RUNNABLE;
 	t->run_next = NULL;
@@ -160,9 +170,14 @@ static void sleepers_remove(struct thread *t)
 	t->sleeping = 0;
 }
 
-/* Runs the next thread; the caller has already queued or parked `current`. */
+/*
+ * Runs the next thread; the caller has already queued or parked `current`.
+ * Called with sched_lock held; returns (in `current`, once it runs again)
+ * with it held.
+ */
 static void switch_to_next(void)
 {
+	KASSERT(spin_held(&sched_lock));
 	struct thread *prev = current, *next = runq_pop();
 	if (next == NULL)
 		next = idle_thread;
@@ -187,9 +202,9 @@ static void switch_to_next(void)
 /* How often a killed thread that waits again is woken to find its way out. */
 #define KILL_RECHECK_NS (10 * 1000 * 1000ull)
 
-int sched_park(uint64_t deadline)
+/* sched_park() with sched_lock held: the state change and the switch. */
+static int park_locked(uint64_t deadline)
 {
-	KASSERT(!irqs_enabled());
 	/*
 	 * thread_kill() woke it once; code that ignored that -EINTR and waits
 	 * again must not sleep through the kill: every wait of a killed thread
@@ -219,14 +234,43 @@ int sched_park(uint64_t deadline)
 	return current->wake_reason;
 }
 
+int sched_park(struct spinlock *held, uint64_t deadline)
+{
+	KASSERT(!irqs_enabled());
+	KASSERT(held == NULL || spin_held(held));
+	lock_debug_may_sleep(held);
+	if (held == &sched_lock)
+		return park_locked(deadline);
+	/* Taken before `held` is let go: a waker needs both, so it cannot slip in between. */
+	spin_lock(&sched_lock);
+	if (held)
+		spin_unlock(held);
+	int r = park_locked(deadline);
+	spin_unlock(&sched_lock);
+	if (held)
+		spin_lock(held);
+	return r;
+}
+
+/* Makes t runnable if it is parked; sched_lock held. */
+static void unpark_locked(struct thread *t)
+{
+	KASSERT(spin_held(&sched_lock));
+	if (t->state != T_BLOCKED)
+		return;
+	sleepers_remove(t);
+	t->wake_reason = 0;
+	runq_push(t);
+}
+
 void thread_kill(struct thread *t)
 {
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&sched_lock);
 	if (t->is_app && t->state != T_ZOMBIE) {
 		t->kill_pending = 1;
-		sched_unpark(t);
+		unpark_locked(t);
 	}
-	irq_restore(irq);
+	spin_unlock_irqrestore(&sched_lock, irq);
 }
 
 int thread_kill_pending(void) { return current && (current->kill_pending || thread_cancel_wakes(current)); }
@@ -272,17 +316,16 @@ void sched_killed(void)
 void sched_unpark(struct thread *t)
 {
 	KASSERT(!irqs_enabled());
-	if (t->state != T_BLOCKED)
-		return;
-	sleepers_remove(t);
-	t->wake_reason = 0;
-	runq_push(t);
+	spin_lock(&sched_lock);
+	unpark_locked(t);
+	spin_unlock(&sched_lock);
 }
 
 void sched_tick(uint64_t now, int new_tick)
 {
 	if (current == NULL)
 		return;
+	spin_lock(&sched_lock);
 	while (sleepers && sleepers->wake_at <= now) {
 		struct thread *t = sleepers;
 		sleepers = t->sleep_next;
@@ -301,39 +344,54 @@ void sched_tick(uint64_t now, int new_tick)
 			slice_over = 1;
 		}
 	}
+	spin_unlock(&sched_lock);
 }
 
-uint64_t sched_next_wakeup(void) { return sleepers ? sleepers->wake_at : UINT64_MAX; }
+uint64_t sched_next_wakeup(void)
+{
+	spin_lock(&sched_lock);
+	uint64_t at = sleepers ? sleepers->wake_at : UINT64_MAX;
+	spin_unlock(&sched_lock);
+	return at;
+}
 
 void sched_preempt_point(void)
 {
-	if (!need_resched || current == NULL)
+	KASSERT(!irqs_enabled());
+	if (current == NULL)
 		return;
-	if (current != idle_thread && current->state == T_RUNNING) {
-		if (current->rt_prio && !slice_over)
-			runq_push_head(current);
-		else
-			runq_push(current);
+	/* It may switch away: whatever called it (ksem_post, kcond_signal ...) must hold no spinlock. */
+	lock_debug_may_sleep(NULL);
+	spin_lock(&sched_lock);
+	if (need_resched) {
+		if (current != idle_thread && current->state == T_RUNNING) {
+			if (current->rt_prio && !slice_over)
+				runq_push_head(current);
+			else
+				runq_push(current);
+		}
+		switch_to_next();
 	}
-	switch_to_next();
+	spin_unlock(&sched_lock);
 }
 
 void thread_yield(void)
 {
-	int irq = irq_save();
-	if (current) {
-		runq_push(current);
-		switch_to_next();
-	}
-	irq_restore(irq);
+	if (current == NULL)
+		return;
+	lock_debug_may_sleep(NULL);
+	int irq = spin_lock_irqsave(&sched_lock);
+	runq_push(current);
+	switch_to_next();
+	spin_unlock_irqrestore(&sched_lock, irq);
 }
 
 void thread_sleep_until(uint64_t deadline)
 {
-	int irq = irq_save();
-	while (time_monotonic_ns() < deadline && sched_park(deadline) != -EINTR)
+	int irq = spin_lock_irqsave(&sched_lock);
+	while (time_monotonic_ns() < deadline && sched_park(&sched_lock, deadline) != -EINTR)
 		;
-	irq_restore(irq);
+	spin_unlock_irqrestore(&sched_lock, irq);
 }
 
 /* --- creation, exit, join --- */
@@ -342,9 +400,9 @@ static void thread_free(struct thread *t)
 {
 	/* Ctrl-C must never reach freed memory through the terminal's foreground. */
 	tty_forget(t);
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&thread_handle_lock);
 	thread_handle_unbind(t);
-	irq_restore(irq);
+	spin_unlock_irqrestore(&thread_handle_lock, irq);
 	if (t->stack_top && !t->stack_given)
 		vm_free_stack(t->stack_top, t->stack_size);
 	free(t->tls);
@@ -353,10 +411,11 @@ static void thread_free(struct thread *t)
 	free(t);
 }
 
+/* Takes a finished thread, already unbound from its handle, off the thread list; sched_lock held. */
 static void unlink_from_all(struct thread *t)
 {
+	KASSERT(spin_held(&sched_lock));
 	struct thread *prev = NULL;
-	thread_handle_unbind(t);
 	gone_cpu_ns += t->cpu_ns;
 	for (struct thread *i = all_threads; i; prev = i, i = i->all_next) {
 		if (i == t) {
@@ -374,12 +433,12 @@ static void unlink_from_all(struct thread *t)
 /* Frees detached threads that have finished (never the running one). */
 static void reap(void)
 {
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&sched_lock);
 	struct thread *list = reapable;
 	reapable = NULL;
 	for (struct thread *t = list; t; t = t->run_next)
 		unlink_from_all(t);
-	irq_restore(irq);
+	spin_unlock_irqrestore(&sched_lock, irq);
 	while (list) {
 		struct thread *next = list->run_next;
 		thread_free(list);
@@ -387,8 +446,10 @@ static void reap(void)
 	}
 }
 
+/* A new thread's first code: switched to under sched_lock, which it lets go (see the top). */
 static __attribute__((noreturn)) void thread_start(void)
 {
+	spin_unlock(&sched_lock);
 	arch_fpu_restore(current->fpu);
 	irq_enable();
 	thread_exit(current->fn(current->arg));
@@ -409,9 +470,9 @@ static struct thread *thread_alloc(const char *name, int prio)
 	t->tp = (uint64_t)tls + (uint64_t)__x86_tls_tcb_offset;
 	*(uint64_t *)t->tp = t->tp; /* the TCB's self pointer (%fs:0) */
 	memcpy(t->fpu, fpu_initial, sizeof(t->fpu));
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&thread_handle_lock);
 	int no_handle = thread_handle_bind(t);
-	irq_restore(irq);
+	spin_unlock_irqrestore(&thread_handle_lock, irq);
 	if (no_handle) {
 		free(t);
 		free(tls);
@@ -424,6 +485,7 @@ static struct thread *thread_alloc(const char *name, int prio)
 
 static void register_thread(struct thread *t)
 {
+	KASSERT(spin_held(&sched_lock));
 	t->id = next_id++;
 	if (all_tail)
 		all_tail->all_next = t;
@@ -465,10 +527,10 @@ static struct thread *thread_start_in(struct app_run *run, int is_app, const cha
 	t->is_app = is_app;
 	t->run = run;
 	app_run_hold(run);
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&sched_lock);
 	register_thread(t);
 	runq_push(t);
-	irq_restore(irq);
+	spin_unlock_irqrestore(&sched_lock, irq);
 	/* A new thread more important than its creator runs at once (POSIX real-time preemption). */
 	sched_preempt_point_voluntary();
 	return t;
@@ -502,8 +564,10 @@ void thread_exit(void *retval)
 	struct app_run *run = current->run;
 	current->run = NULL;
 	app_run_release(run);
-	irq_disable();
+	irq_disable(); /* for good: this thread never runs again */
 	struct thread *t = current;
+	spin_lock(&thread_handle_lock);
+	spin_lock(&sched_lock);
 	t->retval = retval;
 	t->state = T_ZOMBIE;
 	waitq_wake_all(&t->joiners);
@@ -512,28 +576,35 @@ void thread_exit(void *retval)
 		t->run_next = reapable;
 		reapable = t;
 	}
+	spin_unlock(&thread_handle_lock);
 	switch_to_next();
 	panic("a finished thread was scheduled again");
 }
 
 int thread_join(struct thread *t, void **retval)
 {
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&sched_lock);
 	if (t == current || t->detached || t->joining) {
-		irq_restore(irq);
+		spin_unlock_irqrestore(&sched_lock, irq);
 		return t == current ? -EDEADLK : -EINVAL;
 	}
 	t->joining = 1;
 	while (t->state != T_ZOMBIE) {
 		/* pthread_join() is a cancellation point: a cancelled joiner gives up the join. */
-		if (waitq_wait(&t->joiners, WAIT_FOREVER) == -EINTR && thread_cancel_wakes(current)) {
+		if (waitq_wait(&t->joiners, &sched_lock, WAIT_FOREVER) == -EINTR && thread_cancel_wakes(current)) {
 			t->joining = 0;
-			irq_restore(irq);
+			spin_unlock_irqrestore(&sched_lock, irq);
 			return -EINTR;
 		}
 	}
+	spin_unlock(&sched_lock);
+	/* Joined: nothing else reaches t now, so its handle and list entry can go in two steps. */
+	spin_lock(&thread_handle_lock);
+	thread_handle_unbind(t);
+	spin_unlock(&thread_handle_lock);
+	spin_lock(&sched_lock);
 	unlink_from_all(t);
-	irq_restore(irq);
+	spin_unlock_irqrestore(&sched_lock, irq);
 	if (retval)
 		*retval = t->retval;
 	thread_free(t);
@@ -542,38 +613,46 @@ int thread_join(struct thread *t, void **retval)
 
 int thread_detach(struct thread *t)
 {
-	int irq = irq_save();
+	/* thread_handle_lock first: a finished thread's handle ends here. */
+	int irq = spin_lock_irqsave(&thread_handle_lock);
+	spin_lock(&sched_lock);
+	int r = 0;
 	if (t->detached || t->joining) {
-		irq_restore(irq);
-		return -EINVAL;
+		r = -EINVAL;
+	} else {
+		t->detached = 1;
+		if (t->state == T_ZOMBIE && t != current) {
+			thread_handle_unbind(t);
+			t->run_next = reapable;
+			reapable = t;
+		}
 	}
-	t->detached = 1;
-	if (t->state == T_ZOMBIE && t != current) {
-		thread_handle_unbind(t);
-		t->run_next = reapable;
-		reapable = t;
-	}
-	irq_restore(irq);
-	return 0;
+	spin_unlock(&sched_lock);
+	spin_unlock_irqrestore(&thread_handle_lock, irq);
+	return r;
 }
 
 void thread_cancel(struct thread *t)
 {
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&sched_lock);
 	t->cancel_pending = 1;
 	/* A cancel wakeup says EINTR: sched_park() tells it from the event waited for. */
 	if (thread_cancel_wakes(t) && t->state == T_BLOCKED) {
-		sched_unpark(t);
+		unpark_locked(t);
 		t->wake_reason = -EINTR;
 	}
-	irq_restore(irq);
+	spin_unlock_irqrestore(&sched_lock, irq);
 }
 
-void thread_set_prio(struct thread *t, int prio) { thread_set_sched(t, t->policy, prio, t->rt_prio, 0); }
+void thread_set_prio(struct thread *t, int prio)
+{
+	thread_set_sched(t, t->policy, prio, t->rt_prio, 0);
+	sched_preempt_point_voluntary();
+}
 
 void thread_set_sched(struct thread *t, int policy, int prio, int rt_prio, int to_head)
 {
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&sched_lock);
 	prio = prio < 0 ? 0 : prio >= THREAD_NPRIO ? THREAD_NPRIO - 1 : prio;
 	rt_prio = rt_prio < 0 ? 0 : rt_prio > THREAD_RT_PRIO_MAX ? THREAD_RT_PRIO_MAX : rt_prio;
 	int runnable = t->state == T_RUNNABLE;
@@ -593,37 +672,57 @@ void thread_set_sched(struct thread *t, int policy, int prio, int rt_prio, int t
 		/* POSIX 2.8.4: changed other than by lowering it goes to the tail, not back to the head. */
 		slice_over = !to_head;
 	}
-	irq_restore(irq);
-	sched_preempt_point_voluntary();
+	spin_unlock_irqrestore(&sched_lock, irq);
 }
 
 void thread_get_sched(const struct thread *t, int *policy, int *prio, int *rt_prio)
 {
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&sched_lock);
 	*policy = t->policy;
 	*prio = t->prio;
 	*rt_prio = t->rt_prio;
-	irq_restore(irq);
+	spin_unlock_irqrestore(&sched_lock, irq);
 }
 
 void sched_preempt_point_voluntary(void)
 {
+	/* Not a lock: sched_preempt_point() runs with interrupts off, as on an interrupt's way out. */
 	int irq = irq_save();
 	sched_preempt_point();
 	irq_restore(irq);
 }
 
+/* Up to max threads' infos into out, under sched_lock; returns how many threads there are. */
+static size_t thread_snapshot(struct thread_info *out, size_t max)
+{
+	size_t n = 0;
+	int irq = spin_lock_irqsave(&sched_lock);
+	for (struct thread *t = all_threads; t; t = t->all_next, n++) {
+		if (n >= max)
+			continue;
+		out[n] = (struct thread_info){t->id, {0}, state_names[t->state], t->prio, t->cpu_ticks, t->stack_size};
+		memcpy(out[n].name, t->name, THREAD_NAME_MAX);
+		if (t->state == T_BLOCKED && t->sleeping)
+			out[n].state = "sleeping";
+	}
+	spin_unlock_irqrestore(&sched_lock, irq);
+	return n;
+}
+
+/*
+ * visit() prints, takes stream locks, may sleep: it runs on a copy taken
+ * under sched_lock, not under the lock itself.
+ */
 void thread_list(void (*visit)(const struct thread_info *info, void *arg), void *arg)
 {
-	int irq = irq_save();
-	for (struct thread *t = all_threads; t; t = t->all_next) {
-		struct thread_info info = {t->id, {0}, state_names[t->state], t->prio, t->cpu_ticks, t->stack_size};
-		memcpy(info.name, t->name, THREAD_NAME_MAX);
-		if (t->state == T_BLOCKED && t->sleeping)
-			info.state = "sleeping";
-		visit(&info, arg);
-	}
-	irq_restore(irq);
+	size_t want = thread_snapshot(NULL, 0) + 8, n;
+	struct thread_info *infos = malloc(want * sizeof(*infos));
+	if (infos == NULL)
+		return;
+	n = thread_snapshot(infos, want);
+	for (size_t i = 0; i < n && i < want; i++)
+		visit(&infos[i], arg);
+	free(infos);
 }
 
 struct thread *thread_create_on_stack(const char *name, thread_fn fn, void *arg, int prio, int policy,
@@ -633,22 +732,27 @@ struct thread *thread_create_on_stack(const char *name, thread_fn fn, void *arg,
 	return thread_start_in(run, 0, name, fn, arg, prio, size, policy, rt_prio, stack);
 }
 
+static uint64_t cpu_ns_locked(const struct thread *t)
+{
+	return t->cpu_ns + (t == current ? time_monotonic_ns() - t->ran_since : 0);
+}
+
 uint64_t thread_cpu_ns(const struct thread *t)
 {
-	int irq = irq_save();
-	uint64_t ns = t->cpu_ns + (t == current ? time_monotonic_ns() - t->ran_since : 0);
-	irq_restore(irq);
+	int irq = spin_lock_irqsave(&sched_lock);
+	uint64_t ns = cpu_ns_locked(t);
+	spin_unlock_irqrestore(&sched_lock, irq);
 	return ns;
 }
 
 uint64_t sched_process_cpu_ns(void)
 {
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&sched_lock);
 	uint64_t ns = gone_cpu_ns;
 	for (struct thread *t = all_threads; t; t = t->all_next)
 		if (t != idle_thread)
-			ns += thread_cpu_ns(t);
-	irq_restore(irq);
+			ns += cpu_ns_locked(t);
+	spin_unlock_irqrestore(&sched_lock, irq);
 	return ns;
 }
 
@@ -660,8 +764,10 @@ static void *idle_loop(void *arg)
 	for (;;) {
 		reap();
 		irq_disable();
+		spin_lock(&sched_lock);
 		if (runq_has(0))
 			switch_to_next();
+		spin_unlock(&sched_lock);
 		cpu_idle(); /* sti; hlt: the next interrupt ends it */
 	}
 	return NULL;
@@ -680,75 +786,98 @@ void sched_init(void)
 	m->stack_size = CONFIG_MAIN_STACK_SIZE_KB * 1024ul;
 	m->tp = rdmsr(MSR_FS_BASE);
 	m->state = T_RUNNING;
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&thread_handle_lock);
 	if (thread_handle_bind(m))
 		panic("no handle for the main thread");
+	spin_lock(&sched_lock);
 	register_thread(m);
 	current = m;
-	irq_restore(irq);
+	spin_unlock(&sched_lock);
+	spin_unlock_irqrestore(&thread_handle_lock, irq);
 	idle_thread = thread_alloc("idle", 0);
 	if (idle_thread == NULL || (idle_thread->stack_top = vm_alloc_stack(IDLE_STACK)) == NULL)
 		panic("no memory for the idle thread");
 	idle_thread->stack_size = IDLE_STACK;
 	idle_thread->fn = idle_loop;
 	idle_thread->rsp = arch_thread_stack_init(idle_thread->stack_top, thread_start);
-	irq = irq_save();
+	irq = spin_lock_irqsave(&sched_lock);
 	register_thread(idle_thread);
 	idle_thread->state = T_RUNNABLE;
-	irq_restore(irq);
+	spin_unlock_irqrestore(&sched_lock, irq);
 }
 
-/* --- wait queues --- */
+/* --- wait queues (the protocol is in yolk/waitq.h) --- */
 
-int waitq_wait(struct waitq *q, uint64_t deadline)
+static void waitq_remove(struct waitq *q, struct thread *self)
+{
+	struct thread *prev = NULL;
+	for (struct thread *t = q->head; t; prev = t, t = t->wq_next) {
+		if (t == self) {
+			if (prev)
+				prev->wq_next = self->wq_next;
+			else
+				q->head = self->wq_next;
+			if (q->tail == self)
+				q->tail = prev;
+			return;
+		}
+	}
+}
+
+/* With CONFIG_DEBUG_LOCKS, a queue remembers its lock so a wake without it is caught. */
+static void waitq_check_lock(const struct waitq *q)
 {
 	KASSERT(!irqs_enabled());
+	(void)q;
+#ifdef CONFIG_DEBUG_LOCKS
+	if (q->lock && !spin_held(q->lock))
+		panic("waking a wait queue of %s without holding it", q->lock->name);
+#endif
+}
+
+int waitq_wait(struct waitq *q, struct spinlock *held, uint64_t deadline)
+{
+	KASSERT(spin_held(held));
 	struct thread *self = current;
+	q->lock = held;
 	self->wq_next = NULL;
 	if (q->tail)
 		q->tail->wq_next = self;
 	else
 		q->head = self;
 	q->tail = self;
-	int r = sched_park(deadline);
-	if (r) {
-		/* Timed out: take ourselves out of the queue if still in it. */
-		struct thread *prev = NULL;
-		for (struct thread *t = q->head; t; prev = t, t = t->wq_next) {
-			if (t == self) {
-				if (prev)
-					prev->wq_next = self->wq_next;
-				else
-					q->head = self->wq_next;
-				if (q->tail == self)
-					q->tail = prev;
-				break;
-			}
-		}
-	}
+	int r = sched_park(held, deadline);
+	/* Not woken by a waker (timed out, killed, cancelled): take ourselves out if still in. */
+	if (r)
+		waitq_remove(q, self);
 	return r;
 }
 
 int waitq_wake_one(struct waitq *q)
 {
-	KASSERT(!irqs_enabled());
+	waitq_check_lock(q);
 	while (q->head) {
 		struct thread *t = q->head;
 		q->head = t->wq_next;
 		if (q->head == NULL)
 			q->tail = NULL;
 		/* One that already timed out is runnable: the wakeup goes to the next. */
-		if (t->state == T_BLOCKED) {
-			sched_unpark(t);
+		int take = !spin_held(&sched_lock); /* the joiners' queue is under sched_lock itself */
+		if (take)
+			spin_lock(&sched_lock);
+		int blocked = t->state == T_BLOCKED;
+		if (blocked)
+			unpark_locked(t);
+		if (take)
+			spin_unlock(&sched_lock);
+		if (blocked)
 			return 1;
-		}
 	}
 	return 0;
 }
 
 int waitq_wake_all(struct waitq *q)
 {
-	KASSERT(!irqs_enabled());
 	int n = 0;
 	while (waitq_wake_one(q))
 		n++;

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <arch/context.h>
 #include <yolk/sched.h>
+#include <yolk/spinlock.h>
 #include <yolk/waitq.h>
 
 struct thread {
@@ -51,21 +52,38 @@ static inline int thread_cancel_wakes(const struct thread *t)
 }
 
 /*
- * Parks the current thread until sched_unpark() or the deadline. Interrupts
- * must be disabled. Returns 0 (unparked), -ETIMEDOUT (the deadline passed)
- * or -EINTR (thread_kill(), or pthread_cancel() at a cancellation point: the
- * caller must not wait again as if nothing happened, see sched.h).
+ * Protects the run queues, every thread's state, wake_reason and sleeping,
+ * the sleepers and the thread list (core/sched.c). Innermost but for the
+ * time and console locks (yolk/lock_order.h).
  */
-int sched_park(uint64_t deadline_ns);
+extern struct spinlock sched_lock;
 
-/* Makes a parked thread runnable (no-op otherwise). Interrupts disabled. */
+/*
+ * Parks the current thread until sched_unpark() or the deadline. Interrupts
+ * off; `held` (NULL: none) is the lock protecting what the thread waits
+ * for, taken by the caller and the only spinlock it holds: it is released
+ * atomically with parking and taken again before returning (sched_lock
+ * itself may be passed: then it stays held). Returns 0 (unparked),
+ * -ETIMEDOUT (the deadline passed) or -EINTR (thread_kill(), or
+ * pthread_cancel() at a cancellation point: the caller must not wait again
+ * as if nothing happened, see sched.h).
+ */
+int sched_park(struct spinlock *held, uint64_t deadline_ns);
+
+/*
+ * Makes a parked thread runnable (no-op otherwise). Called with the lock the
+ * thread passed to sched_park() held (so interrupts are off); takes
+ * sched_lock.
+ */
 void sched_unpark(struct thread *t);
 
 /*
  * Handles (core/thread_handle.c): thread_handle_bind() gives t a handle, or
  * returns -EAGAIN when every slot is taken; thread_handle_unbind() ends it,
- * so lookups of the old value fail. Interrupts disabled for both.
+ * so lookups of the old value fail. Both called with thread_handle_lock
+ * held, which comes before sched_lock.
  */
+extern struct spinlock thread_handle_lock;
 int thread_handle_bind(struct thread *t);
 void thread_handle_unbind(struct thread *t);
 

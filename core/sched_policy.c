@@ -151,6 +151,14 @@ static int set_sched(struct thread *t, void *arg)
 	return 0;
 }
 
+/* Sets them, then (out of thread_handle_lock) gives up the CPU if now outranked: POSIX real-time preemption. */
+static int set_sched_then_yield(pthread_t t, struct sched_args *a)
+{
+	int r = thread_with_handle(t, set_sched, a);
+	sched_preempt_point_voluntary();
+	return -r;
+}
+
 int pthread_setschedparam(pthread_t t, int policy, const struct sched_param *p)
 {
 	struct sched_args a = {0};
@@ -161,7 +169,7 @@ int pthread_setschedparam(pthread_t t, int policy, const struct sched_param *p)
 	a.policy = policy;
 	to_yolk(policy, p->sched_priority, &a.prio, &a.rt_prio);
 	a.to_head = 0;
-	return -thread_with_handle(t, set_sched, &a);
+	return set_sched_then_yield(t, &a);
 }
 
 int pthread_getschedparam(pthread_t t, int *policy, struct sched_param *p)
@@ -187,7 +195,7 @@ int pthread_setschedprio(pthread_t t, int prio)
 	to_yolk(a.policy, prio, &a.prio, &a.rt_prio);
 	/* POSIX: lowered, it goes to the head of its new list rather than the tail. */
 	a.to_head = prio < old;
-	return -thread_with_handle(t, set_sched, &a);
+	return set_sched_then_yield(t, &a);
 }
 
 /* --- the process (Priority Scheduling) --- */

@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <semaphore.h>
-#include <arch/cpu.h>
+#include <yolk/spinlock.h>
 #include <yolk/sync.h>
 #include "pthread_internal.h"
 #include "semaphore_internal.h"
@@ -29,14 +29,14 @@ int sem_init(sem_t *sem, int pshared, unsigned value)
 
 int sem_destroy(sem_t *sem)
 {
-	int irq = irq_save(), err = 0;
 	if (sem->magic != SEM_MAGIC)
-		err = EINVAL;
-	else if (sem->s.waiters.head)
+		return fail(EINVAL);
+	int irq = spin_lock_irqsave(&sem->s.lock), err = 0;
+	if (sem->s.waiters.head)
 		err = EBUSY;
 	else
 		sem->magic = 0;
-	irq_restore(irq);
+	spin_unlock_irqrestore(&sem->s.lock, irq);
 	return err ? fail(err) : 0;
 }
 
@@ -73,12 +73,7 @@ int sem_post(sem_t *sem)
 {
 	if (sem->magic != SEM_MAGIC)
 		return fail(EINVAL);
-	int irq = irq_save();
-	int full = sem->s.count >= SEM_VALUE_MAX;
-	if (!full)
-		ksem_post(&sem->s);
-	irq_restore(irq);
-	return full ? fail(EOVERFLOW) : 0;
+	return ksem_post_max(&sem->s, SEM_VALUE_MAX) ? fail(EOVERFLOW) : 0;
 }
 
 /* POSIX allows a negative value for waiters; yolk reports 0 then. */

@@ -1,7 +1,13 @@
-/* Mutexes, condition variables and semaphores on wait queues. */
+/*
+ * Mutexes, condition variables and semaphores on wait queues. Each object's
+ * own spinlock protects its waiters (and a semaphore's count); a kmutex's
+ * uncontended lock and unlock never take it (one compare-and-swap each).
+ */
 #include <errno.h>
+#include <limits.h>
 #include <arch/cpu.h>
 #include <yolk/sched.h>
+#include <yolk/spinlock.h>
 #include <yolk/sync.h>
 #include "sched_internal.h"
 
@@ -23,14 +29,16 @@ static void held(int delta)
 }
 
 /*
- * Takes m for `self`, waiting as needed. Interrupts are disabled. A waiter
- * marks the lock contended before it sleeps, so the owner's unlock takes the
- * slow path and wakes it; whoever acquires keeps the mark while others wait.
+ * Takes m for `self`, waiting as needed; m->wait_lock held. A waiter marks
+ * the lock contended (under wait_lock) before it sleeps, so the owner's
+ * unlock fails its compare-and-swap, takes the slow path and wakes it;
+ * whoever acquires keeps the mark while others wait.
  */
 static int lock_slow(struct kmutex *m, uintptr_t self, uint64_t deadline)
 {
+	KASSERT(spin_held(&m->wait_lock));
 	for (;;) {
-		uintptr_t s = m->state;
+		uintptr_t s = __atomic_load_n(&m->state, __ATOMIC_RELAXED);
 		if (s == 0) {
 			if (cas(&m->state, 0, self | (m->waiters.head ? CONTENDED : 0)))
 				return 0;
@@ -38,7 +46,7 @@ static int lock_slow(struct kmutex *m, uintptr_t self, uint64_t deadline)
 		}
 		if (!(s & CONTENDED) && !cas(&m->state, s, s | CONTENDED))
 			continue;
-		int r = waitq_wait(&m->waiters, deadline);
+		int r = waitq_wait(&m->waiters, &m->wait_lock, deadline);
 		if (r == -ETIMEDOUT)
 			return r;
 	}
@@ -60,13 +68,14 @@ int kmutex_lock(struct kmutex *m, uint64_t deadline)
 		m->depth++;
 		return 0;
 	}
-	int irq = irq_save();
+	lock_debug_may_sleep(NULL);
+	int irq = spin_lock_irqsave(&m->wait_lock);
 	int r = lock_slow(m, self, deadline);
 	if (r == 0) {
 		m->depth = 1;
 		held(1);
 	}
-	irq_restore(irq);
+	spin_unlock_irqrestore(&m->wait_lock, irq);
 	return r;
 }
 
@@ -86,9 +95,10 @@ int kmutex_trylock(struct kmutex *m)
 	return -EBUSY;
 }
 
-/* Frees m and wakes one waiter; interrupts disabled. */
+/* Frees m and wakes one waiter; m->wait_lock held. */
 static void unlock_slow(struct kmutex *m)
 {
+	KASSERT(spin_held(&m->wait_lock));
 	__atomic_store_n(&m->state, 0, __ATOMIC_RELEASE);
 	waitq_wake_one(&m->waiters);
 }
@@ -103,9 +113,9 @@ int kmutex_unlock(struct kmutex *m)
 	held(-1);
 	if (cas(&m->state, self, 0))
 		return 0;
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&m->wait_lock);
 	unlock_slow(m);
-	irq_restore(irq);
+	spin_unlock_irqrestore(&m->wait_lock, irq);
 	/* A woken waiter of higher priority runs now, not at the next tick. */
 	sched_preempt_point_voluntary();
 	return 0;
@@ -122,62 +132,73 @@ int kcond_wait(struct kcond *c, struct kmutex *m, uint64_t deadline)
 	uintptr_t self = self_word();
 	if ((m->state & ~CONTENDED) != self)
 		return -EPERM;
-	int irq = irq_save();
+	lock_debug_may_sleep(NULL);
+	/* c->lock from before m is let go until the wait: no signal is missed. */
+	int irq = spin_lock_irqsave(&c->lock);
 	unsigned depth = m->depth;
 	m->depth = 0;
+	spin_lock(&m->wait_lock);
 	unlock_slow(m);
-	/* Interrupts stay off from the unlock to the wait: no signal is missed. */
-	int r = waitq_wait(&c->waiters, deadline);
+	spin_unlock(&m->wait_lock);
+	int r = waitq_wait(&c->waiters, &c->lock, deadline);
+	spin_unlock(&c->lock);
+	spin_lock(&m->wait_lock);
 	lock_slow(m, self, WAIT_FOREVER);
 	m->depth = depth;
-	irq_restore(irq);
+	spin_unlock_irqrestore(&m->wait_lock, irq);
 	return r;
 }
 
 /* A woken waiter more important than the caller runs now (POSIX real-time preemption), not at the next tick. */
 void kcond_signal(struct kcond *c)
 {
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&c->lock);
 	waitq_wake_one(&c->waiters);
-	irq_restore(irq);
+	spin_unlock_irqrestore(&c->lock, irq);
 	sched_preempt_point_voluntary();
 }
 
 void kcond_broadcast(struct kcond *c)
 {
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&c->lock);
 	waitq_wake_all(&c->waiters);
-	irq_restore(irq);
+	spin_unlock_irqrestore(&c->lock, irq);
 	sched_preempt_point_voluntary();
 }
 
 int ksem_wait(struct ksem *s, uint64_t deadline)
 {
-	int irq = irq_save(), r = 0;
+	int irq = spin_lock_irqsave(&s->lock), r = 0;
 	while (s->count == 0 && r == 0)
-		r = waitq_wait(&s->waiters, deadline);
+		r = waitq_wait(&s->waiters, &s->lock, deadline);
 	if (r == 0)
 		s->count--;
-	irq_restore(irq);
+	spin_unlock_irqrestore(&s->lock, irq);
 	return r;
 }
 
 int ksem_trywait(struct ksem *s)
 {
-	int irq = irq_save(), r = -EAGAIN;
+	int irq = spin_lock_irqsave(&s->lock), r = -EAGAIN;
 	if (s->count) {
 		s->count--;
 		r = 0;
 	}
-	irq_restore(irq);
+	spin_unlock_irqrestore(&s->lock, irq);
 	return r;
 }
 
-void ksem_post(struct ksem *s)
+int ksem_post_max(struct ksem *s, unsigned max)
 {
-	int irq = irq_save();
-	s->count++;
-	waitq_wake_one(&s->waiters);
-	irq_restore(irq);
+	int irq = spin_lock_irqsave(&s->lock);
+	int full = s->count >= max;
+	if (!full) {
+		s->count++;
+		waitq_wake_one(&s->waiters);
+	}
+	spin_unlock_irqrestore(&s->lock, irq);
 	sched_preempt_point_voluntary();
+	return full ? -EOVERFLOW : 0;
 }
+
+void ksem_post(struct ksem *s) { ksem_post_max(s, UINT_MAX); }

@@ -12,6 +12,7 @@
 #include <arch/timer.h>
 #include <yolk-config/core.h>
 #include <yolk/sched.h>
+#include <yolk/spinlock.h>
 #include <yolk/time.h>
 #include <yolk/tty.h>
 #include <yolk/waitq.h>
@@ -20,10 +21,14 @@
 #include "sched_internal.h"
 #define TICK_NS (NSEC_PER_SEC / CONFIG_TICK_HZ)
 
+/* Protects realtime_offset_ns's changes and realtime_sleepers. */
+static struct spinlock realtime_lock = SPINLOCK_INIT("realtime clock", LOCK_RANK_REALTIME);
 /* CLOCK_REALTIME minus the monotonic clock, in ns: the RTC at boot, then clock_settime. */
 static int64_t realtime_offset_ns;
 /* Threads sleeping until a CLOCK_REALTIME time: clock_settime wakes them to look again. */
 static struct waitq realtime_sleepers = WAITQ_INIT;
+/* Protects next_tick_ns, wake_ns and the timer's programming (taken under sched_lock). */
+static struct spinlock wakeup_lock = SPINLOCK_INIT("time wakeup", LOCK_RANK_TIME_WAKEUP);
 static volatile uint64_t ticks;
 static uint64_t next_tick_ns;
 static uint64_t wake_ns = UINT64_MAX; /* the earliest deadline anyone asked for */
@@ -34,14 +39,16 @@ uint64_t time_ticks(void) { return ticks; }
 
 static void rearm(uint64_t now)
 {
+	KASSERT(spin_held(&wakeup_lock));
 	uint64_t next = wake_ns < next_tick_ns ? wake_ns : next_tick_ns;
 	lapic_timer_oneshot(next > now ? next - now : 1);
 }
 
-void timer_interrupt(void)
+/* The tick's bookkeeping: 1 if a new tick began. */
+static int tick_account(uint64_t now)
 {
-	uint64_t now = time_monotonic_ns();
 	int new_tick = 0;
+	spin_lock(&wakeup_lock);
 	while (next_tick_ns <= now) {
 		next_tick_ns += TICK_NS;
 		ticks++;
@@ -49,23 +56,34 @@ void timer_interrupt(void)
 	}
 	if (wake_ns <= now)
 		wake_ns = UINT64_MAX;
+	spin_unlock(&wakeup_lock);
+	return new_tick;
+}
+
+/* Interrupts are off (an interrupt handler): the locks here are taken with spin_lock. */
+void timer_interrupt(void)
+{
+	uint64_t now = time_monotonic_ns();
+	int new_tick = tick_account(now);
 	if (new_tick)
 		tty_poll_input();
 	sched_tick(now, new_tick);
 	uint64_t next_sleeper = sched_next_wakeup();
+	spin_lock(&wakeup_lock);
 	if (next_sleeper < wake_ns)
 		wake_ns = next_sleeper;
 	rearm(now);
+	spin_unlock(&wakeup_lock);
 }
 
 void time_request_wakeup(uint64_t deadline)
 {
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&wakeup_lock);
 	if (deadline < wake_ns) {
 		wake_ns = deadline;
 		rearm(time_monotonic_ns());
 	}
-	irq_restore(irq);
+	spin_unlock_irqrestore(&wakeup_lock, irq);
 }
 
 void time_init(void)
@@ -74,8 +92,10 @@ void time_init(void)
 	int64_t epoch_s = rtc_read_epoch();
 	uint64_t now = time_monotonic_ns();
 	realtime_offset_ns = epoch_s * (int64_t)NSEC_PER_SEC - (int64_t)now;
+	int irq = spin_lock_irqsave(&wakeup_lock);
 	next_tick_ns = now + TICK_NS;
 	rearm(now);
+	spin_unlock_irqrestore(&wakeup_lock, irq);
 }
 
 void time_sleep_until(uint64_t deadline)
@@ -84,17 +104,19 @@ void time_sleep_until(uint64_t deadline)
 		thread_sleep_until(deadline);
 		return;
 	}
+	/* Before the scheduler: boot code on the boot CPU waits in hlt. */
 	for (;;) {
-		int irq = irq_save();
+		int irq = spin_lock_irqsave(&wakeup_lock);
 		uint64_t now = time_monotonic_ns();
 		if (now >= deadline) {
-			irq_restore(irq);
+			spin_unlock_irqrestore(&wakeup_lock, irq);
 			return;
 		}
 		if (deadline < wake_ns) {
 			wake_ns = deadline;
 			rearm(now);
 		}
+		spin_unlock(&wakeup_lock);
 		cpu_idle(); /* sti; hlt: the wakeup cannot slip in between */
 		if (!irq)
 			irq_disable();
@@ -113,7 +135,7 @@ static int clock_now(clockid_t id, struct timespec *ts)
 	uint64_t ns = time_monotonic_ns();
 	if (id == CLOCK_REALTIME) {
 		/* Never before the epoch: clock_settime refuses negative times. */
-		int64_t real = (int64_t)ns + realtime_offset_ns;
+		int64_t real = (int64_t)ns + __atomic_load_n(&realtime_offset_ns, __ATOMIC_RELAXED);
 		ns = real > 0 ? (uint64_t)real : 0;
 	} else if (!clock_is_wall(id) && cpuclock_ns(id, &ns)) {
 		errno = EINVAL;
@@ -137,10 +159,10 @@ int clock_settime(clockid_t id, const struct timespec *ts)
 		return -1;
 	}
 	int64_t real = (int64_t)ts->tv_sec * (int64_t)NSEC_PER_SEC + ts->tv_nsec;
-	int irq = irq_save();
-	realtime_offset_ns = real - (int64_t)time_monotonic_ns();
+	int irq = spin_lock_irqsave(&realtime_lock);
+	__atomic_store_n(&realtime_offset_ns, real - (int64_t)time_monotonic_ns(), __ATOMIC_RELAXED);
 	waitq_wake_all(&realtime_sleepers);
-	irq_restore(irq);
+	spin_unlock_irqrestore(&realtime_lock, irq);
 	timer_realtime_was_set();
 	return 0;
 }
@@ -173,13 +195,14 @@ int gettimeofday(struct timeval *tv, void *tz)
  */
 static void realtime_sleep_until(uint64_t real_ns)
 {
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&realtime_lock);
 	for (;;) {
 		int64_t left = (int64_t)real_ns - ((int64_t)time_monotonic_ns() + realtime_offset_ns);
-		if (left <= 0 || waitq_wait(&realtime_sleepers, time_monotonic_ns() + (uint64_t)left) == -EINTR)
+		if (left <= 0 ||
+		    waitq_wait(&realtime_sleepers, &realtime_lock, time_monotonic_ns() + (uint64_t)left) == -EINTR)
 			break;
 	}
-	irq_restore(irq);
+	spin_unlock_irqrestore(&realtime_lock, irq);
 }
 
 int clock_nanosleep(clockid_t id, int flags, const struct timespec *req, struct timespec *rem)

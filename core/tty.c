@@ -25,6 +25,7 @@
 #include <yolk/file.h>
 #include <yolk/panic.h>
 #include <yolk/sched.h>
+#include <yolk/spinlock.h>
 #include <yolk/tty.h>
 
 #define LINE_MAX_LEN 1024
@@ -63,30 +64,33 @@ static void outs(const char *s) { out(s, strlen(s)); }
  * While a shell waits for a foreground app, the timer tick polls the consoles
  * into this queue so a Ctrl-C reaches the app even when it is not reading.
  */
+/* Protects inq, foreground and the delivered line's read offset (ready_off). */
+static struct spinlock tty_lock = SPINLOCK_INIT("tty", LOCK_RANK_TTY);
 static char inq[256];
 static unsigned inq_head, inq_tail;
 static struct thread *foreground;
 
 void tty_set_foreground(struct thread *t)
 {
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&tty_lock);
 	foreground = t;
-	irq_restore(irq);
+	spin_unlock_irqrestore(&tty_lock, irq);
 }
 
-struct thread *tty_foreground(void) { return foreground; }
+struct thread *tty_foreground(void) { return __atomic_load_n(&foreground, __ATOMIC_RELAXED); }
 
 void tty_forget(struct thread *t)
 {
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&tty_lock);
 	if (foreground == t)
 		foreground = NULL;
-	irq_restore(irq);
+	spin_unlock_irqrestore(&tty_lock, irq);
 }
 
-/* A byte from the consoles: Ctrl-C for a foreground app becomes a kill. */
+/* A byte from the consoles: Ctrl-C for a foreground app becomes a kill. tty_lock held. */
 static int take_byte(void)
 {
+	KASSERT(spin_held(&tty_lock));
 	char c;
 	if (console_read_nowait(&c, 1) != 1)
 		return -1;
@@ -98,10 +102,10 @@ static int take_byte(void)
 	return (unsigned char)c;
 }
 
-/* Moves waiting bytes into inq; 1 if any came. Interrupts off. */
+/* Moves waiting bytes into inq; 1 if any came. tty_lock held. */
 static int fill_inq(void)
 {
-	KASSERT(!irqs_enabled());
+	KASSERT(spin_held(&tty_lock));
 	int c, got = 0;
 	while ((inq_tail - inq_head) < sizeof(inq) && (c = take_byte()) >= 0) {
 		inq[inq_tail++ % sizeof(inq)] = (char)c;
@@ -112,17 +116,25 @@ static int fill_inq(void)
 
 void tty_poll_input(void)
 {
-	/* Someone in poll()/select() also needs the tick: input has no interrupt. */
-	if (foreground == NULL && file_pollq.head == NULL)
+	/*
+	 * Someone in poll()/select() also needs the tick: input has no interrupt.
+	 * An unlocked look at the pollers is enough: a poller that just missed
+	 * it is seen at the next tick.
+	 */
+	if (__atomic_load_n(&foreground, __ATOMIC_RELAXED) == NULL &&
+	    __atomic_load_n(&file_pollq.head, __ATOMIC_RELAXED) == NULL)
 		return;
-	if (fill_inq())
+	spin_lock(&tty_lock);
+	int got = fill_inq();
+	spin_unlock(&tty_lock);
+	if (got)
 		file_notify();
 }
 
-/* The next queued byte, or -1. Interrupts off. */
+/* The next queued byte, or -1. tty_lock held. */
 static int take_queued(void)
 {
-	KASSERT(!irqs_enabled());
+	KASSERT(spin_held(&tty_lock));
 	if (inq_head != inq_tail)
 		return (unsigned char)inq[inq_head++ % sizeof(inq)];
 	return take_byte();
@@ -130,7 +142,7 @@ static int take_queued(void)
 
 int tty_input_ready(void)
 {
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&tty_lock);
 	fill_inq();
 	int ready_now = ready_off < ready_len;
 	for (unsigned i = inq_head; !ready_now && i != inq_tail; i++) {
@@ -138,27 +150,27 @@ int tty_input_ready(void)
 		/* A cooked reader only wakes for a whole line (or end of input). */
 		ready_now = !(mode.c_lflag & ICANON) || c == '\r' || c == '\n' || c == mode.c_cc[VEOF];
 	}
-	irq_restore(irq);
+	spin_unlock_irqrestore(&tty_lock, irq);
 	return ready_now;
 }
 
 ssize_t tty_read_nowait(char *buf, size_t n)
 {
 	size_t k = 0;
-	int irq = irq_save(), c;
+	int irq = spin_lock_irqsave(&tty_lock), c;
 	while (k < n && ready_off < ready_len)
 		buf[k++] = ready[ready_off++];
 	while (k < n && (c = take_queued()) >= 0)
 		buf[k++] = (char)c;
-	irq_restore(irq);
+	spin_unlock_irqrestore(&tty_lock, irq);
 	return k || n == 0 ? (ssize_t)k : -EAGAIN;
 }
 
 static int getc_blocking(void)
 {
 	for (;;) {
-		int irq = irq_save(), c = take_queued();
-		irq_restore(irq);
+		int irq = spin_lock_irqsave(&tty_lock), c = take_queued();
+		spin_unlock_irqrestore(&tty_lock, irq);
 		if (c >= 0)
 			return c;
 		cpu_idle(); /* the next interrupt (a tick at the latest) ends it */
@@ -335,10 +347,10 @@ ssize_t tty_read(char *buf, size_t n)
 	if (!(mode.c_lflag & ICANON) && ready_off == ready_len) {
 		size_t k = 0;
 		buf[k++] = (char)getc_blocking();
-		int c, irq = irq_save();
+		int c, irq = spin_lock_irqsave(&tty_lock);
 		while (k < n && (c = take_queued()) >= 0)
 			buf[k++] = (char)c;
-		irq_restore(irq);
+		spin_unlock_irqrestore(&tty_lock, irq);
 		return (ssize_t)k;
 	}
 	if (ready_off == ready_len) {

@@ -230,7 +230,7 @@ static int run_canary(int argc, char **argv)
 	return fault_canary("this string is far longer than eight bytes, to smash the frame");
 }
 
-/* A kernel contract broken on purpose: waking a wait queue needs interrupts off (KASSERT). */
+/* A kernel contract broken on purpose: waking a wait queue needs its lock, so interrupts off (KASSERT). */
 __attribute__((noinline)) static int fault_kassert(void)
 {
 	struct waitq q = WAITQ_INIT;
@@ -250,7 +250,7 @@ static const struct {
 	{"echo", cmd_echo},         {"show", cmd_show},       {"raw", cmd_raw},         {"argv", cmd_argv},         {"exit", cmd_exit},       {"sleep", cmd_sleep},
 	{"clock", run_clock},       {"malloc", run_malloc},   {"libc", run_libc},
 	{"assert", run_assert},     {"null", run_null},       {"write-text", run_write_text},
-	{"exec-data", run_exec_data}, {"overflow", run_overflow}, {"canary", run_canary}, {"kassert", run_kassert},
+	{"exec-data", run_exec_data}, {"overflow", run_overflow}, {"canary", run_canary}, {"kassert", run_kassert}, {"lock", ktest_lock},
 	{"threads", ktest_threads}, {"mutex", ktest_mutex}, {"pingpong", ktest_pingpong},
 	{"select", ktest_select}, {"chan-close", ktest_chan_close},
 	{"thread-overflow", ktest_thread_overflow}, {"tls", ktest_tls}, {"preempt", ktest_preempt},

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 int ktest_threads(int argc, char **argv);
+int ktest_lock(int argc, char **argv);
 int ktest_mutex(int argc, char **argv);
 int ktest_pingpong(int argc, char **argv);
 int ktest_select(int argc, char **argv);

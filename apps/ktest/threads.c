@@ -306,6 +306,12 @@ static void *blocked_forever(void *arg)
 	return NULL;
 }
 
+static void find_blocked_waiter(const struct thread_info *i, void *arg)
+{
+	if (strcmp(i->name, "waiter") == 0 && strcmp(i->state, "blocked") == 0)
+		*(int *)arg = 1;
+}
+
 /* thread_list(), as the shell's ps will show it. */
 int ktest_ps(int argc, char **argv)
 {
@@ -314,7 +320,12 @@ int ktest_ps(int argc, char **argv)
 	(void)argc, (void)argv;
 	pthread_create(&t, NULL, blocked_forever, c);
 	pthread_setname_np(t, "waiter");
-	sched_yield();
+	/* One yield is not always enough for it to reach chan_recv (a tick may reorder who runs). */
+	int blocked = 0;
+	for (int i = 0; i < 1000 && !blocked; i++) {
+		sched_yield();
+		thread_list(find_blocked_waiter, &blocked);
+	}
 	thread_list(print_thread, NULL);
 	return 0;
 }

@@ -8,9 +8,10 @@
  *   - nothing at 0: NULL and small offsets from it fault.
  * Stacks, the heap and MMIO get their own regions (see arch/layout.h).
  *
- * Threads map and unmap pages at any time (stacks, the heap), so every edit
- * of the tables runs with interrupts off: on one CPU that is the lock, and
- * two walks can never both create the same missing table and lose one.
+ * Threads map and unmap pages at any time (stacks, the heap), so vm_lock
+ * protects the tables (two walks can never both create the same missing
+ * table and lose one), the free stack slots and the stack and MMIO regions'
+ * high-water marks.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include <arch/layout.h>
 #include <yolk/mm.h>
 #include <yolk/panic.h>
+#include <yolk/spinlock.h>
 
 #define PTE_P (1ul << 0)
 #define PTE_W (1ul << 1)
@@ -35,6 +37,7 @@
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern char __data_start[], __image_end[], __boot_stack_guard[];
 
+static struct spinlock vm_lock = SPINLOCK_INIT("vm", LOCK_RANK_VM);
 static uint64_t *pml4;
 static int direct_map_ready;
 static uintptr_t stack_next = STACK_REGION_BASE;
@@ -67,9 +70,10 @@ static uint64_t new_table(void)
 	return pa;
 }
 
-/* Returns the entry for va at `level` (1 = PTE, 2 = PDE), creating tables on the way. */
+/* Returns the entry for va at `level` (1 = PTE, 2 = PDE), creating tables on the way. vm_lock held. */
 static uint64_t *walk(uintptr_t va, int level, int create)
 {
+	KASSERT(spin_held(&vm_lock) || panic_in_progress());
 	uint64_t *t = pml4;
 	for (int l = 4; l > level; l--) {
 		uint64_t *e = &t[(va >> (12 + 9 * (l - 1))) & 511];
@@ -88,26 +92,26 @@ static uint64_t *walk(uintptr_t va, int level, int create)
 
 int vm_map_page(uintptr_t va, uint64_t pa, unsigned flags)
 {
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&vm_lock);
 	uint64_t *e = walk(va, 1, 1);
 	if (e != NULL) {
 		*e = (pa & PTE_ADDR) | pte_flags(flags);
 		invlpg(va);
 	}
-	irq_restore(irq);
+	spin_unlock_irqrestore(&vm_lock, irq);
 	return e == NULL ? -ENOMEM : 0;
 }
 
 uint64_t vm_unmap_page(uintptr_t va)
 {
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&vm_lock);
 	uint64_t *e = walk(va, 1, 0), pa = 0;
 	if (e != NULL && (*e & PTE_P) && !(*e & PTE_PS)) {
 		pa = *e & PTE_ADDR;
 		*e = 0;
 		invlpg(va);
 	}
-	irq_restore(irq);
+	spin_unlock_irqrestore(&vm_lock, irq);
 	return pa;
 }
 
@@ -122,11 +126,11 @@ static int table_empty(const uint64_t *t)
 /*
  * Frees the page table that maps va's 2 MiB if nothing is left in it, then
  * its page directory if that is empty too (PDPTs stay: one per 512 GiB).
- * Interrupts off.
+ * vm_lock held.
  */
 static void prune_tables(uintptr_t va)
 {
-	KASSERT(!irqs_enabled());
+	KASSERT(spin_held(&vm_lock));
 	for (int level = 2; level <= 3; level++) { /* the PDE naming the PT, then the PDPTE naming the PD */
 		uint64_t *e = walk(va, level, 0);
 		if (e == NULL || !(*e & PTE_P) || (*e & PTE_PS) || !table_empty(table_virt(*e & PTE_ADDR)))
@@ -140,25 +144,49 @@ static void prune_tables(uintptr_t va)
 
 int vm_ready(void) { return direct_map_ready; }
 
+/*
+ * For the lookups: takes vm_lock unless this CPU holds it already (a fault
+ * inside the VM code, reported by the trap handler) or a panic is under way
+ * (its backtrace walks the tables whatever was held). 1 if it took it.
+ */
+static int lookup_lock(int *irq)
+{
+	if (spin_held(&vm_lock) || panic_in_progress())
+		return 0;
+	*irq = spin_lock_irqsave(&vm_lock);
+	return 1;
+}
+
+static void lookup_unlock(int took, int irq)
+{
+	if (took)
+		spin_unlock_irqrestore(&vm_lock, irq);
+}
+
 uint64_t vm_phys(const void *p)
 {
 	uintptr_t va = (uintptr_t)p;
-	uint64_t *e = walk(va, 1, 0);
+	int irq = 0, took = lookup_lock(&irq);
+	uint64_t *e = walk(va, 1, 0), pa = 0;
 	if (e == NULL || !(*e & PTE_P))
-		return 0;
-	if (*e & PTE_PS) /* a 2 MiB page of the direct map */
-		return (*e & PTE_ADDR & ~(SIZE_2M - 1)) + (va & (SIZE_2M - 1));
-	return (*e & PTE_ADDR) + (va & (PAGE_SIZE - 1));
+		pa = 0;
+	else if (*e & PTE_PS) /* a 2 MiB page of the direct map */
+		pa = (*e & PTE_ADDR & ~(SIZE_2M - 1)) + (va & (SIZE_2M - 1));
+	else
+		pa = (*e & PTE_ADDR) + (va & (PAGE_SIZE - 1));
+	lookup_unlock(took, irq);
+	return pa;
 }
 
 int vm_is_mapped(uintptr_t va)
 {
-	for (int level = 1; level <= 2; level++) {
+	int irq = 0, took = lookup_lock(&irq), mapped = 0;
+	for (int level = 1; level <= 2 && !mapped; level++) {
 		uint64_t *e = walk(va, level, 0);
-		if (e && (*e & PTE_P) && (level == 1 || (*e & PTE_PS)))
-			return 1;
+		mapped = e && (*e & PTE_P) && (level == 1 || (*e & PTE_PS));
 	}
-	return 0;
+	lookup_unlock(took, irq);
+	return mapped;
 }
 
 int vm_is_stack_guard(uintptr_t va)
@@ -204,11 +232,14 @@ static int map_direct(const struct boot_info *bi)
 					return -ENOMEM;
 			continue;
 		}
+		unsigned flags = VM_WRITE | (ram_in(bi, pa, pa + SIZE_2M) ? 0 : VM_UNCACHED);
+		int irq = spin_lock_irqsave(&vm_lock);
 		uint64_t *e = walk(DIRECT_MAP_BASE + pa, 2, 1);
+		if (e != NULL)
+			*e = pa | pte_flags(flags) | PTE_PS;
+		spin_unlock_irqrestore(&vm_lock, irq);
 		if (e == NULL)
 			return -ENOMEM;
-		unsigned flags = VM_WRITE | (ram_in(bi, pa, pa + SIZE_2M) ? 0 : VM_UNCACHED);
-		*e = pa | pte_flags(flags) | PTE_PS;
 	}
 	return 0;
 }
@@ -244,10 +275,10 @@ struct stack_slot {
 };
 static struct stack_slot *free_slots;
 
-/* A free range of len bytes from the list, or 0. Interrupts off. */
+/* A free range of len bytes from the list, or 0. vm_lock held. */
 static uintptr_t slot_take(size_t len, struct stack_slot **spent)
 {
-	KASSERT(!irqs_enabled());
+	KASSERT(spin_held(&vm_lock));
 	for (struct stack_slot **pp = &free_slots; *pp; pp = &(*pp)->next) {
 		struct stack_slot *s = *pp;
 		if (s->len < len)
@@ -257,7 +288,7 @@ static uintptr_t slot_take(size_t len, struct stack_slot **spent)
 		s->len -= len;
 		if (s->len == 0) {
 			*pp = s->next;
-			*spent = s; /* freed by the caller, outside the interrupt lock */
+			*spent = s; /* freed by the caller, outside vm_lock */
 		}
 		return start;
 	}
@@ -273,7 +304,7 @@ static uintptr_t slot_take(size_t len, struct stack_slot **spent)
 static void slot_put(uintptr_t start, size_t len)
 {
 	struct stack_slot *s = malloc(sizeof(*s)), *spent[3] = {NULL, NULL, NULL};
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&vm_lock);
 	struct stack_slot **pp = &free_slots, **pprev = NULL, **mlink;
 	while (*pp && (*pp)->start < start) {
 		pprev = pp;
@@ -307,7 +338,7 @@ static void slot_put(uintptr_t start, size_t len)
 		stack_next = m->start;
 		spent[2] = m;
 	}
-	irq_restore(irq);
+	spin_unlock_irqrestore(&vm_lock, irq);
 	for (int i = 0; i < 3; i++)
 		free(spent[i]);
 }
@@ -316,13 +347,13 @@ static void slot_put(uintptr_t start, size_t len)
 static uintptr_t stack_range(size_t len)
 {
 	struct stack_slot *spent = NULL;
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&vm_lock);
 	uintptr_t start = slot_take(len, &spent);
 	if (start == 0 && stack_next + len <= STACK_REGION_LIMIT) {
 		start = stack_next;
 		stack_next += len;
 	}
-	irq_restore(irq);
+	spin_unlock_irqrestore(&vm_lock, irq);
 	free(spent);
 	return start;
 }
@@ -335,10 +366,10 @@ static void stack_unmap(uintptr_t base, size_t size)
 		if (pa)
 			pmm_free(pa);
 	}
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&vm_lock);
 	for (uintptr_t va = base & ~(SIZE_2M - 1); va < base + size; va += SIZE_2M)
 		prune_tables(va);
-	irq_restore(irq);
+	spin_unlock_irqrestore(&vm_lock, irq);
 }
 
 void *vm_alloc_stack(size_t size)
@@ -373,14 +404,14 @@ void *vm_map_mmio(uint64_t pa, size_t len)
 {
 	uint64_t off = pa % PAGE_SIZE;
 	size_t size = (len + off + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&vm_lock);
 	uintptr_t va = mmio_next;
 	if (va + size > MMIO_REGION_LIMIT) {
-		irq_restore(irq);
+		spin_unlock_irqrestore(&vm_lock, irq);
 		return NULL;
 	}
 	mmio_next += size + PAGE_SIZE;
-	irq_restore(irq);
+	spin_unlock_irqrestore(&vm_lock, irq);
 	for (size_t i = 0; i < size; i += PAGE_SIZE)
 		if (vm_map_page(va + i, pa - off + i, VM_WRITE | VM_UNCACHED))
 			return NULL;

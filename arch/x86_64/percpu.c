@@ -20,6 +20,8 @@ void percpu_load(struct cpu *c)
 	wrmsr(MSR_GS_BASE, (uint64_t)c);
 }
 
+void percpu_load_boot(void) { percpu_load(&cpus[0]); }
+
 void percpu_set_found(unsigned n)
 {
 	ncpus_found = n < 1 ? 1 : n > CPU_MAX ? CPU_MAX : n;

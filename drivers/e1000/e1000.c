@@ -24,6 +24,7 @@
 #include <yolk/netdev.h>
 #include <yolk/pci.h>
 #include <yolk/sched.h>
+#include <yolk/spinlock.h>
 #include <yolk/time.h>
 #include <yolk/waitq.h>
 #include "e1000_rx.h"
@@ -139,7 +140,8 @@ struct e1000 {
 	unsigned rx_next;           /* next descriptor the device fills */
 	unsigned tx_tail, tx_clean; /* next free descriptor; oldest not reclaimed */
 	int rx_discard;             /* inside a frame that did not fit one buffer */
-	/* Shared with the interrupt handler (touched with interrupts off). */
+	/* Shared with the interrupt handler: under lock. */
+	struct spinlock lock;
 	uint32_t icr;
 	int rx_work;
 	struct waitq rx_wq, tx_wq;
@@ -174,6 +176,7 @@ static void e1000_interrupt(void *arg)
 	uint32_t icr = rd(e, REG_ICR);
 	if (!(icr & (ICR_RX | ICR_LSC | ICR_TXDW)))
 		return; /* not ours (a shared INTx line), or a cause we do not use */
+	spin_lock(&e->lock);
 	if (icr & (ICR_RX | ICR_LSC)) {
 		wr(e, REG_IMC, ICR_RX); /* the thread unmasks once the ring is empty */
 		e->icr |= icr;
@@ -182,6 +185,7 @@ static void e1000_interrupt(void *arg)
 	}
 	if (icr & ICR_TXDW)
 		waitq_wake_all(&e->tx_wq);
+	spin_unlock(&e->lock);
 }
 
 /* Hands up to budget received frames to the stack and gives their descriptors back; returns how many. */
@@ -225,17 +229,19 @@ static void *e1000_rx_thread(void *arg)
 {
 	struct e1000 *e = arg;
 	for (;;) {
-		irq_disable();
+		int irq = spin_lock_irqsave(&e->lock);
 		while (!e->rx_work)
-			waitq_wait(&e->rx_wq, WAIT_FOREVER);
+			waitq_wait(&e->rx_wq, &e->lock, WAIT_FOREVER);
 		e->rx_work = 0;
 		uint32_t icr = e->icr;
 		e->icr = 0;
-		irq_enable();
+		spin_unlock_irqrestore(&e->lock, irq);
 		if (icr & ICR_LSC)
 			e1000_link(e);
 		if (e1000_rx_poll(e, RX_BUDGET)) {
-			e->rx_work = 1; /* a plain store: the handler only ever sets it too */
+			int irq = spin_lock_irqsave(&e->lock);
+			e->rx_work = 1;
+			spin_unlock_irqrestore(&e->lock, irq);
 			thread_yield();
 			continue;
 		}
@@ -261,13 +267,13 @@ static int tx_full(const struct e1000 *e)
 static int e1000_tx_wait(struct e1000 *e)
 {
 	uint64_t deadline = time_monotonic_ns() + TX_WAIT_NS;
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&e->lock);
 	wr(e, REG_IMS, ICR_TXDW);
 	for (e1000_tx_reclaim(e); tx_full(e); e1000_tx_reclaim(e))
-		if (!e->nd.link_up || waitq_wait(&e->tx_wq, deadline) != 0)
+		if (!e->nd.link_up || waitq_wait(&e->tx_wq, &e->lock, deadline) != 0)
 			break; /* no link, the deadline, or a thread being killed */
 	wr(e, REG_IMC, ICR_TXDW);
-	irq_restore(irq);
+	spin_unlock_irqrestore(&e->lock, irq);
 	return tx_full(e) ? -ENOBUFS : 0;
 }
 
@@ -298,11 +304,11 @@ static int e1000_open(struct netdev *dev)
 	snprintf(name, sizeof(name), "%s-rx", dev->name);
 	if (thread_create(name, e1000_rx_thread, e, THREAD_PRIO_HIGH, 0) == NULL)
 		return -ENOMEM;
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&e->lock);
 	e->icr |= ICR_LSC; /* look at the link, and at frames that came in before */
 	e->rx_work = 1;
 	waitq_wake_one(&e->rx_wq);
-	irq_restore(irq);
+	spin_unlock_irqrestore(&e->lock, irq);
 	wr(e, REG_IMS, ICR_RX | ICR_LSC);
 	return 0;
 }
@@ -471,6 +477,7 @@ static int e1000_probe(const struct pci_dev *d)
 		klog(KLOG_WARN, "e1000 %02x:%02x.%x: out of memory\n", d->bus, d->dev, d->fn);
 		return -ENOMEM;
 	}
+	spin_init(&e->lock, "e1000", LOCK_RANK_DRIVER);
 	e->chip = e1000_chip(d->device); /* never NULL: e1000_ids lists the same chips */
 	int kind = 0;
 	const char *why = e1000_start(e, d, &kind);

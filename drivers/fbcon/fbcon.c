@@ -7,10 +7,10 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
-#include <arch/cpu.h>
 #include <yolk/console.h>
 #include <yolk/fb.h>
 #include <yolk/init.h>
+#include <yolk/spinlock.h>
 
 #define GLYPH_W 8
 #define GLYPH_H 16
@@ -19,6 +19,8 @@
 
 extern const uint8_t fbcon_font[256][16];
 
+/* The cursor and the text drawn (console_write already serializes; this is the screen's own). */
+static struct spinlock fbcon_lock = SPINLOCK_INIT("fbcon", LOCK_RANK_CONSOLE_DEVICE);
 static const struct fb_info *fb;
 static unsigned cols, rows, col, row;
 
@@ -87,10 +89,10 @@ static void put_char(unsigned char c)
 
 static void fbcon_write(const char *buf, size_t len)
 {
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&fbcon_lock);
 	for (size_t i = 0; i < len; i++)
 		put_char((unsigned char)buf[i]);
-	irq_restore(irq);
+	spin_unlock_irqrestore(&fbcon_lock, irq);
 }
 
 static int fbcon_start(void)

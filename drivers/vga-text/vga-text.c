@@ -9,6 +9,7 @@
 #include <arch/cpu.h>
 #include <yolk/console.h>
 #include <yolk/mm.h>
+#include <yolk/spinlock.h>
 
 #define VGA_TEXT_PHYS 0xb8000
 #define COLS 80
@@ -20,6 +21,8 @@
 #define CRTC_CURSOR_LO 0x0f
 #define MISC_OUTPUT_READ 0x3cc
 
+/* The screen mapping, cursor and text (console_write already serializes; this is the screen's own). */
+static struct spinlock vga_lock = SPINLOCK_INIT("vga-text", LOCK_RANK_CONSOLE_DEVICE);
 static volatile uint16_t *screen;
 static unsigned col, row;
 
@@ -75,13 +78,13 @@ static int map_screen(void)
 
 static void vga_write(const char *buf, size_t len)
 {
-	int irq = irq_save();
+	int irq = spin_lock_irqsave(&vga_lock);
 	if (map_screen()) {
 		for (size_t i = 0; i < len; i++)
 			put_char((unsigned char)buf[i]);
 		move_cursor();
 	}
-	irq_restore(irq);
+	spin_unlock_irqrestore(&vga_lock, irq);
 }
 
 static int vga_init(void)

@@ -19,6 +19,7 @@
 #include <yolk/sync.h>
 #include <yolk/time.h>
 #include <yolk/virtio.h>
+#include <yolk/spinlock.h>
 #include <yolk/waitq.h>
 
 #define VBLK_F_SIZE_MAX (1ull << 1)
@@ -70,6 +71,7 @@ struct vblk {
 	struct vblk_hdr *hdrs; /* SLOTS headers in one direct-mapped page */
 	struct vblk_slot slots[SLOTS];
 	struct waitq space; /* threads waiting for a slot or descriptors */
+	struct spinlock lock; /* the slots and both kinds of wait queue; taken by the interrupt too */
 	uint32_t size_max;  /* bytes per buffer */
 	unsigned max_segs;
 	unsigned sector_shift; /* blk_size = 512 << sector_shift */
@@ -83,6 +85,7 @@ static void vblk_interrupt(void *arg)
 	struct vblk *v = arg;
 	struct vblk_slot *s;
 	uint32_t len;
+	spin_lock(&v->lock);
 	while ((s = virtq_pop(&v->q, &len)) != NULL) {
 		s->written = len;
 		s->done = 1;
@@ -92,36 +95,42 @@ static void vblk_interrupt(void *arg)
 			waitq_wake_one(&s->wq);
 	}
 	waitq_wake_all(&v->space);
+	spin_unlock(&v->lock);
 }
 
 /*
- * Sleeps, interrupts off, until a wakeup on wq or the next interrupt.
- * Before the scheduler runs (or when this thread is being killed and so
- * cannot sleep) it halts until the next interrupt instead.
+ * Sleeps, v->lock held, until a wakeup on wq or the next interrupt. Before
+ * the scheduler runs (or when this thread is being killed and so cannot
+ * sleep) it halts until the next interrupt instead, with the lock let go
+ * (the interrupt handler takes it).
  */
-static int vblk_sleep(struct waitq *wq, uint64_t deadline)
+static int vblk_sleep(struct vblk *v, struct waitq *wq, uint64_t deadline)
 {
+	KASSERT(spin_held(&v->lock));
 	if (time_monotonic_ns() >= deadline)
 		return -ETIMEDOUT;
-	if (!sched_running() || waitq_wait(wq, deadline) == -EINTR) {
+	if (!sched_running() || waitq_wait(wq, &v->lock, deadline) == -EINTR) {
+		spin_unlock(&v->lock);
 		cpu_idle();
 		irq_disable();
+		spin_lock(&v->lock);
 	}
 	return 0;
 }
 
-/* Sleeps until the interrupt handler sets *flag (interrupts off); -ETIMEDOUT at the deadline. */
-static int vblk_wait(struct waitq *wq, volatile int *flag, uint64_t deadline)
+/* Sleeps until the interrupt handler sets *flag (v->lock held); -ETIMEDOUT at the deadline. */
+static int vblk_wait(struct vblk *v, struct waitq *wq, volatile int *flag, uint64_t deadline)
 {
 	while (!*flag)
-		if (vblk_sleep(wq, deadline))
+		if (vblk_sleep(v, wq, deadline))
 			return -ETIMEDOUT;
 	return 0;
 }
 
-/* A free request slot, interrupts off; -ETIMEDOUT if none frees up in time. */
+/* A free request slot, v->lock held; -ETIMEDOUT if none frees up in time. */
 static int slot_claim(struct vblk *v, uint64_t deadline)
 {
+	KASSERT(spin_held(&v->lock));
 	for (;;) {
 		for (int i = 0; i < SLOTS; i++)
 			if (!v->slots[i].busy) {
@@ -130,7 +139,7 @@ static int slot_claim(struct vblk *v, uint64_t deadline)
 				            WAIT_FOREVER); /* a fresh mutex: never waits */
 				return i;
 			}
-		if (vblk_sleep(&v->space, deadline))
+		if (vblk_sleep(v, &v->space, deadline))
 			return -ETIMEDOUT;
 	}
 }
@@ -149,9 +158,9 @@ static int timed_out(struct vblk *v, const char *what)
 static int vblk_submit(struct vblk *v, uint32_t type, uint64_t lba, struct virtq_buf *segs, unsigned n)
 {
 	uint64_t deadline = time_monotonic_ns() + TIMEOUT_NS;
-	int irq = irq_save(), r, s = slot_claim(v, deadline);
+	int irq = spin_lock_irqsave(&v->lock), r, s = slot_claim(v, deadline);
 	if (s < 0) {
-		irq_restore(irq);
+		spin_unlock_irqrestore(&v->lock, irq);
 		return timed_out(v, "waiting for a free request slot");
 	}
 	struct vblk_hdr *h = &v->hdrs[s];
@@ -160,23 +169,23 @@ static int vblk_submit(struct vblk *v, uint32_t type, uint64_t lba, struct virtq
 	segs[0] = (struct virtq_buf){vm_phys(h), 16, 0};
 	segs[n + 1] = (struct virtq_buf){vm_phys(&h->status), 1, 1};
 	while ((r = virtq_add(&v->q, segs, n + 2, slot)) == -EAGAIN)
-		if (vblk_sleep(&v->space, deadline)) {
+		if (vblk_sleep(v, &v->space, deadline)) {
 			kmutex_unlock(&slot->inflight);
 			slot->busy = 0;
-			irq_restore(irq);
+			spin_unlock_irqrestore(&v->lock, irq);
 			return timed_out(v, "waiting for free descriptors");
 		}
-	if (r == 0 && vblk_wait(&slot->wq, &slot->done, deadline)) {
+	if (r == 0 && vblk_wait(v, &slot->wq, &slot->done, deadline)) {
 		slot->abandoned = 1; /* the interrupt frees it if the device ever answers */
 		kmutex_unlock(&slot->inflight);
-		irq_restore(irq);
+		spin_unlock_irqrestore(&v->lock, irq);
 		return timed_out(v, type == REQ_FLUSH ? "flush" : "request");
 	}
 	uint8_t status = h->status;
 	kmutex_unlock(&slot->inflight);
 	slot->busy = 0;
 	waitq_wake_all(&v->space);
-	irq_restore(irq);
+	spin_unlock_irqrestore(&v->lock, irq);
 	if (r)
 		return r;
 	return status == STATUS_OK ? 0 : status == STATUS_UNSUPP ? -ENOTSUP : -EIO;
@@ -364,6 +373,7 @@ static int vblk_probe(const struct pci_dev *d)
 		return ndisks == MAX_DISKS ? -ENOSPC : -ENOMEM;
 	}
 	v->hdrs = phys_to_virt(hdr_page);
+	spin_init(&v->lock, "virtio-blk", LOCK_RANK_DRIVER);
 	int r = vblk_start(v, d);
 	if (r) {
 		/* v stays allocated: an interrupt handler may already point at it. */

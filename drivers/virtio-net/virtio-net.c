@@ -23,13 +23,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <arch/cpu.h>
 #include <arch/layout.h>
 #include <yolk/console.h>
 #include <yolk/mm.h>
 #include <yolk/netdev.h>
 #include <yolk/pci.h>
 #include <yolk/sched.h>
+#include <yolk/spinlock.h>
 #include <yolk/virtio.h>
 #include <yolk/waitq.h>
 
@@ -63,21 +63,26 @@ struct vnet {
 	unsigned ntx_free;
 	struct waitq rx_wait;        /* the receive thread, between batches */
 	volatile int config_changed; /* set by the interrupt, cleared by the thread */
+	struct spinlock rx_lock;     /* rx_wait, config_changed and the rx interrupt's on/off */
 };
 
 /* The receive queue's interrupt: mute it and let the thread drain. */
 static void vnet_interrupt(void *arg)
 {
 	struct vnet *v = arg;
+	spin_lock(&v->rx_lock);
 	virtq_irq_off(&v->rxq);
 	waitq_wake_one(&v->rx_wait);
+	spin_unlock(&v->rx_lock);
 }
 
 static void vnet_config_interrupt(void *arg)
 {
 	struct vnet *v = arg;
+	spin_lock(&v->rx_lock);
 	v->config_changed = 1;
 	waitq_wake_one(&v->rx_wait);
+	spin_unlock(&v->rx_lock);
 }
 
 /* 1 if the link is up (always, for a card that cannot tell). */
@@ -131,11 +136,11 @@ static void *vnet_rx_thread(void *arg)
 			thread_yield();
 			continue;
 		}
-		int on = irq_save();
+		int on = spin_lock_irqsave(&v->rx_lock);
 		if (!v->config_changed && !virtq_irq_on(&v->rxq))
-			waitq_wait(&v->rx_wait, WAIT_FOREVER);
+			waitq_wait(&v->rx_wait, &v->rx_lock, WAIT_FOREVER);
 		virtq_irq_off(&v->rxq);
-		irq_restore(on);
+		spin_unlock_irqrestore(&v->rx_lock, on);
 	}
 	return NULL;
 }
@@ -247,6 +252,7 @@ static int vnet_probe(const struct pci_dev *d)
 	struct vnet *v = calloc(1, sizeof(*v));
 	if (v == NULL)
 		return -ENOMEM;
+	spin_init(&v->rx_lock, "virtio-net rx", LOCK_RANK_DRIVER);
 	int r = vnet_start(v, d);
 	if (r) {
 		/* v stays allocated: an interrupt handler may already point at it. */

@@ -6,10 +6,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <arch/cpu.h>
 #include <arch/layout.h>
 #include <yolk/console.h>
 #include <yolk/mm.h>
+#include <yolk/spinlock.h>
 #include <yolk/virtio.h>
 #include "virtq_check.h"
 
@@ -204,6 +204,7 @@ int virtq_setup(struct virtio_dev *v, struct virtq *q, unsigned index, unsigned 
 	q->used = (volatile uint32_t *)(mem + used_off);
 	q->last_used = 0;
 	q->broken = 0;
+	spin_init(&q->lock, "virtqueue", LOCK_RANK_VIRTQ);
 	free_list_init(q);
 	reg16(v, COMMON_Q_SIZE) = (uint16_t)size;
 	reg64(v, COMMON_Q_DESC, pa);
@@ -253,9 +254,9 @@ int virtq_queue(struct virtq *q, const struct virtq_buf *bufs, unsigned n, void 
 {
 	if (n == 0 || n > q->size || cookie == NULL)
 		return -EINVAL;
-	int on = irq_save();
+	int on = spin_lock_irqsave(&q->lock);
 	if (q->nfree < n) {
-		irq_restore(on);
+		spin_unlock_irqrestore(&q->lock, on);
 		return -EAGAIN;
 	}
 	uint16_t head = q->free_head, i = head;
@@ -273,7 +274,7 @@ int virtq_queue(struct virtq *q, const struct virtq_buf *bufs, unsigned n, void 
 	q->avail[2 + idx % q->size] = head;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* the ring entry before the index the device reads */
 	q->avail[1] = (uint16_t)(idx + 1);
-	irq_restore(on);
+	spin_unlock_irqrestore(&q->lock, on);
 	return 0;
 }
 
@@ -313,10 +314,11 @@ int virtq_irq_on(struct virtq *q)
  * A device that reports a chain it was never given (or a length beyond it)
  * is broken or hostile: the queue stops (its requests never complete) and
  * the device is marked FAILED, rather than freeing a chain twice or handing
- * a driver bytes it never received. Interrupts off.
+ * a driver bytes it never received. q->lock held.
  */
 static void virtq_broken(struct virtq *q, uint32_t id, uint32_t len)
 {
+	KASSERT(spin_held(&q->lock));
 	if (!q->broken)
 		kprintf("yolk: virtio: queue %u: device reported used id %u len %u, not a queued chain: device failed\n",
 		               q->index, id, len);
@@ -326,9 +328,9 @@ static void virtq_broken(struct virtq *q, uint32_t id, uint32_t len)
 
 void *virtq_pop(struct virtq *q, uint32_t *len)
 {
-	int on = irq_save();
+	int on = spin_lock_irqsave(&q->lock);
 	if (q->broken || (uint16_t)(q->used[0] >> 16) == q->last_used) {
-		irq_restore(on);
+		spin_unlock_irqrestore(&q->lock, on);
 		return NULL;
 	}
 	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* the index before the entry it covers */
@@ -337,7 +339,7 @@ void *virtq_pop(struct virtq *q, uint32_t *len)
 	int n = virtq_used_check(q->desc, q->cookie, q->size, id, used_len);
 	if (n < 0) {
 		virtq_broken(q, id, used_len);
-		irq_restore(on);
+		spin_unlock_irqrestore(&q->lock, on);
 		return NULL;
 	}
 	uint16_t head = (uint16_t)id, i = head;
@@ -352,6 +354,6 @@ void *virtq_pop(struct virtq *q, uint32_t *len)
 	q->desc[i].next = q->free_head;
 	q->free_head = head;
 	q->nfree = (uint16_t)(q->nfree + n);
-	irq_restore(on);
+	spin_unlock_irqrestore(&q->lock, on);
 	return cookie;
 }

@@ -11,7 +11,7 @@
 
 struct console_ops {
 	int (*init)(void);                             /* 0 if the device is present and ready */
-	void (*write)(const char *buf, size_t len);    /* must work with interrupts off */
+	void (*write)(const char *buf, size_t len);    /* called under console_lock, interrupts off */
 	int (*getc)(void);                             /* a byte, or -1 if none is waiting */
 };
 

@@ -75,7 +75,13 @@ void fd_put(struct file *f);
 struct app_run;
 void fd_close_run(struct app_run *r);
 
-/* Woken whenever any file's poll() state may have changed (poll/select sleep here). */
+/*
+ * Woken whenever any file's poll() state may have changed (poll/select sleep
+ * here); file_poll_lock protects it and file_poll_gen (core/poll.c).
+ * file_notify() takes file_poll_lock: call it holding no spinlock of a rank
+ * above it (yolk/lock_order.h), e.g. not from under a driver's lock.
+ */
+extern struct spinlock file_poll_lock;
 extern struct waitq file_pollq;
 void file_notify(void);
 

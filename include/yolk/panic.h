@@ -8,6 +8,9 @@
 /* Prints the message, a symbolized backtrace of the caller, and exits with YOLK_EXIT_PANIC. */
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
 
+/* 1 once a panic has begun: lock checks stand aside so its report gets out. */
+int panic_in_progress(void);
+
 /* Prints a backtrace starting at frame pointer `rbp` (0: the caller's). */
 void backtrace_print(uint64_t rip, uint64_t rbp);
 

@@ -67,9 +67,10 @@ void pci_foreach(void (*visit)(const struct pci_dev *d, void *arg), void *arg);
  * handler must check whether its device asked and quiet it, e.g. by reading
  * an interrupt status register). The kernel parameter pci_irq=intx|msi|msix
  * caps the kind for every device (to test the INTx path, or for broken MSI).
- * handler runs in interrupt context, interrupts off: it may wake threads
- * (waitq_wake_one, with interrupts already off), never sleep or take a
- * kmutex. Returns the kind set up, or -ENODEV (no usable interrupt) or
+ * handler runs in interrupt context, interrupts off: it takes the driver's
+ * spinlocks with spin_lock() (not the irqsave form) and may wake threads
+ * (waitq_wake_one, holding the lock those threads wait with), never sleep
+ * or take a kmutex. Returns the kind set up, or -ENODEV (no usable interrupt) or
  * -ENOSPC (no vector left).
  */
 #define PCI_IRQ_INTX 1

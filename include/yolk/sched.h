@@ -127,9 +127,10 @@ int thread_join_handle(uint64_t handle, void **retval);
 int thread_detach_handle(uint64_t handle);
 
 /*
- * Calls fn(t, arg) on the live thread `handle` with interrupts disabled (so
- * t cannot go away meanwhile; fn must not block) and returns what fn does,
- * or -ESRCH if the handle names no live thread.
+ * Calls fn(t, arg) on the live thread `handle` holding thread_handle_lock
+ * (so t cannot go away meanwhile; fn must not block, and may take only
+ * locks after it in yolk/lock_order.h, e.g. sched_lock) and returns what
+ * fn does, or -ESRCH if the handle names no live thread.
  */
 int thread_with_handle(uint64_t handle, int (*fn)(struct thread *t, void *arg), void *arg);
 
@@ -234,7 +235,9 @@ struct thread *thread_create_sched(const char *name, thread_fn fn, void *arg, in
 /*
  * Sets t's policy, ordinary priority and real-time priority (0 for
  * SCHED_OTHER). A runnable t goes to the tail of its new list (to the head if
- * to_head); the caller gives up the CPU at once if now outranked.
+ * to_head). It does not switch: the caller, once it holds no spinlock (e.g.
+ * after thread_with_handle), calls sched_preempt_point_voluntary() to give
+ * up the CPU at once if now outranked.
  */
 void thread_set_sched(struct thread *t, int policy, int prio, int rt_prio, int to_head);
 void thread_get_sched(const struct thread *t, int *policy, int *prio, int *rt_prio);

@@ -10,33 +10,40 @@
 #define YOLK_SYNC_H
 
 #include <stdint.h>
+#include <yolk/spinlock.h>
 #include <yolk/waitq.h>
 
 /*
  * state: the owning thread's address, with bit 0 set while threads wait
  * (so an uncontended lock and unlock are one compare-and-swap each, with
- * interrupts left on), or 0 when free.
+ * interrupts left on), or 0 when free. wait_lock protects the waiters and
+ * the contended path (setting bit 0, handing the lock over).
  */
 struct kmutex {
 	uintptr_t state;
 	unsigned depth;
 	int recursive;
 	struct waitq waiters;
+	struct spinlock wait_lock;
 };
 
+/* lock protects the waiters. */
 struct kcond {
 	struct waitq waiters;
+	struct spinlock lock;
 };
 
+/* lock protects count and the waiters. */
 struct ksem {
 	unsigned count;
 	struct waitq waiters;
+	struct spinlock lock;
 };
 
-#define KMUTEX_INIT {0, 0, 0, WAITQ_INIT}
-#define KMUTEX_RECURSIVE_INIT {0, 0, 1, WAITQ_INIT}
-#define KCOND_INIT {WAITQ_INIT}
-#define KSEM_INIT(n) {(n), WAITQ_INIT}
+#define KMUTEX_INIT {0, 0, 0, WAITQ_INIT, SPINLOCK_INIT("kmutex", LOCK_RANK_KMUTEX)}
+#define KMUTEX_RECURSIVE_INIT {0, 0, 1, WAITQ_INIT, SPINLOCK_INIT("kmutex", LOCK_RANK_KMUTEX)}
+#define KCOND_INIT {WAITQ_INIT, SPINLOCK_INIT("kcond", LOCK_RANK_KCOND)}
+#define KSEM_INIT(n) {(n), WAITQ_INIT, SPINLOCK_INIT("ksem", LOCK_RANK_SEM)}
 
 /*
  * Takes m, waiting until the deadline. 0, -ETIMEDOUT (the deadline passed
@@ -69,5 +76,7 @@ int ksem_wait(struct ksem *s, uint64_t deadline_ns);
 int ksem_trywait(struct ksem *s);
 /* Adds one unit and wakes a waiter. */
 void ksem_post(struct ksem *s);
+/* ksem_post() unless the count is already `max`: 0, or -EOVERFLOW (nothing added). */
+int ksem_post_max(struct ksem *s, unsigned max);
 
 #endif

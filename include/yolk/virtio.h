@@ -12,8 +12,8 @@
  *
  * Buffers are given by physical address (vm_phys() for any kernel address).
  * virtq_add/virtq_queue/virtq_pop may be called from threads and from the
- * interrupt handler; they keep interrupts off while they touch the ring
- * (yolk runs on one CPU). A driver that adds many buffers at once queues
+ * interrupt handler; each queue's own spinlock (rank "virtqueue" in
+ * yolk/lock_order.h, inside a driver's lock) protects its ring. A driver that adds many buffers at once queues
  * them with virtq_queue() and notifies once with virtq_kick(); one that
  * drains a queue from a thread mutes its interrupts meanwhile
  * (virtq_irq_off/virtq_irq_on).
@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <yolk/pci.h>
+#include <yolk/spinlock.h>
 
 #define VIRTIO_VENDOR 0x1af4
 #define VIRTIO_F_VERSION_1 (1ull << 32)
@@ -57,6 +58,7 @@ struct virtq {
 	uint16_t free_head, nfree, last_used;
 	int broken;    /* the device reported a used element it was never given */
 	void **cookie; /* per head descriptor in flight: what virtq_pop returns; NULL when not */
+	struct spinlock lock; /* the free list, the avail index, last_used, cookie[] (virtq_queue/virtq_pop) */
 };
 
 /* One buffer of a request: physical address, length, and whether the device writes it. */

@@ -6,7 +6,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
-#include <arch/cpu.h>
+#include <yolk/spinlock.h>
 #include <yolk/sched.h>
 #include <yolk/time.h>
 #include "lwip/sys.h"
@@ -37,14 +37,31 @@ u32_t sys_now(void)
 	return (u32_t)(time_monotonic_ns() / 1000000u);
 }
 
+/*
+ * lwIP's lightweight protection (memory pools, pbuf reference counts). lwIP
+ * may nest it, so a call made while this CPU already holds the lock takes
+ * nothing; the value returned says whether interrupts were on (bit 0) and
+ * whether this call took the lock (bit 1).
+ */
+static struct spinlock lwip_protect_lock = SPINLOCK_INIT("lwip protect", LOCK_RANK_LWIP);
+
+#define PROT_IRQ_ON 1
+#define PROT_TOOK 2
+
 sys_prot_t sys_arch_protect(void)
 {
-	return irq_save();
+	int irq = irq_save(); /* with the lock, or inside an outer protect that holds it */
+	if (spin_held(&lwip_protect_lock))
+		return irq ? PROT_IRQ_ON : 0;
+	spin_lock(&lwip_protect_lock);
+	return (irq ? PROT_IRQ_ON : 0) | PROT_TOOK;
 }
 
 void sys_arch_unprotect(sys_prot_t pval)
 {
-	irq_restore(pval);
+	if (pval & PROT_TOOK)
+		spin_unlock(&lwip_protect_lock);
+	irq_restore(pval & PROT_IRQ_ON);
 }
 
 err_t sys_sem_new(sys_sem_t *sem, u8_t count)

@@ -3,6 +3,7 @@
 #define ARCH_CPU_H
 
 #include <stdint.h>
+#include <yolk-config/core.h>
 
 #define MSR_APIC_BASE 0x0000001bu
 #define MSR_EFER 0xc0000080u
@@ -98,6 +99,22 @@ static inline void irq_restore(int on)
 
 /* Waits for the next interrupt with interrupts enabled; `sti; hlt` is atomic. */
 static inline void cpu_idle(void) { __asm__ volatile("sti; hlt" ::: "memory"); }
+
+/*
+ * The number of the CPU running this (0 .. CPUs-1): struct cpu's id, at
+ * %gs:8 (arch/percpu.h asserts the offset). kernel_entry loads the boot
+ * CPU's GS base before anything can take a lock.
+ */
+#ifdef CONFIG_SMP
+static inline unsigned arch_cpu_id(void)
+{
+	unsigned id;
+	__asm__ volatile("movl %%gs:8, %0" : "=r"(id));
+	return id;
+}
+#else
+static inline unsigned arch_cpu_id(void) { return 0; }
+#endif
 
 static inline void cpu_pause(void) { __asm__ volatile("pause"); }
 

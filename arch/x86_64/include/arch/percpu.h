@@ -53,6 +53,7 @@ struct cpu {
 };
 
 _Static_assert(__builtin_offsetof(struct cpu, self) == 0, "this_cpu() reads %gs:0");
+_Static_assert(__builtin_offsetof(struct cpu, id) == 8, "arch_cpu_id() (arch/cpu.h) reads %gs:8");
 
 /* This CPU's struct; valid from gdt_init() (the boot CPU) or ap_main() on. */
 static inline struct cpu *this_cpu(void)
@@ -70,6 +71,8 @@ void percpu_set_found(unsigned n);
 
 /* Points this CPU's GS base at c (after which this_cpu() == c). */
 void percpu_load(struct cpu *c);
+/* The boot CPU's percpu_load(), first thing in kernel_entry: spinlocks read arch_cpu_id(). */
+void percpu_load_boot(void);
 
 /* gdt.c: fills c's GDT and TSS and loads them on this CPU (lgdt, segments, ltr). */
 void gdt_load(struct cpu *c);
