@@ -82,17 +82,26 @@ static uint8_t rd(struct cpu6502 *c, uint16_t a) { return c->read(c->bus, a); }
 
 static uint16_t rd16(struct cpu6502 *c, uint16_t a)
 {
-	return (uint16_t)(rd(c, a) | rd(c, (uint16_t)(a + 1)) << 8);
+	uint8_t lo = rd(c, a);
+	return (uint16_t)(lo | rd(c, (uint16_t)(a + 1)) << 8);
 }
 
 /* A 16-bit pointer in zero page: the high byte wraps within page 0. */
 static uint16_t rd16_zp(struct cpu6502 *c, uint8_t a)
 {
-	return (uint16_t)(rd(c, a) | rd(c, (uint8_t)(a + 1)) << 8);
+	uint8_t lo = rd(c, a);
+	return (uint16_t)(lo | rd(c, (uint8_t)(a + 1)) << 8);
 }
 
 static void push(struct cpu6502 *c, uint8_t v) { c->write(c->bus, (uint16_t)(0x100 | c->s--), v); }
 static uint8_t pull(struct cpu6502 *c) { return rd(c, (uint16_t)(0x100 | ++c->s)); }
+
+/* Low byte first (two statements: the operands of | are unsequenced). */
+static uint16_t pull16(struct cpu6502 *c)
+{
+	uint8_t lo = pull(c);
+	return (uint16_t)(lo | pull(c) << 8);
+}
 
 static void set_zn(struct cpu6502 *c, uint8_t v)
 {
@@ -110,6 +119,7 @@ static bool page_crossed(uint16_t a, uint16_t b) { return (a ^ b) & 0xff00; }
 static uint16_t operand_address(struct cpu6502 *c, enum mode mode, bool *crossed)
 {
 	uint16_t base, addr;
+	uint8_t lo;
 	switch (mode) {
 	case IMM: return c->pc++;
 	case ZP: return rd(c, c->pc++);
@@ -126,7 +136,8 @@ static uint16_t operand_address(struct cpu6502 *c, enum mode mode, bool *crossed
 	case IND: /* JMP ($xxFF) reads the high byte from $xx00: the 6502's page-wrap bug */
 		base = rd16(c, c->pc);
 		c->pc += 2;
-		return (uint16_t)(rd(c, base) | rd(c, (uint16_t)((base & 0xff00) | ((base + 1) & 0xff))) << 8);
+		lo = rd(c, base);
+		return (uint16_t)(lo | rd(c, (uint16_t)((base & 0xff00) | ((base + 1) & 0xff))) << 8);
 	case IZX: return rd16_zp(c, (uint8_t)(rd(c, c->pc++) + c->x));
 	case IZY:
 		base = rd16_zp(c, rd(c, c->pc++));
@@ -246,10 +257,10 @@ static void exec_other(struct cpu6502 *c, enum op op, uint16_t addr)
 	case BRK: c->pc++; interrupt(c, VECTOR_IRQ, true); break;
 	case JMP: c->pc = addr; break;
 	case JSR: push(c, (uint8_t)((c->pc - 1) >> 8)); push(c, (uint8_t)(c->pc - 1)); c->pc = addr; break;
-	case RTS: c->pc = (uint16_t)(pull(c) | pull(c) << 8) + 1; break;
+	case RTS: c->pc = (uint16_t)(pull16(c) + 1); break;
 	case RTI:
 		c->p = (uint8_t)((pull(c) & ~FLAG_B) | FLAG_U);
-		c->pc = (uint16_t)(pull(c) | pull(c) << 8);
+		c->pc = pull16(c);
 		break;
 	case PHA: push(c, c->a); break;
 	case PHP: push(c, c->p | FLAG_B | FLAG_U); break;
