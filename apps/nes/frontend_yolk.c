@@ -5,7 +5,8 @@
  * (keys.c) and, if given, an input script (as nes-host takes it).
  * Without ROM: CONFIG_APP_NES_ROM, or the first *.nes in /.
  * --frames N stops after N frames (--hold then keeps the picture until a
- * key or the machine stops); --unthrottled runs as fast as it can.
+ * key or the machine stops); --unthrottled runs as fast as it can;
+ * --no-draw emulates without showing frames (bench/nes.sh: the cost of drawing).
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -23,7 +24,7 @@
 struct options {
 	const char *rom;
 	unsigned long frames; /* 0: until Q */
-	bool unthrottled, hold;
+	bool unthrottled, hold, no_draw;
 	struct pad_script script;
 };
 
@@ -73,6 +74,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->unthrottled = true;
 		else if (!strcmp(argv[i], "--hold"))
 			o->hold = true;
+		else if (!strcmp(argv[i], "--no-draw"))
+			o->no_draw = true;
 		else if (argv[i][0] != '-' && o->rom == NULL)
 			o->rom = argv[i];
 		else
@@ -100,7 +103,7 @@ struct run {
 };
 
 /* Emulates and shows frames until Q, the frame limit or a jam; -1 if the CPU jammed. */
-static int run(struct nes *n, const struct options *o, const struct screen *s, struct run *r)
+static int run(struct nes *n, const struct options *o, struct screen *s, struct run *r)
 {
 	static struct keys keys;
 	uint64_t next = now_ns();
@@ -114,7 +117,8 @@ static int run(struct nes *n, const struct options *o, const struct screen *s, s
 		n->pad[0].buttons = (uint8_t)(pad_script_at(&o->script, r->frames) | keys_buttons(&keys, r->frames));
 		if (nes_run_frame(n) != 0)
 			return -1;
-		screen_draw(s, (const uint8_t(*)[NES_WIDTH])n->ppu.pixels);
+		if (!o->no_draw)
+			screen_draw(s, (const uint8_t(*)[NES_WIDTH])n->ppu.pixels, false);
 		r->frames++;
 		uint64_t t1 = now_ns();
 		r->busy_ns += t1 - t0;
@@ -140,7 +144,7 @@ int main(int argc, char **argv)
 	static struct nes n;
 	static struct options o;
 	struct romfile rom;
-	struct screen s;
+	static struct screen s;
 	struct run r = {0};
 	if (parse_options(argc, argv, &o) != 0 || o.rom == NULL) {
 		fprintf(stderr, "usage: nes ROM.nes [--frames N] [--input FRAME:BUTTONS,...] [--unthrottled] [--hold]\n"
@@ -167,7 +171,7 @@ int main(int argc, char **argv)
 		printf("nes: holding frame %llu; a key ends\n", (unsigned long long)r.frames);
 		fflush(stdout);
 		/* A console on the framebuffer (fbcon) may have drawn the text over the picture. */
-		screen_draw(&s, (const uint8_t(*)[NES_WIDTH])n.ppu.pixels);
+		screen_draw(&s, (const uint8_t(*)[NES_WIDTH])n.ppu.pixels, true);
 		fcntl(0, F_SETFL, fcntl(0, F_GETFL) & ~O_NONBLOCK);
 		char c;
 		(void)read(0, &c, 1);

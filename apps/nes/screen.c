@@ -25,6 +25,7 @@ int screen_open(struct screen *s)
 	}
 	for (uint32_t y = 0; y < s->fb->height; y++)
 		memset((uint8_t *)s->fb->base + (size_t)y * s->fb->pitch, 0, (size_t)s->fb->width * s->fb->bpp / 8);
+	s->valid = false;
 	return 0;
 }
 
@@ -32,22 +33,34 @@ int screen_open(struct screen *s)
 static size_t scale_line(const struct screen *s, const uint8_t *line, uint8_t *out)
 {
 	size_t n = 0;
-	int bytes = s->fb->bpp / 8;
+	if (s->fb->bpp == 32) {
+		uint32_t *px = (uint32_t *)out;
+		for (int x = 0; x < NES_WIDTH; x++) {
+			uint32_t c = s->colour[line[x] & 0x3f];
+			for (int k = 0; k < s->scale; k++)
+				px[n++] = c;
+		}
+		return n * 4;
+	}
 	for (int x = 0; x < NES_WIDTH; x++) {
 		uint32_t c = s->colour[line[x] & 0x3f];
-		for (int k = 0; k < s->scale; k++, n += (size_t)bytes)
-			memcpy(out + n, &c, (size_t)bytes); /* little-endian: the low 3 bytes for 24 bpp */
+		for (int k = 0; k < s->scale; k++, n += 3)
+			memcpy(out + n, &c, 3); /* little-endian: the low 3 bytes */
 	}
 	return n;
 }
 
-void screen_draw(const struct screen *s, const uint8_t pixels[NES_HEIGHT][NES_WIDTH])
+void screen_draw(struct screen *s, const uint8_t pixels[NES_HEIGHT][NES_WIDTH], bool force)
 {
-	static uint8_t row[NES_WIDTH * MAX_SCALE * 4];
+	static uint32_t row[NES_WIDTH * MAX_SCALE];
 	uint8_t *base = (uint8_t *)s->fb->base + (size_t)s->left * (s->fb->bpp / 8);
 	for (int y = 0; y < NES_HEIGHT; y++) {
-		size_t len = scale_line(s, pixels[y], row);
+		if (s->valid && !force && memcmp(s->shown[y], pixels[y], NES_WIDTH) == 0)
+			continue;
+		memcpy(s->shown[y], pixels[y], NES_WIDTH);
+		size_t len = scale_line(s, pixels[y], (uint8_t *)row);
 		for (int k = 0; k < s->scale; k++)
 			memcpy(base + (size_t)(s->top + y * s->scale + k) * s->fb->pitch, row, len);
 	}
+	s->valid = true;
 }
