@@ -25,6 +25,7 @@ static const uint16_t dmc_rate[16] = {428, 380, 340, 320, 286, 254, 226, 214,
 void apu_reset(struct apu *a)
 {
 	memset(a, 0, sizeof(*a));
+	a->next_step = 14913;
 }
 
 static void channel_write(struct apu *a, int ch, int reg, uint8_t v)
@@ -71,6 +72,7 @@ void apu_write(struct apu *a, uint16_t addr, uint8_t v)
 	} else if (addr == 0x4017) {
 		a->frame_mode = v;
 		a->frame_cycle = 0;
+		a->next_step = 14913;
 		if (v & FRAME_IRQ_INHIBIT)
 			a->frame_irq = false;
 		if (v & FRAME_5STEP) /* the 5-step mode clocks the units at once */
@@ -123,12 +125,21 @@ static void dmc_run(struct apu *a, int cycles)
 
 void apu_run(struct apu *a, int cycles)
 {
-	uint32_t period = a->frame_mode & FRAME_5STEP ? 37282 : 29830;
 	static const uint32_t steps[] = {14913, 29829, 37281};
+	uint32_t period = a->frame_mode & FRAME_5STEP ? 37282 : 29830;
 	uint32_t from = a->frame_cycle, to = from + (uint32_t)cycles;
+	if (a->dmc_remaining)
+		dmc_run(a, cycles);
+	if (to < a->next_step) { /* the common case, once per instruction */
+		a->frame_cycle = to;
+		return;
+	}
 	for (unsigned i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		if (steps[i] > from && steps[i] <= to)
 			frame_step(a, steps[i]);
 	a->frame_cycle = to >= period ? to - period : to;
-	dmc_run(a, cycles);
+	a->next_step = period;
+	for (unsigned i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if (steps[i] > a->frame_cycle && steps[i] < a->next_step)
+			a->next_step = steps[i];
 }

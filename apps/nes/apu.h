@@ -16,6 +16,7 @@ struct apu {
 	bool enabled[4];
 	uint8_t frame_mode;       /* $4017 bits 7 (5-step) and 6 (IRQ inhibit) */
 	uint32_t frame_cycle;     /* CPU cycles into the frame counter's sequence */
+	uint32_t next_step;       /* the cycle of its next step (or its period) */
 	bool frame_irq;
 	uint8_t dmc_control;      /* $4010: bit 7 IRQ enable, bit 6 loop, bits 0-3 rate */
 	uint8_t dmc_length_reg;   /* $4013 */

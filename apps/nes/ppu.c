@@ -126,7 +126,10 @@ void ppu_write_register(struct ppu *p, uint16_t addr, uint8_t v)
 		p->ctrl = v;
 		p->t = (uint16_t)((p->t & ~0x0c00) | (v & 3) << 10);
 		break;
-	case 1: p->mask = v; break;
+	case 1:
+		p->mask = v;
+		p->next_dot = 0; /* the pre-render line's length depends on rendering */
+		break;
 	case 3: p->oam_addr = v; break;
 	case 4: p->oam[p->oam_addr++] = v; break;
 	case 5: write_scroll(p, v); break;
@@ -218,10 +221,15 @@ static int next_event(const struct ppu *p)
 
 void ppu_run(struct ppu *p, int dots)
 {
+	if (p->dot + dots < p->next_dot) { /* the common case, once per CPU instruction */
+		p->dot += dots;
+		return;
+	}
 	while (dots > 0) {
 		int next = next_event(p), step = next - p->dot;
 		if (step > dots) {
 			p->dot += dots;
+			p->next_dot = next;
 			return;
 		}
 		dots -= step;
@@ -237,4 +245,5 @@ void ppu_run(struct ppu *p, int dots)
 			p->odd_frame = !p->odd_frame;
 		}
 	}
+	p->next_dot = next_event(p);
 }

@@ -30,6 +30,7 @@ struct ppu {
 	uint8_t oam[256];
 	int line, dot;          /* line 0-261 (261: pre-render), dot 0-340 */
 	int hit_dot;            /* sprite-0 hit on this line at this dot, or -1 */
+	int next_dot;           /* the next dot of this line with work (0: work it out) */
 	bool odd_frame;
 	bool nmi;               /* NMI raised, for the machine to pass to the CPU */
 	uint64_t frame;         /* frames completed (counted at vblank) */

@@ -6,6 +6,7 @@
  * evaluation. https://www.nesdev.org/wiki/PPU_rendering,
  * https://www.nesdev.org/wiki/PPU_sprite_evaluation
  */
+#include <string.h>
 #include "ppu.h"
 
 #define SPRITE_PALETTE 0x03
@@ -23,25 +24,25 @@ static uint16_t next_column(uint16_t v)
 /* Background colour indices (0 = transparent, else palette*4 + colour) for the 256 pixels. */
 static void render_background(struct ppu *p, uint8_t *bg)
 {
+	uint8_t tiles[33 * 8]; /* the 33 fetched tiles; the line starts fine X pixels in */
 	uint16_t v = p->v, table = p->ctrl & PPUCTRL_BG_TABLE ? 0x1000 : 0;
 	unsigned fine_y = (v >> 12) & 7;
 	for (int tile = 0; tile < 33; tile++) {
 		uint8_t name = *ppu_nametable(p, 0x2000 | (v & 0x0fff));
 		uint8_t attr = *ppu_nametable(p, (uint16_t)(0x23c0 | (v & 0x0c00) | ((v >> 4) & 0x38) | ((v >> 2) & 0x07)));
-		unsigned palette = (attr >> (((v >> 4) & 4) | (v & 2))) & 3;
+		unsigned palette = ((attr >> (((v >> 4) & 4) | (v & 2))) & 3) << 2;
 		uint16_t row = (uint16_t)(table | name << 4 | fine_y);
-		uint8_t lo = ppu_chr(p, row), hi = ppu_chr(p, (uint16_t)(row + 8));
-		for (int bit = 0; bit < 8; bit++) {
-			int x = tile * 8 + bit - p->x;
-			unsigned colour = (lo >> (7 - bit) & 1) | (hi >> (7 - bit) & 1) << 1;
-			if (x >= 0 && x < NES_WIDTH)
-				bg[x] = (uint8_t)(colour ? palette << 2 | colour : 0);
+		unsigned lo = ppu_chr(p, row), hi = ppu_chr(p, (uint16_t)(row + 8));
+		uint8_t *out = &tiles[tile * 8];
+		for (int bit = 7; bit >= 0; bit--, lo >>= 1, hi >>= 1) {
+			unsigned colour = (lo & 1) | (hi & 1) << 1;
+			out[bit] = (uint8_t)(colour ? palette | colour : 0);
 		}
 		v = next_column(v);
 	}
+	memcpy(bg, tiles + p->x, NES_WIDTH);
 	if (!(p->mask & PPUMASK_BG_LEFT))
-		for (int x = 0; x < 8; x++)
-			bg[x] = 0;
+		memset(bg, 0, 8);
 }
 
 /*
@@ -114,12 +115,14 @@ void ppu_render_line(struct ppu *p)
 	uint8_t *out = p->pixels[p->line];
 	if (p->mask & PPUMASK_BG)
 		render_background(p, bg);
-	for (int x = 0; x < NES_WIDTH; x++)
-		line[x] = bg[x];
+	memcpy(line, bg, NES_WIDTH);
 	if ((p->mask & PPUMASK_SPRITES) && p->line > 0)
 		render_sprites(p, bg, line);
+	uint8_t colours[32];
+	for (unsigned i = 0; i < 32; i++)
+		colours[i] = ppu_colour(p, i);
 	for (int x = 0; x < NES_WIDTH; x++)
-		out[x] = ppu_colour(p, line[x]);
+		out[x] = colours[line[x] & 0x1f];
 	if (p->hit_dot >= 0 && p->hit_dot <= p->dot) {
 		p->status |= PPUSTATUS_SPRITE0;
 		p->hit_dot = -1;
