@@ -36,6 +36,17 @@ static void channel_write(struct apu *a, int ch, int reg, uint8_t v)
 		a->length[ch] = length_table[v >> 3];
 }
 
+/* The reader fetches a sample byte; after the last one the sample loops or raises IRQ. */
+static void dmc_fetch(struct apu *a)
+{
+	if (--a->dmc_remaining)
+		return;
+	if (a->dmc_control & DMC_LOOP)
+		a->dmc_remaining = (uint16_t)(a->dmc_length_reg * 16 + 1);
+	else if (a->dmc_control & DMC_IRQ_ENABLE)
+		a->dmc_irq = true;
+}
+
 static void write_status(struct apu *a, uint8_t v)
 {
 	for (int ch = 0; ch < 4; ch++) {
@@ -46,8 +57,11 @@ static void write_status(struct apu *a, uint8_t v)
 	a->dmc_irq = false;
 	if (!(v & 0x10))
 		a->dmc_remaining = 0;
-	else if (a->dmc_remaining == 0)
+	else if (a->dmc_remaining == 0) { /* starts: the empty sample buffer takes its first byte at once */
 		a->dmc_remaining = (uint16_t)(a->dmc_length_reg * 16 + 1);
+		a->dmc_timer = 0;
+		dmc_fetch(a);
+	}
 }
 
 static void clock_lengths(struct apu *a)
@@ -106,20 +120,14 @@ static void frame_step(struct apu *a, uint32_t cycle)
 		a->frame_irq = true;
 }
 
+/* After the first byte the reader fetches one each time the output has played 8 bits. */
 static void dmc_run(struct apu *a, int cycles)
 {
-	if (a->dmc_remaining == 0)
-		return;
 	uint32_t byte_cycles = dmc_rate[a->dmc_control & 0x0f] * 8u;
 	a->dmc_timer += (uint32_t)cycles;
 	while (a->dmc_remaining && a->dmc_timer >= byte_cycles) {
 		a->dmc_timer -= byte_cycles;
-		if (--a->dmc_remaining)
-			continue;
-		if (a->dmc_control & DMC_LOOP)
-			a->dmc_remaining = (uint16_t)(a->dmc_length_reg * 16 + 1);
-		else if (a->dmc_control & DMC_IRQ_ENABLE)
-			a->dmc_irq = true;
+		dmc_fetch(a);
 	}
 }
 
