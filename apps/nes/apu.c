@@ -13,14 +13,16 @@
 #define DMC_LOOP 0x40
 
 /* Length counter load values, indexed by bits 7-3 of the fourth register. */
+/* clang-format off */
 static const uint8_t length_table[32] = {
 	10, 254, 20, 2,  40, 4,  80, 6,  160, 8,  60, 10, 14, 12, 26, 14,
 	12, 16,  24, 18, 48, 20, 96, 22, 192, 24, 72, 26, 16, 28, 32, 30,
 };
+/* clang-format on */
 
 /* DMC: CPU cycles per output bit (NTSC), 8 bits a byte. */
 static const uint16_t dmc_rate[16] = {428, 380, 340, 320, 286, 254, 226, 214,
-				      190, 160, 142, 128, 106, 84,  72,  54};
+                                      190, 160, 142, 128, 106, 84,  72,  54};
 
 void apu_reset(struct apu *a)
 {

@@ -56,8 +56,8 @@ static int parse_header(const uint8_t *h, struct header *out)
 	out->battery = h[6] & FLAG6_BATTERY;
 	out->trainer = h[6] & FLAG6_TRAINER;
 	out->mirroring = h[6] & FLAG6_FOUR_SCREEN ? MIRROR_FOUR
-			 : h[6] & FLAG6_VERTICAL  ? MIRROR_VERTICAL
-						  : MIRROR_HORIZONTAL;
+	                 : h[6] & FLAG6_VERTICAL  ? MIRROR_VERTICAL
+	                                          : MIRROR_HORIZONTAL;
 	return 0;
 }
 
@@ -73,19 +73,24 @@ static int check_header(const struct header *h, size_t size, char *err, size_t e
 {
 	size_t need = CART_HEADER_SIZE + (h->trainer ? TRAINER_SIZE : 0);
 	if (h->prg_size == 0 || h->prg_size % 0x2000 || h->prg_size > MAX_ROM)
-		snprintf(err, errlen, "PRG ROM size %zu bytes in the header is not a positive multiple of 8 KiB",
-			 h->prg_size);
+		snprintf(err, errlen,
+		         "PRG ROM size %zu bytes in the header is not a positive multiple of 8 KiB",
+		         h->prg_size);
 	else if (h->chr_size % 0x400 || h->chr_size > MAX_ROM)
-		snprintf(err, errlen, "CHR ROM size %zu bytes in the header is not a multiple of 1 KiB", h->chr_size);
+		snprintf(err, errlen, "CHR ROM size %zu bytes in the header is not a multiple of 1 KiB",
+		         h->chr_size);
 	else if (size < need + h->prg_size)
-		snprintf(err, errlen, "truncated: the header announces %zu bytes of PRG ROM, the file has %zu",
-			 h->prg_size, size < need ? 0 : size - need);
+		snprintf(err, errlen,
+		         "truncated: the header announces %zu bytes of PRG ROM, the file has %zu",
+		         h->prg_size, size < need ? 0 : size - need);
 	else if (size < need + h->prg_size + h->chr_size)
-		snprintf(err, errlen, "truncated: the header announces %zu bytes of CHR ROM, the file has %zu",
-			 h->chr_size, size - need - h->prg_size);
+		snprintf(err, errlen,
+		         "truncated: the header announces %zu bytes of CHR ROM, the file has %zu",
+		         h->chr_size, size - need - h->prg_size);
 	else if (mapper_find(h->mapper) == NULL)
-		snprintf(err, errlen, "mapper %d is not supported (supported: 0 NROM, 1 MMC1, 2 UxROM, 3 CNROM, 4 MMC3)",
-			 h->mapper);
+		snprintf(err, errlen,
+		         "mapper %d is not supported (supported: 0 NROM, 1 MMC1, 2 UxROM, 3 CNROM, 4 MMC3)",
+		         h->mapper);
 	else
 		return 0;
 	return -1;
@@ -133,12 +138,13 @@ void cart_map_prg(struct cart *c, uint16_t addr, int size_kb, int bank)
 	size_t pages = c->prg_size >> 13;
 	for (int k = 0; k < size_kb / 8; k++)
 		c->prg_page[((addr - 0x8000) >> 13) + k] =
-			c->prg + (((size_t)bank * (size_t)(size_kb / 8) + (size_t)k) % pages << 13);
+		    c->prg + (((size_t)bank * (size_t)(size_kb / 8) + (size_t)k) % pages << 13);
 }
 
 void cart_map_chr(struct cart *c, uint16_t addr, int size_kb, int bank)
 {
 	size_t pages = c->chr_size >> 10;
 	for (int k = 0; k < size_kb; k++)
-		c->chr_page[(addr >> 10) + k] = c->chr + (((size_t)bank * (size_t)size_kb + (size_t)k) % pages << 10);
+		c->chr_page[(addr >> 10) + k] =
+		    c->chr + (((size_t)bank * (size_t)size_kb + (size_t)k) % pages << 10);
 }

@@ -15,24 +15,24 @@ enum mirroring { MIRROR_HORIZONTAL, MIRROR_VERTICAL, MIRROR_SINGLE_LOW, MIRROR_S
 struct mapper_ops;
 
 struct cart {
-	const uint8_t *prg;             /* PRG ROM (points into the image) */
-	size_t prg_size;                /* a multiple of 16 KiB, > 0 */
-	uint8_t *chr;                   /* CHR ROM copy, or CHR RAM */
-	size_t chr_size;                /* a multiple of 8 KiB, > 0 */
+	const uint8_t *prg; /* PRG ROM (points into the image) */
+	size_t prg_size;    /* a multiple of 16 KiB, > 0 */
+	uint8_t *chr;       /* CHR ROM copy, or CHR RAM */
+	size_t chr_size;    /* a multiple of 8 KiB, > 0 */
 	bool chr_is_ram;
-	uint8_t prg_ram[0x2000];        /* $6000-$7FFF (battery-backed if `battery`) */
+	uint8_t prg_ram[0x2000]; /* $6000-$7FFF (battery-backed if `battery`) */
 	bool battery;
 	bool prg_ram_enabled;
-	int mapper;                     /* iNES mapper number */
-	int submapper;                  /* NES 2.0 only, else 0 */
+	int mapper;    /* iNES mapper number */
+	int submapper; /* NES 2.0 only, else 0 */
 	bool nes2;
 	enum mirroring mirroring;
 	const struct mapper_ops *ops;
-	const uint8_t *prg_page[4];     /* 8 KiB pages at $8000, $A000, $C000, $E000 */
-	uint8_t *chr_page[8];           /* 1 KiB pages at PPU $0000-$1FFF */
-	bool irq;                       /* the mapper's IRQ line (MMC3) */
-	uint8_t regs[16];               /* mapper state (meaning per mapper) */
-	uint64_t last_write_cycle;      /* MMC1 ignores a write on the cycle after another */
+	const uint8_t *prg_page[4]; /* 8 KiB pages at $8000, $A000, $C000, $E000 */
+	uint8_t *chr_page[8];       /* 1 KiB pages at PPU $0000-$1FFF */
+	bool irq;                   /* the mapper's IRQ line (MMC3) */
+	uint8_t regs[16];           /* mapper state (meaning per mapper) */
+	uint64_t last_write_cycle;  /* MMC1 ignores a write on the cycle after another */
 };
 
 /* 16-byte header, "NES\x1a" */

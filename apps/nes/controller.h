@@ -21,9 +21,9 @@
 #define PAD_RIGHT 0x80
 
 struct controller {
-	uint8_t buttons;  /* held now */
-	uint8_t shift;    /* what the next reads report */
-	uint8_t reads;    /* bits read since the strobe */
+	uint8_t buttons; /* held now */
+	uint8_t shift;   /* what the next reads report */
+	uint8_t reads;   /* bits read since the strobe */
 	bool strobe;
 };
 

@@ -8,16 +8,20 @@
 
 enum mode { IMP, ACC, IMM, ZP, ZPX, ZPY, ABS, ABX, ABY, IND, IZX, IZY, REL };
 
+/* clang-format off */
 enum op {
 	JAM, ADC, AND, ASL, BCC, BCS, BEQ, BIT, BMI, BNE, BPL, BRK, BVC, BVS, CLC, CLD, CLI, CLV, CMP, CPX,
 	CPY, DEC, DEX, DEY, EOR, INC, INX, INY, JMP, JSR, LDA, LDX, LDY, LSR, NOP, ORA, PHA, PHP, PLA, PLP,
 	ROL, ROR, RTI, RTS, SBC, SEC, SED, SEI, STA, STX, STY, TAX, TAY, TSX, TXA, TXS, TYA,
 };
+/* clang-format on */
 
 struct opcode {
 	uint8_t op, mode, cycles, page_penalty;
 };
 
+/* The table's rows are the datasheet's. */
+/* clang-format off */
 #define O(code, op, mode, cycles) [code] = {op, mode, cycles, 0}
 #define P(code, op, mode, cycles) [code] = {op, mode, cycles, 1} /* +1 cycle if the read crosses a page */
 
@@ -71,14 +75,21 @@ static const struct opcode opcodes[256] = {
 	O(0xaa, TAX, IMP, 2), O(0xa8, TAY, IMP, 2), O(0xba, TSX, IMP, 2), O(0x8a, TXA, IMP, 2),
 	O(0x9a, TXS, IMP, 2), O(0x98, TYA, IMP, 2),
 };
+/* clang-format on */
 
 #define VECTOR_NMI 0xfffa
 #define VECTOR_RESET 0xfffc
 #define VECTOR_IRQ 0xfffe
 
-int cpu_opcode_cycles(uint8_t opcode) { return opcodes[opcode].cycles; }
+int cpu_opcode_cycles(uint8_t opcode)
+{
+	return opcodes[opcode].cycles;
+}
 
-static uint8_t rd(struct cpu6502 *c, uint16_t a) { return c->read(c->bus, a); }
+static uint8_t rd(struct cpu6502 *c, uint16_t a)
+{
+	return c->read(c->bus, a);
+}
 
 static uint16_t rd16(struct cpu6502 *c, uint16_t a)
 {
@@ -93,8 +104,14 @@ static uint16_t rd16_zp(struct cpu6502 *c, uint8_t a)
 	return (uint16_t)(lo | rd(c, (uint8_t)(a + 1)) << 8);
 }
 
-static void push(struct cpu6502 *c, uint8_t v) { c->write(c->bus, (uint16_t)(0x100 | c->s--), v); }
-static uint8_t pull(struct cpu6502 *c) { return rd(c, (uint16_t)(0x100 | ++c->s)); }
+static void push(struct cpu6502 *c, uint8_t v)
+{
+	c->write(c->bus, (uint16_t)(0x100 | c->s--), v);
+}
+static uint8_t pull(struct cpu6502 *c)
+{
+	return rd(c, (uint16_t)(0x100 | ++c->s));
+}
 
 /* Low byte first (two statements: the operands of | are unsequenced). */
 static uint16_t pull16(struct cpu6502 *c)
@@ -113,8 +130,12 @@ static void set_flag(struct cpu6502 *c, uint8_t flag, bool on)
 	c->p = (uint8_t)(on ? c->p | flag : c->p & ~flag);
 }
 
-static bool page_crossed(uint16_t a, uint16_t b) { return (a ^ b) & 0xff00; }
+static bool page_crossed(uint16_t a, uint16_t b)
+{
+	return (a ^ b) & 0xff00;
+}
 
+/* clang-format off */
 /* The effective address of the operand (advancing PC past it); *crossed if indexing crossed a page. */
 static uint16_t operand_address(struct cpu6502 *c, enum mode mode, bool *crossed)
 {
@@ -147,6 +168,8 @@ static uint16_t operand_address(struct cpu6502 *c, enum mode mode, bool *crossed
 	default: return 0;
 	}
 }
+
+/* clang-format on */
 
 static void interrupt(struct cpu6502 *c, uint16_t vector, bool brk)
 {
@@ -184,6 +207,7 @@ static void compare(struct cpu6502 *c, uint8_t reg, uint8_t v)
 	set_zn(c, (uint8_t)(reg - v));
 }
 
+/* clang-format off */
 /* Operations that read their operand and change registers/flags only. Returns false if op is not one. */
 static bool exec_read(struct cpu6502 *c, enum op op, uint8_t v)
 {
@@ -225,6 +249,8 @@ static uint8_t modify(struct cpu6502 *c, enum op op, uint8_t v)
 	return r;
 }
 
+/* clang-format on */
+
 static bool is_modify(enum op op)
 {
 	return op == ASL || op == LSR || op == ROL || op == ROR || op == INC || op == DEC;
@@ -250,6 +276,7 @@ static int exec_branch(struct cpu6502 *c, uint8_t opcode)
 	return branch(c, set == (bool)(opcode & 0x20));
 }
 
+/* clang-format off */
 /* Instructions without a memory operand (and the jumps, whose operand is the new PC). */
 static void exec_other(struct cpu6502 *c, enum op op, uint16_t addr)
 {
@@ -286,6 +313,8 @@ static void exec_other(struct cpu6502 *c, enum op op, uint16_t addr)
 	default: break; /* NOP */
 	}
 }
+
+/* clang-format on */
 
 /* The interrupt to enter before the next instruction, if any: 7 cycles, or 0. */
 static int poll_interrupts(struct cpu6502 *c)

@@ -27,12 +27,12 @@
 struct cpu6502 {
 	uint16_t pc;
 	uint8_t a, x, y, s, p;
-	uint64_t cycles;        /* since power-on */
-	uint64_t access_cycle;  /* the cycle of the current bus write, for mappers that care */
-	bool nmi_pending;       /* an NMI edge waiting to be taken */
-	bool irq_line;          /* the IRQ input (OR of the sources), set by the machine */
-	bool irq_masked;        /* I as the last instruction's interrupt poll saw it */
-	bool jammed;            /* an opcode that is not official: the CPU stops */
+	uint64_t cycles;       /* since power-on */
+	uint64_t access_cycle; /* the cycle of the current bus write, for mappers that care */
+	bool nmi_pending;      /* an NMI edge waiting to be taken */
+	bool irq_line;         /* the IRQ input (OR of the sources), set by the machine */
+	bool irq_masked;       /* I as the last instruction's interrupt poll saw it */
+	bool jammed;           /* an opcode that is not official: the CPU stops */
 	uint8_t jam_opcode;
 	void *bus;
 	uint8_t (*read)(void *bus, uint16_t addr);
@@ -46,7 +46,10 @@ void cpu_reset(struct cpu6502 *c);
 int cpu_step(struct cpu6502 *c);
 
 /* Raises NMI (edge-triggered: one call, one NMI). */
-static inline void cpu_nmi(struct cpu6502 *c) { c->nmi_pending = true; }
+static inline void cpu_nmi(struct cpu6502 *c)
+{
+	c->nmi_pending = true;
+}
 
 /* The documented base cycle count of an opcode (0 if it is not official), for tests. */
 int cpu_opcode_cycles(uint8_t opcode);

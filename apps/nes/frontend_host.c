@@ -35,7 +35,8 @@ static uint8_t peek(struct nes *n, unsigned addr)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: nes-host ROM [--frames N] [--input FRAME:BUTTONS,...] [--ppm OUT] [--peek ADDR]... [--time]\n");
+	fprintf(stderr, "usage: nes-host ROM [--frames N] [--input FRAME:BUTTONS,...] [--ppm OUT] [--peek "
+	                "ADDR]... [--time]\n");
 	return 1;
 }
 
@@ -52,7 +53,8 @@ int main(int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--frames") && i + 1 < argc)
 			frames = strtoul(argv[++i], NULL, 0);
-		else if (!strcmp(argv[i], "--input") && i + 1 < argc && pad_script_parse(&script, argv[i + 1]) == 0)
+		else if (!strcmp(argv[i], "--input") && i + 1 < argc &&
+		         pad_script_parse(&script, argv[i + 1]) == 0)
 			i++;
 		else if (!strcmp(argv[i], "--ppm") && i + 1 < argc)
 			ppm = argv[++i];
@@ -69,13 +71,15 @@ int main(int argc, char **argv)
 	for (unsigned long f = 0; f < frames; f++) {
 		n.pad[0].buttons = pad_script_at(&script, f);
 		if (nes_run_frame(&n) != 0) {
-			fprintf(stderr, "nes: the CPU stopped at $%04x on opcode $%02x (not an official opcode)\n",
-				n.cpu.pc, n.cpu.jam_opcode);
+			fprintf(stderr,
+			        "nes: the CPU stopped at $%04x on opcode $%02x (not an official opcode)\n",
+			        n.cpu.pc, n.cpu.jam_opcode);
 			return 3;
 		}
 	}
 	if (timed)
-		printf("nes-host: %lu frames in %.3f s of CPU\n", frames, (double)(clock() - start) / CLOCKS_PER_SEC);
+		printf("nes-host: %lu frames in %.3f s of CPU\n", frames,
+		       (double)(clock() - start) / CLOCKS_PER_SEC);
 	for (int i = 0; i < npeeks; i++)
 		printf("peek $%04lx = $%02x\n", peeks[i], peek(&n, (unsigned)peeks[i]));
 	if (ppm && write_ppm(ppm, &n.ppu) != 0) {

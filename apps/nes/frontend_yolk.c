@@ -68,7 +68,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--frames") && i + 1 < argc)
 			o->frames = strtoul(argv[++i], NULL, 0);
-		else if (!strcmp(argv[i], "--input") && i + 1 < argc && pad_script_parse(&o->script, argv[i + 1]) == 0)
+		else if (!strcmp(argv[i], "--input") && i + 1 < argc &&
+		         pad_script_parse(&o->script, argv[i + 1]) == 0)
 			i++;
 		else if (!strcmp(argv[i], "--unthrottled"))
 			o->unthrottled = true;
@@ -114,7 +115,8 @@ static int run(struct nes *n, const struct options *o, struct screen *s, struct 
 			break;
 		}
 		uint64_t t0 = now_ns();
-		n->pad[0].buttons = (uint8_t)(pad_script_at(&o->script, r->frames) | keys_buttons(&keys, r->frames));
+		n->pad[0].buttons =
+		    (uint8_t)(pad_script_at(&o->script, r->frames) | keys_buttons(&keys, r->frames));
 		if (nes_run_frame(n) != 0)
 			return -1;
 		if (!o->no_draw)
@@ -135,8 +137,9 @@ static int run(struct nes *n, const struct options *o, struct screen *s, struct 
 static void report(const struct run *r)
 {
 	double wall = (double)(now_ns() - r->start_ns) / 1e9;
-	printf("nes: %llu frames in %.2f s: %.1f fps, busy %.0f%% of the time\n", (unsigned long long)r->frames,
-	       wall, wall > 0 ? (double)r->frames / wall : 0.0, wall > 0 ? 100.0 * (double)r->busy_ns / 1e9 / wall : 0.0);
+	printf("nes: %llu frames in %.2f s: %.1f fps, busy %.0f%% of the time\n",
+	       (unsigned long long)r->frames, wall, wall > 0 ? (double)r->frames / wall : 0.0,
+	       wall > 0 ? 100.0 * (double)r->busy_ns / 1e9 / wall : 0.0);
 }
 
 int main(int argc, char **argv)
@@ -147,24 +150,27 @@ int main(int argc, char **argv)
 	static struct screen s;
 	struct run r = {0};
 	if (parse_options(argc, argv, &o) != 0 || o.rom == NULL) {
-		fprintf(stderr, "usage: nes ROM.nes [--frames N] [--input FRAME:BUTTONS,...] [--unthrottled] [--hold]\n"
-				"(no ROM given and no *.nes in /)\n");
+		fprintf(
+		    stderr,
+		    "usage: nes ROM.nes [--frames N] [--input FRAME:BUTTONS,...] [--unthrottled] [--hold]\n"
+		    "(no ROM given and no *.nes in /)\n");
 		return 1;
 	}
 	if (screen_open(&s) != 0) {
-		fprintf(stderr, "nes: no framebuffer of at least 256x240 (select a display driver: bochs-vbe, fb-multiboot)\n");
+		fprintf(stderr, "nes: no framebuffer of at least 256x240 (select a display driver: "
+		                "bochs-vbe, fb-multiboot)\n");
 		return 1;
 	}
 	if (romfile_open(&rom, &n, o.rom) != 0)
 		return 2;
-	printf("nes: %s: mapper %d (%s), %zu KiB PRG, %zu KiB CHR %s; %ux%u screen, scale %d at (%d,%d)\n", o.rom,
-	       n.cart.mapper, n.cart.ops->name, n.cart.prg_size >> 10, n.cart.chr_size >> 10,
+	printf("nes: %s: mapper %d (%s), %zu KiB PRG, %zu KiB CHR %s; %ux%u screen, scale %d at (%d,%d)\n",
+	       o.rom, n.cart.mapper, n.cart.ops->name, n.cart.prg_size >> 10, n.cart.chr_size >> 10,
 	       n.cart.chr_is_ram ? "RAM" : "ROM", s.fb->width, s.fb->height, s.scale, s.left, s.top);
 	fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
 	int status = run(&n, &o, &s, &r);
 	if (status != 0)
-		fprintf(stderr, "nes: the CPU stopped at $%04x on opcode $%02x (not an official opcode)\n", n.cpu.pc,
-			n.cpu.jam_opcode);
+		fprintf(stderr, "nes: the CPU stopped at $%04x on opcode $%02x (not an official opcode)\n",
+		        n.cpu.pc, n.cpu.jam_opcode);
 	report(&r);
 	romfile_save(&rom, &n);
 	if (status == 0 && o.hold && !r.quit) {

@@ -5,6 +5,7 @@
 #include "controller.h"
 #include "keys.h"
 
+/* clang-format off */
 static uint8_t button_of(char c)
 {
 	switch (c) {
@@ -19,6 +20,8 @@ static uint8_t button_of(char c)
 	default: return 0;
 	}
 }
+
+/* clang-format on */
 
 static void hold(struct keys *k, uint8_t buttons, uint64_t frame)
 {

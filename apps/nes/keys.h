@@ -12,8 +12,8 @@
 #define KEYS_HOLD_FRAMES 15
 
 struct keys {
-	int escape;             /* 0, 1 after ESC, 2 after ESC [ */
-	uint64_t until[8];      /* button bit i is held before frame until[i] */
+	int escape;        /* 0, 1 after ESC, 2 after ESC [ */
+	uint64_t until[8]; /* button bit i is held before frame until[i] */
 };
 
 /* Feeds one console byte received during frame `frame`; returns 1 if it asks to quit. */

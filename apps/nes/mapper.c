@@ -7,7 +7,7 @@
 #include "mapper.h"
 
 static const struct mapper_ops *const mappers[] = {
-	&mapper_nrom, &mapper_mmc1, &mapper_uxrom, &mapper_cnrom, &mapper_mmc3,
+    &mapper_nrom, &mapper_mmc1, &mapper_uxrom, &mapper_cnrom, &mapper_mmc3,
 };
 
 const struct mapper_ops *mapper_find(int number)

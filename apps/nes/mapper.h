@@ -12,9 +12,10 @@
 struct mapper_ops {
 	int number;
 	const char *name;
-	void (*reset)(struct cart *c);                          /* power-on banks */
-	void (*write)(struct cart *c, uint16_t addr, uint8_t v, uint64_t cycle); /* CPU write to $8000-$FFFF */
-	void (*scanline)(struct cart *c);                       /* once per rendered line (MMC3's A12 counter) */
+	void (*reset)(struct cart *c); /* power-on banks */
+	void (*write)(struct cart *c, uint16_t addr, uint8_t v,
+	              uint64_t cycle);    /* CPU write to $8000-$FFFF */
+	void (*scanline)(struct cart *c); /* once per rendered line (MMC3's A12 counter) */
 };
 
 /* The mapper with iNES number `number`, or NULL if it is not supported. */

@@ -11,7 +11,7 @@ enum { SHIFT, COUNT, CONTROL, CHR0, CHR1, PRG };
 #define PRG_RAM_DISABLE 0x10
 
 static const enum mirroring mmc1_mirroring[4] = {MIRROR_SINGLE_LOW, MIRROR_SINGLE_HIGH, MIRROR_VERTICAL,
-						  MIRROR_HORIZONTAL};
+                                                 MIRROR_HORIZONTAL};
 
 static void mmc1_apply(struct cart *c)
 {
@@ -21,9 +21,17 @@ static void mmc1_apply(struct cart *c)
 	int last = outer | ((int)(c->prg_size > 0x40000 ? 0x40000 : c->prg_size) / 0x4000 - 1);
 	switch (CONTROL_PRG_MODE(r[CONTROL])) {
 	case 0:
-	case 1: cart_map_prg(c, 0x8000, 32, bank >> 1); break;
-	case 2: cart_map_prg(c, 0x8000, 16, outer); cart_map_prg(c, 0xc000, 16, bank); break;
-	case 3: cart_map_prg(c, 0x8000, 16, bank); cart_map_prg(c, 0xc000, 16, last); break;
+	case 1:
+		cart_map_prg(c, 0x8000, 32, bank >> 1);
+		break;
+	case 2:
+		cart_map_prg(c, 0x8000, 16, outer);
+		cart_map_prg(c, 0xc000, 16, bank);
+		break;
+	case 3:
+		cart_map_prg(c, 0x8000, 16, bank);
+		cart_map_prg(c, 0xc000, 16, last);
+		break;
 	}
 	if (r[CONTROL] & CONTROL_CHR_4K) {
 		cart_map_chr(c, 0x0000, 4, r[CHR0]);

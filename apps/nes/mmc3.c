@@ -42,17 +42,33 @@ static void mmc3_write(struct cart *c, uint16_t addr, uint8_t v, uint64_t cycle)
 	uint8_t *r = c->regs;
 	(void)cycle;
 	switch (addr & 0xe001) {
-	case 0x8000: r[SELECT] = v; break;
-	case 0x8001: r[r[SELECT] & 7] = v; break;
+	case 0x8000:
+		r[SELECT] = v;
+		break;
+	case 0x8001:
+		r[r[SELECT] & 7] = v;
+		break;
 	case 0xa000:
 		if (c->mirroring != MIRROR_FOUR)
 			c->mirroring = v & 1 ? MIRROR_HORIZONTAL : MIRROR_VERTICAL;
 		return;
-	case 0xa001: c->prg_ram_enabled = v & 0x80; return;
-	case 0xc000: r[LATCH] = v; return;
-	case 0xc001: r[COUNTER] = 0; r[RELOAD] = 1; return;
-	case 0xe000: r[IRQ_ENABLED] = 0; c->irq = false; return;
-	case 0xe001: r[IRQ_ENABLED] = 1; return;
+	case 0xa001:
+		c->prg_ram_enabled = v & 0x80;
+		return;
+	case 0xc000:
+		r[LATCH] = v;
+		return;
+	case 0xc001:
+		r[COUNTER] = 0;
+		r[RELOAD] = 1;
+		return;
+	case 0xe000:
+		r[IRQ_ENABLED] = 0;
+		c->irq = false;
+		return;
+	case 0xe001:
+		r[IRQ_ENABLED] = 1;
+		return;
 	}
 	mmc3_apply(c);
 }

@@ -22,8 +22,8 @@ struct nes {
 	struct cart cart;
 	struct controller pad[2];
 	uint8_t ram[0x800];
-	uint8_t open_bus;       /* the last value on the CPU data bus */
-	int stall_cycles;       /* OAM DMA cycles owed by the last instruction */
+	uint8_t open_bus; /* the last value on the CPU data bus */
+	int stall_cycles; /* OAM DMA cycles owed by the last instruction */
 };
 
 /* One NTSC frame: 89341.5 dots (262 lines of 341, one short every other frame) at 5.3693 MHz = 60.0988 Hz. */
@@ -37,7 +37,8 @@ extern const uint32_t nes_palette[64];
  * powers on. `chr_buf` holds cart_chr_size(image, size) bytes. 0, or -1
  * with the reason in err.
  */
-int nes_power_on(struct nes *n, const uint8_t *image, size_t size, uint8_t *chr_buf, char *err, size_t errlen);
+int nes_power_on(struct nes *n, const uint8_t *image, size_t size, uint8_t *chr_buf, char *err,
+                 size_t errlen);
 
 /* One CPU instruction or interrupt, with the PPU and APU brought along; its cycles, 0 if the CPU jammed. */
 int nes_step(struct nes *n);

@@ -11,7 +11,10 @@
 #define LINE_PRERENDER 261
 #define DOTS_PER_LINE 341
 
-static bool rendering(const struct ppu *p) { return p->mask & (PPUMASK_BG | PPUMASK_SPRITES); }
+static bool rendering(const struct ppu *p)
+{
+	return p->mask & (PPUMASK_BG | PPUMASK_SPRITES);
+}
 
 void ppu_reset(struct ppu *p, struct cart *cart)
 {
@@ -25,11 +28,20 @@ uint8_t *ppu_nametable(struct ppu *p, uint16_t addr)
 {
 	unsigned table = (addr >> 10) & 3;
 	switch (p->cart->mirroring) {
-	case MIRROR_HORIZONTAL: table >>= 1; break;
-	case MIRROR_VERTICAL: table &= 1; break;
-	case MIRROR_SINGLE_LOW: table = 0; break;
-	case MIRROR_SINGLE_HIGH: table = 1; break;
-	case MIRROR_FOUR: break;
+	case MIRROR_HORIZONTAL:
+		table >>= 1;
+		break;
+	case MIRROR_VERTICAL:
+		table &= 1;
+		break;
+	case MIRROR_SINGLE_LOW:
+		table = 0;
+		break;
+	case MIRROR_SINGLE_HIGH:
+		table = 1;
+		break;
+	case MIRROR_FOUR:
+		break;
 	}
 	return &p->vram[table << 10 | (addr & 0x3ff)];
 }
@@ -78,7 +90,9 @@ uint8_t ppu_read_register(struct ppu *p, uint16_t addr)
 		p->status &= (uint8_t)~PPUSTATUS_VBLANK;
 		p->w = false;
 		break;
-	case 4: v = p->oam[p->oam_addr]; break;
+	case 4:
+		v = p->oam[p->oam_addr];
+		break;
 	case 7:
 		if ((p->v & 0x3fff) >= 0x3f00) { /* palette: direct; the buffer gets the nametable below */
 			v = (uint8_t)(vram_read(p, p->v) | (p->latch & 0xc0));
@@ -130,10 +144,18 @@ void ppu_write_register(struct ppu *p, uint16_t addr, uint8_t v)
 		p->mask = v;
 		p->next_dot = 0; /* the pre-render line's length depends on rendering */
 		break;
-	case 3: p->oam_addr = v; break;
-	case 4: p->oam[p->oam_addr++] = v; break;
-	case 5: write_scroll(p, v); break;
-	case 6: write_address(p, v); break;
+	case 3:
+		p->oam_addr = v;
+		break;
+	case 4:
+		p->oam[p->oam_addr++] = v;
+		break;
+	case 5:
+		write_scroll(p, v);
+		break;
+	case 6:
+		write_address(p, v);
+		break;
 	case 7:
 		vram_write(p, p->v, v);
 		p->v = (uint16_t)((p->v + (p->ctrl & PPUCTRL_INCREMENT_32 ? 32 : 1)) & 0x7fff);

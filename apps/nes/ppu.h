@@ -20,20 +20,20 @@
 struct ppu {
 	struct cart *cart;
 	uint8_t ctrl, mask, status, oam_addr;
-	uint16_t v, t;          /* loopy: current and temporary VRAM address */
-	uint8_t x;              /* fine X scroll */
-	bool w;                 /* first/second write toggle of $2005/$2006 */
-	uint8_t read_buffer;    /* $2007 reads are delayed by one (except palette) */
-	uint8_t latch;          /* the last value written to a register (open bus) */
-	uint8_t vram[0x1000];   /* 2 KiB CIRAM, + 2 KiB for four-screen carts */
+	uint16_t v, t;        /* loopy: current and temporary VRAM address */
+	uint8_t x;            /* fine X scroll */
+	bool w;               /* first/second write toggle of $2005/$2006 */
+	uint8_t read_buffer;  /* $2007 reads are delayed by one (except palette) */
+	uint8_t latch;        /* the last value written to a register (open bus) */
+	uint8_t vram[0x1000]; /* 2 KiB CIRAM, + 2 KiB for four-screen carts */
 	uint8_t palette[32];
 	uint8_t oam[256];
-	int line, dot;          /* line 0-261 (261: pre-render), dot 0-340 */
-	int hit_dot;            /* sprite-0 hit on this line at this dot, or -1 */
-	int next_dot;           /* the next dot of this line with work (0: work it out) */
+	int line, dot; /* line 0-261 (261: pre-render), dot 0-340 */
+	int hit_dot;   /* sprite-0 hit on this line at this dot, or -1 */
+	int next_dot;  /* the next dot of this line with work (0: work it out) */
 	bool odd_frame;
-	bool nmi;               /* NMI raised, for the machine to pass to the CPU */
-	uint64_t frame;         /* frames completed (counted at vblank) */
+	bool nmi;                              /* NMI raised, for the machine to pass to the CPU */
+	uint64_t frame;                        /* frames completed (counted at vblank) */
 	uint8_t pixels[NES_HEIGHT][NES_WIDTH]; /* palette indices 0-63 */
 };
 
@@ -45,7 +45,6 @@ void ppu_run(struct ppu *p, int dots);
 /* CPU access to $2000-$3FFF (mirrored every 8 bytes). */
 uint8_t ppu_read_register(struct ppu *p, uint16_t addr);
 void ppu_write_register(struct ppu *p, uint16_t addr, uint8_t v);
-
 
 /* Shared by ppu.c and ppu_render.c. */
 #define PPUCTRL_INCREMENT_32 0x04

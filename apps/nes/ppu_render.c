@@ -29,7 +29,8 @@ static void render_background(struct ppu *p, uint8_t *bg)
 	unsigned fine_y = (v >> 12) & 7;
 	for (int tile = 0; tile < 33; tile++) {
 		uint8_t name = *ppu_nametable(p, 0x2000 | (v & 0x0fff));
-		uint8_t attr = *ppu_nametable(p, (uint16_t)(0x23c0 | (v & 0x0c00) | ((v >> 4) & 0x38) | ((v >> 2) & 0x07)));
+		uint8_t attr = *ppu_nametable(
+		    p, (uint16_t)(0x23c0 | (v & 0x0c00) | ((v >> 4) & 0x38) | ((v >> 2) & 0x07)));
 		unsigned palette = ((attr >> (((v >> 4) & 4) | (v & 2))) & 3) << 2;
 		uint16_t row = (uint16_t)(table | name << 4 | fine_y);
 		unsigned lo = ppu_chr(p, row), hi = ppu_chr(p, (uint16_t)(row + 8));

@@ -20,11 +20,12 @@ int screen_open(struct screen *s)
 	s->top = ((int)s->fb->height - NES_HEIGHT * s->scale) / 2;
 	for (int i = 0; i < 64; i++) {
 		uint32_t rgb = nes_palette[i];
-		s->colour[i] = (rgb >> 16 & 0xff) << s->fb->red_shift | (rgb >> 8 & 0xff) << s->fb->green_shift |
-			       (rgb & 0xff) << s->fb->blue_shift;
+		s->colour[i] = (rgb >> 16 & 0xff) << s->fb->red_shift |
+		               (rgb >> 8 & 0xff) << s->fb->green_shift | (rgb & 0xff) << s->fb->blue_shift;
 	}
 	for (uint32_t y = 0; y < s->fb->height; y++)
-		memset((uint8_t *)s->fb->base + (size_t)y * s->fb->pitch, 0, (size_t)s->fb->width * s->fb->bpp / 8);
+		memset((uint8_t *)s->fb->base + (size_t)y * s->fb->pitch, 0,
+		       (size_t)s->fb->width * s->fb->bpp / 8);
 	s->valid = false;
 	return 0;
 }

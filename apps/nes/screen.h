@@ -15,9 +15,9 @@
 struct screen {
 	const struct fb_info *fb;
 	int scale, left, top;
-	uint32_t colour[64];    /* the palette in the screen's format */
+	uint32_t colour[64];                  /* the palette in the screen's format */
 	uint8_t shown[NES_HEIGHT][NES_WIDTH]; /* what the screen shows, to skip unchanged lines */
-	bool valid;             /* shown[] is on the screen */
+	bool valid;                           /* shown[] is on the screen */
 };
 
 /* 0, or -1 if there is no framebuffer or it is smaller than 256x240. Clears the screen. */

@@ -51,7 +51,8 @@ static int run(struct nes *n, struct expected *t, int count, bool *ran, bool *ti
 	for (long step = 0; step < MAX_STEPS && n->cart.prg_ram[0] == 0; step++) {
 		uint16_t pc = n->cpu.pc;
 		uint8_t opcode = nes_read(n, pc);
-		bool interrupt = n->cpu.nmi_pending || ((apu_irq(&n->apu) || n->cart.irq) && !n->cpu.irq_masked);
+		bool interrupt =
+		    n->cpu.nmi_pending || ((apu_irq(&n->apu) || n->cart.irq) && !n->cpu.irq_masked);
 		int cycles = nes_step(n) - n->ppu.frame * 0; /* OAM DMA is not used by these ROMs */
 		if (cycles == 0) {
 			fprintf(stderr, "FAIL: the CPU jammed at $%04x on opcode $%02x\n", pc, opcode);
@@ -66,8 +67,9 @@ static int run(struct nes *n, struct expected *t, int count, bool *ran, bool *ti
 		e->runs++;
 		timed[opcode] = true;
 		if (cycles != e->cycles && bad++ < 20)
-			fprintf(stderr, "FAIL: opcode $%02x at $%04x took %d cycles, the documented count is %d\n", opcode,
-				pc, cycles, e->cycles);
+			fprintf(stderr,
+			        "FAIL: opcode $%02x at $%04x took %d cycles, the documented count is %d\n",
+			        opcode, pc, cycles, e->cycles);
 	}
 	return bad;
 }
@@ -85,20 +87,23 @@ int main(int argc, char **argv)
 		return 1;
 	const uint8_t *r = n.cart.prg_ram;
 	if (r[0] != 1) {
-		fprintf(stderr, "FAIL: %s: check %u failed (saw A=$%02x X=$%02x Y=$%02x P=$%02x; result $%02x)\n",
-			argv[1], r[1] | r[2] << 8, r[3], r[4], r[5], r[6], r[0]);
+		fprintf(stderr,
+		        "FAIL: %s: check %u failed (saw A=$%02x X=$%02x Y=$%02x P=$%02x; result $%02x)\n",
+		        argv[1], r[1] | r[2] << 8, r[3], r[4], r[5], r[6], r[0]);
 		failures++;
 	}
 	for (int i = 0; i < count; i++)
 		if (table[i].runs == 0 && failures++ < 40)
-			fprintf(stderr, "FAIL: the instruction at $%04x (cycles checked) never ran\n", table[i].addr);
+			fprintf(stderr, "FAIL: the instruction at $%04x (cycles checked) never ran\n",
+			        table[i].addr);
 	int opcodes = 0;
 	for (int op = 0; all && op < 256; op++) {
 		if (!cpu_opcode_cycles((uint8_t)op))
 			continue;
 		opcodes++;
 		if (!ran[op] || !timed[op]) {
-			fprintf(stderr, "FAIL: official opcode $%02x %s\n", op, ran[op] ? "never timed" : "never ran");
+			fprintf(stderr, "FAIL: official opcode $%02x %s\n", op,
+			        ran[op] ? "never timed" : "never ran");
 			failures++;
 		}
 	}
