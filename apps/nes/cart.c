@@ -72,11 +72,14 @@ size_t cart_chr_size(const uint8_t *image, size_t size)
 static int check_header(const struct header *h, size_t size, char *err, size_t errlen)
 {
 	size_t need = CART_HEADER_SIZE + (h->trainer ? TRAINER_SIZE : 0);
-	if (h->prg_size == 0 || h->prg_size % 0x2000 || h->prg_size > MAX_ROM)
+	if (h->prg_size > MAX_ROM || h->chr_size > MAX_ROM)
+		snprintf(err, errlen, "the header announces more than 64 MiB of %s ROM",
+		         h->prg_size > MAX_ROM ? "PRG" : "CHR");
+	else if (h->prg_size == 0 || h->prg_size % 0x2000)
 		snprintf(err, errlen,
 		         "PRG ROM size %zu bytes in the header is not a positive multiple of 8 KiB",
 		         h->prg_size);
-	else if (h->chr_size % 0x400 || h->chr_size > MAX_ROM)
+	else if (h->chr_size % 0x400)
 		snprintf(err, errlen, "CHR ROM size %zu bytes in the header is not a multiple of 1 KiB",
 		         h->chr_size);
 	else if (size < need + h->prg_size)

@@ -46,7 +46,8 @@ cases = [
     ("no PRG", header(0, chr_banks) + body, "PRG ROM size 0 bytes"),
     ("mapper 99", header(prg_banks, chr_banks, 0x30, 0x60) + body, "mapper 99 is not supported"),
     ("trainer missing", header(prg_banks, chr_banks, 0x04) + body[:prg_size], "truncated"),
-    ("NES 2.0 PRG 2^63", header(0xfc, chr_banks, 0, 0x08, bytes([0, 0x0f]) + b"\0" * 6) + body, "PRG ROM size"),
+    ("NES 2.0 PRG 2^63", header(0xfc, chr_banks, 0, 0x08, bytes([0, 0x0f]) + b"\0" * 6) + body,
+     "more than 64 MiB of PRG ROM"),
     ("NES 2.0 4095 banks", header(0xff, chr_banks, 0, 0x08, bytes([0, 0x0e]) + b"\0" * 6) + body, "truncated"),
 ]
 failed = 0
@@ -56,7 +57,13 @@ for name, data, want in cases:
     failed += not ok
     print(("ok: " if ok else "FAIL: ") + f"{name}: exit {code}: {err.strip()}")
 
-code, err = run(b"", 1)
+# The same image with NES 2.0 headers runs: plain unit counts, and PRG in exponent notation (2^15 x 1).
+for name, hdr in [("NES 2.0 header", header(prg_banks, chr_banks, good[6], 0x08, b"\0" * 8)),
+                  ("NES 2.0 exponent size", header(0x3c, chr_banks, good[6], 0x08, bytes([0, 0x0f]) + b"\0" * 6))]:
+    code, err = run(hdr + body)
+    ok = code == 0 and prg_size == 32768
+    failed += not ok
+    print(("ok: " if ok else "FAIL: ") + f"{name} accepted: exit {code} {err.strip()}")
 missing = subprocess.run([host, "/nonexistent/rom.nes"], capture_output=True, text=True)
 ok = missing.returncode == 2 and "No such file" in missing.stderr
 failed += not ok
