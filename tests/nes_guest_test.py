@@ -2,11 +2,13 @@
 """apps/nes in the guest draws, pixel for pixel, the frame the host build
 renders from the same ROM and input.
 
-Usage: nes_guest_test.py NES_HOST ROM OUT_DIR RUNNER-ARGS...
+Usage: nes_guest_test.py NES_HOST ROM FRAMES SCRIPT OUT_DIR RUNNER-ARGS...
 
 The ROM (efp.nes from Debian's efp) goes into an initrd; the guest runs
-`nes --frames N --input SCRIPT --hold` with no ROM argument, so it also
-finds the first *.nes in / as nes_defconfig's boot does. After N frames
+`nes --frames FRAMES --input SCRIPT --hold` with no ROM argument, so it also
+finds the first *.nes in / as nes_defconfig's boot does. With --iso in
+RUNNER-ARGS the ISO carries that command line and the initrd itself (GRUB's
+framebuffer, fb-multiboot, instead of bochs-vbe). After N frames
 with the scripted input (press Start, then thrust up and left) it holds the
 picture; a QEMU screendump of it must equal the host frontend's frame,
 scaled by the factor the guest reports, every block of scale x scale
@@ -22,12 +24,10 @@ import tempfile
 from screen import Guest, read_ppm
 
 here = os.path.dirname(os.path.abspath(__file__))
-FRAMES = 260
-SCRIPT = "60:S,70:-,120:U,150:-,180:L,200:-"
 
 
-def host_frame(host, rom, out, script):
-    args = [host, rom, "--frames", str(FRAMES), "--ppm", out] + (["--input", script] if script else [])
+def host_frame(host, rom, frames, out, script):
+    args = [host, rom, "--frames", str(frames), "--ppm", out] + (["--input", script] if script else [])
     subprocess.run(args, check=True, timeout=120)
     return read_ppm(out)
 
@@ -62,13 +62,16 @@ def compare(host, screen, scale, left, top):
 
 
 def main():
-    host, rom, outdir = sys.argv[1], sys.argv[2], sys.argv[3]
+    host, rom, frames, script, outdir = sys.argv[1:6]
+    runner_args = sys.argv[6:]
     os.makedirs(outdir, exist_ok=True)
     tmp = tempfile.mkdtemp()
-    want = host_frame(host, rom, os.path.join(outdir, "host.ppm"), SCRIPT)
-    idle = host_frame(host, rom, os.path.join(outdir, "host-no-input.ppm"), None)
-    guest = Guest(sys.argv[4:] + ["--initrd", initrd_with(rom, tmp),
-                                  "--cmdline", f"app=nes --frames {FRAMES} --input {SCRIPT} --hold"])
+    want = host_frame(host, rom, frames, os.path.join(outdir, "host.ppm"), script)
+    idle = host_frame(host, rom, frames, os.path.join(outdir, "host-no-input.ppm"), None)
+    if "--iso" not in runner_args:
+        runner_args += ["--initrd", initrd_with(rom, tmp),
+                        "--cmdline", f"app=nes --frames {frames} --input {script} --hold"]
+    guest = Guest(runner_args)
     held = guest.wait_for("nes: holding frame", seconds=300)
     shot = guest.screendump(os.path.join(outdir, "guest.ppm")) if held else (0, 0, b"")
     guest.quit()
@@ -81,6 +84,8 @@ def main():
         for x, y, got, exp in bad[:5]:
             print(f"  NES pixel ({x}, {y}): screen #{got}, host #{exp}")
         checks[f"found /{os.path.basename(rom)} without being told"] = f"/{os.path.basename(rom)}: mapper" in serial
+        driver = "fb-multiboot" if "--iso" in runner_args else "bochs-vbe"
+        checks[f"drawn on the framebuffer of {driver}"] = f" screen from {driver}," in serial
         checks[f"guest screen = host frame x{scale} at ({left},{top}) ({len(bad)} of 61440 NES pixels differ)"] = \
             not bad
         checks["the picture is not blank"] = len({want[2][i:i + 3] for i in range(0, len(want[2]), 3)}) > 1

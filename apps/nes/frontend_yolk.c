@@ -163,9 +163,11 @@ int main(int argc, char **argv)
 	}
 	if (romfile_open(&rom, &n, o.rom) != 0)
 		return 2;
-	printf("nes: %s: mapper %d (%s), %zu KiB PRG, %zu KiB CHR %s; %ux%u screen, scale %d at (%d,%d)\n",
+	printf("nes: %s: mapper %d (%s), %zu KiB PRG, %zu KiB CHR %s; %ux%ux%u screen from %s, scale %d at "
+	       "(%d,%d)\n",
 	       o.rom, n.cart.mapper, n.cart.ops->name, n.cart.prg_size >> 10, n.cart.chr_size >> 10,
-	       n.cart.chr_is_ram ? "RAM" : "ROM", s.fb->width, s.fb->height, s.scale, s.left, s.top);
+	       n.cart.chr_is_ram ? "RAM" : "ROM", s.fb->width, s.fb->height, s.fb->bpp, s.fb->driver, s.scale,
+	       s.left, s.top);
 	fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
 	int status = run(&n, &o, &s, &r);
 	if (status != 0)
