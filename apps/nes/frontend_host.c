@@ -40,36 +40,47 @@ static int usage(void)
 	return 1;
 }
 
+struct options {
+	const char *ppm;
+	unsigned long frames, peeks[16];
+	int npeeks;
+	bool timed;
+	struct pad_script script;
+};
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	o->frames = 60;
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--frames") && i + 1 < argc)
+			o->frames = strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--input") && i + 1 < argc &&
+		         pad_script_parse(&o->script, argv[i + 1]) == 0)
+			i++;
+		else if (!strcmp(argv[i], "--ppm") && i + 1 < argc)
+			o->ppm = argv[++i];
+		else if (!strcmp(argv[i], "--peek") && i + 1 < argc && o->npeeks < 16)
+			o->peeks[o->npeeks++] = strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--time"))
+			o->timed = true;
+		else
+			return -1;
+	}
+	return argc < 2 ? -1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct nes n;
-	static struct pad_script script;
+	static struct options o;
 	struct romfile rom;
-	const char *ppm = NULL;
-	unsigned long frames = 60, peeks[16];
-	int npeeks = 0, timed = 0;
-	if (argc < 2)
+	if (parse_options(argc, argv, &o) != 0)
 		return usage();
-	for (int i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "--frames") && i + 1 < argc)
-			frames = strtoul(argv[++i], NULL, 0);
-		else if (!strcmp(argv[i], "--input") && i + 1 < argc &&
-		         pad_script_parse(&script, argv[i + 1]) == 0)
-			i++;
-		else if (!strcmp(argv[i], "--ppm") && i + 1 < argc)
-			ppm = argv[++i];
-		else if (!strcmp(argv[i], "--peek") && i + 1 < argc && npeeks < 16)
-			peeks[npeeks++] = strtoul(argv[++i], NULL, 0);
-		else if (!strcmp(argv[i], "--time"))
-			timed = 1;
-		else
-			return usage();
-	}
 	if (romfile_open(&rom, &n, argv[1]) != 0)
 		return 2;
 	clock_t start = clock();
-	for (unsigned long f = 0; f < frames; f++) {
-		n.pad[0].buttons = pad_script_at(&script, f);
+	for (unsigned long f = 0; f < o.frames; f++) {
+		n.pad[0].buttons = pad_script_at(&o.script, f);
 		if (nes_run_frame(&n) != 0) {
 			fprintf(stderr,
 			        "nes: the CPU stopped at $%04x on opcode $%02x (not an official opcode)\n",
@@ -77,13 +88,13 @@ int main(int argc, char **argv)
 			return 3;
 		}
 	}
-	if (timed)
-		printf("nes-host: %lu frames in %.3f s of CPU\n", frames,
+	if (o.timed)
+		printf("nes-host: %lu frames in %.3f s of CPU\n", o.frames,
 		       (double)(clock() - start) / CLOCKS_PER_SEC);
-	for (int i = 0; i < npeeks; i++)
-		printf("peek $%04lx = $%02x\n", peeks[i], peek(&n, (unsigned)peeks[i]));
-	if (ppm && write_ppm(ppm, &n.ppu) != 0) {
-		fprintf(stderr, "nes: cannot write %s\n", ppm);
+	for (int i = 0; i < o.npeeks; i++)
+		printf("peek $%04lx = $%02x\n", o.peeks[i], peek(&n, (unsigned)o.peeks[i]));
+	if (o.ppm && write_ppm(o.ppm, &n.ppu) != 0) {
+		fprintf(stderr, "nes: cannot write %s\n", o.ppm);
 		return 1;
 	}
 	romfile_save(&rom, &n);

@@ -142,6 +142,27 @@ static void report(const struct run *r)
 	       wall > 0 ? 100.0 * (double)r->busy_ns / 1e9 / wall : 0.0);
 }
 
+static void announce(const char *rom, const struct nes *n, const struct screen *s)
+{
+	printf("nes: %s: mapper %d (%s), %zu KiB PRG, %zu KiB CHR %s; %ux%ux%u screen from %s, scale %d at "
+	       "(%d,%d)\n",
+	       rom, n->cart.mapper, n->cart.ops->name, n->cart.prg_size >> 10, n->cart.chr_size >> 10,
+	       n->cart.chr_is_ram ? "RAM" : "ROM", s->fb->width, s->fb->height, s->fb->bpp, s->fb->driver,
+	       s->scale, s->left, s->top);
+}
+
+/* Keeps the last frame on the screen until a key (the tests take a screendump of it). */
+static void hold_picture(struct screen *s, const struct nes *n, uint64_t frames)
+{
+	printf("nes: holding frame %llu; a key ends\n", (unsigned long long)frames);
+	fflush(stdout);
+	/* A console on the framebuffer (fbcon) may have drawn the text over the picture. */
+	screen_draw(s, (const uint8_t(*)[NES_WIDTH])n->ppu.pixels, true);
+	fcntl(0, F_SETFL, fcntl(0, F_GETFL) & ~O_NONBLOCK);
+	char c;
+	(void)read(0, &c, 1);
+}
+
 int main(int argc, char **argv)
 {
 	static struct nes n;
@@ -163,11 +184,7 @@ int main(int argc, char **argv)
 	}
 	if (romfile_open(&rom, &n, o.rom) != 0)
 		return 2;
-	printf("nes: %s: mapper %d (%s), %zu KiB PRG, %zu KiB CHR %s; %ux%ux%u screen from %s, scale %d at "
-	       "(%d,%d)\n",
-	       o.rom, n.cart.mapper, n.cart.ops->name, n.cart.prg_size >> 10, n.cart.chr_size >> 10,
-	       n.cart.chr_is_ram ? "RAM" : "ROM", s.fb->width, s.fb->height, s.fb->bpp, s.fb->driver, s.scale,
-	       s.left, s.top);
+	announce(o.rom, &n, &s);
 	fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
 	int status = run(&n, &o, &s, &r);
 	if (status != 0)
@@ -175,15 +192,8 @@ int main(int argc, char **argv)
 		        n.cpu.pc, n.cpu.jam_opcode);
 	report(&r);
 	romfile_save(&rom, &n);
-	if (status == 0 && o.hold && !r.quit) {
-		printf("nes: holding frame %llu; a key ends\n", (unsigned long long)r.frames);
-		fflush(stdout);
-		/* A console on the framebuffer (fbcon) may have drawn the text over the picture. */
-		screen_draw(&s, (const uint8_t(*)[NES_WIDTH])n.ppu.pixels, true);
-		fcntl(0, F_SETFL, fcntl(0, F_GETFL) & ~O_NONBLOCK);
-		char c;
-		(void)read(0, &c, 1);
-	}
+	if (status == 0 && o.hold && !r.quit)
+		hold_picture(&s, &n, r.frames);
 	romfile_close(&rom);
 	return status == 0 ? 0 : 3;
 }
