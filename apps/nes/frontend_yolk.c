@@ -6,7 +6,8 @@
  * Without ROM: CONFIG_APP_NES_ROM, or the first *.nes in /.
  * --frames N stops after N frames (--hold then keeps the picture until a
  * key or the machine stops); --unthrottled runs as fast as it can;
- * --no-draw emulates without showing frames (bench/nes.sh: the cost of drawing).
+ * --no-draw emulates without showing frames (bench/nes.sh: the cost of drawing);
+ * --log-buttons prints controller 1's buttons when they change (tests).
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -24,7 +25,7 @@
 struct options {
 	const char *rom;
 	unsigned long frames; /* 0: until Q */
-	bool unthrottled, hold, no_draw;
+	bool unthrottled, hold, no_draw, log_buttons;
 	struct pad_script script;
 };
 
@@ -77,6 +78,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->hold = true;
 		else if (!strcmp(argv[i], "--no-draw"))
 			o->no_draw = true;
+		else if (!strcmp(argv[i], "--log-buttons"))
+			o->log_buttons = true;
 		else if (argv[i][0] != '-' && o->rom == NULL)
 			o->rom = argv[i];
 		else
@@ -115,8 +118,11 @@ static int run(struct nes *n, const struct options *o, struct screen *s, struct 
 			break;
 		}
 		uint64_t t0 = now_ns();
-		n->pad[0].buttons =
+		uint8_t buttons =
 		    (uint8_t)(pad_script_at(&o->script, r->frames) | keys_buttons(&keys, r->frames));
+		if (o->log_buttons && buttons != n->pad[0].buttons)
+			printf("nes: frame %llu: buttons $%02x\n", (unsigned long long)r->frames, buttons);
+		n->pad[0].buttons = buttons;
 		if (nes_run_frame(n) != 0)
 			return -1;
 		if (!o->no_draw)
