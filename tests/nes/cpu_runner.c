@@ -8,6 +8,10 @@
  *   had its cycles checked somewhere.
  *
  *   cpu_runner ROM [--all-opcodes]      exit 0 if all is well
+ *   cpu_runner ROM --nmi-timing FRAMES DOTS_X2
+ *     instead: the CPU cycles from the first NMI to the FRAMES-th after it
+ *     must be FRAMES * DOTS_X2 / 6 (DOTS_X2: twice the dots in a frame, on
+ *     average), within 3 cycles (NMI waits for the end of an instruction).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +78,29 @@ static int run(struct nes *n, struct expected *t, int count, bool *ran, bool *ti
 	return bad;
 }
 
+static int nmi_timing(struct nes *n, long frames, long dots_x2)
+{
+	uint64_t first = 0;
+	long seen = -1;
+	for (long step = 0; step < MAX_STEPS && seen < frames; step++) {
+		bool nmi = n->cpu.nmi_pending;
+		uint64_t before = n->cpu.cycles;
+		if (nes_step(n) == 0)
+			return 1;
+		if (nmi && ++seen == 0)
+			first = before;
+		if (nmi && seen == frames) {
+			double want = (double)frames * (double)dots_x2 / 6, got = (double)(before - first);
+			bool ok = got >= want - 3 && got <= want + 3;
+			printf("%s: %ld frames between NMIs: %.0f CPU cycles, %.1f expected\n",
+			       ok ? "passed" : "FAIL", frames, got, want);
+			return ok ? 0 : 1;
+		}
+	}
+	printf("FAIL: only %ld NMIs\n", seen);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	static struct nes n;
@@ -82,6 +109,8 @@ int main(int argc, char **argv)
 	struct romfile rom;
 	if (argc < 2 || romfile_open(&rom, &n, argv[1]) != 0)
 		return 2;
+	if (argc == 5 && !strcmp(argv[2], "--nmi-timing"))
+		return nmi_timing(&n, atol(argv[3]), atol(argv[4]));
 	int count = load_table(&n, table), failures = run(&n, table, count, ran, timed);
 	if (failures < 0)
 		return 1;
