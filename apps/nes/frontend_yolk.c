@@ -90,13 +90,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-/* Reads what the console has; 1 if Q was pressed. */
+/* Reads what the console has, a byte at a time so that what follows a Q is left to the shell; 1 if Q was
+ * pressed. */
 static int poll_keys(struct keys *k, uint64_t frame)
 {
-	char buf[32];
-	ssize_t got = read(0, buf, sizeof(buf));
-	for (ssize_t i = 0; i < got; i++)
-		if (keys_feed(k, buf[i], frame))
+	char c;
+	while (read(0, &c, 1) == 1)
+		if (keys_feed(k, c, frame))
 			return 1;
 	return 0;
 }
@@ -164,8 +164,8 @@ static void hold_picture(struct screen *s, const struct nes *n, uint64_t frames)
 	fflush(stdout);
 	/* A console on the framebuffer (fbcon) may have drawn the text over the picture. */
 	screen_draw(s, (const uint8_t(*)[NES_WIDTH])n->ppu.pixels, true);
-	fcntl(0, F_SETFL, fcntl(0, F_GETFL) & ~O_NONBLOCK);
 	char c;
+	fcntl(0, F_SETFL, fcntl(0, F_GETFL) & ~O_NONBLOCK);
 	(void)read(0, &c, 1);
 }
 
@@ -191,7 +191,8 @@ int main(int argc, char **argv)
 	if (romfile_open(&rom, &n, o.rom) != 0)
 		return 2;
 	announce(o.rom, &n, &s);
-	fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
+	int console_flags = fcntl(0, F_GETFL);
+	fcntl(0, F_SETFL, console_flags | O_NONBLOCK);
 	int status = run(&n, &o, &s, &r);
 	if (status != 0)
 		fprintf(stderr, "nes: the CPU stopped at $%04x on opcode $%02x (not an official opcode)\n",
@@ -200,6 +201,7 @@ int main(int argc, char **argv)
 	romfile_save(&rom, &n);
 	if (status == 0 && o.hold && !r.quit)
 		hold_picture(&s, &n, r.frames);
+	fcntl(0, F_SETFL, console_flags); /* the shell reads the console after us */
 	romfile_close(&rom);
 	return status == 0 ? 0 : 3;
 }
