@@ -116,6 +116,18 @@ def ppm_drawn(path):
     return check
 
 
+def nes_drawn(path):
+    """PATH is a screendump with efp's white walls (#fffeff) on it."""
+    def check(tree, proc):
+        try:
+            data = open(os.path.join(tree, path), "rb").read()
+        except OSError:
+            return f"{path} was not written"
+        white = data.count(b"\xff\xfe\xff")
+        return None if data.startswith(b"P6") and white > 5000 else f"{path} does not show efp ({white} white pixels)"
+    return check
+
+
 def built_at_o2(build):
     """After: BUILD compiles at yolk's -O2 (the cross file's buildtype), never -O0."""
     def check(tree):
@@ -149,6 +161,7 @@ FILES = "README.md: Files"
 DISKS = "README.md: Disks"
 NET = "README.md: Networking"
 GRAPHICS = "README.md: Graphics"
+NES = "README.md: NES emulator"
 APPLIANCE = "examples/appliance/README.md: *"  # any block of that file
 SETUP_B = "meson setup b --cross-file cross/x86_64-yolk.ini -Ddefconfig=hello"
 # Benchmarks with small settings: they must finish and print their table.
@@ -209,6 +222,11 @@ COMMANDS = {
     (GRAPHICS, "ninja -C g qemu"): Cmd(timeout=900, dialog=[
         (r"^graphic: \d+x\d+", "\x01c"), (r"\(qemu\) $", "screendump /tmp/yolk-graphic.ppm\n"),
         (r"\(qemu\) $", "\x01c")], expect=(r"^graphic: \d+ frames in",), check=ppm_drawn("/tmp/yolk-graphic.ppm")),
+    (NES, "mkdir -p roms && cp /usr/share/nes/efp.nes roms/"): Cmd(files=("roms/efp.nes",)),
+    (NES, "meson setup n --cross-file cross/x86_64-yolk.ini -Ddefconfig=nes -Dinitrd=roms"): Cmd(),
+    (NES, "ninja -C n qemu"): Cmd(timeout=900, dialog=[
+        (r"^nes: /efp\.nes: mapper 0 \(NROM\)", "\x01c"), (r"\(qemu\) $", "screendump /tmp/yolk-nes.ppm\n"),
+        (r"\(qemu\) $", "\x01c"), (r"", "q")], expect=(r"^nes: \d+ frames in",), check=nes_drawn("/tmp/yolk-nes.ppm")),
     # examples/appliance/README.md, in any of its blocks (another hand writes it).
     (APPLIANCE, "cd examples/appliance"): Cmd(),
     (APPLIANCE, "../../tools/bootstrap"): Cmd(timeout=600),
