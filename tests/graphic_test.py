@@ -12,7 +12,7 @@ import os
 import sys
 import time
 
-from screen import Guest
+from screen import Guest, report
 
 CURVE = (0xff, 0xc0, 0x20)
 
@@ -55,12 +55,7 @@ def main():
         f"the two frames differ ({differ:.1%} of curve pixels)": differ > 0.05,
         f"the app ran to the end and exited 0 (exit {code})": code == 0 and "frames in" in serial,
     }
-    for k, ok in checks.items():
-        print(("ok: " if ok else "FAIL: ") + k)
-    if not all(checks.values()):
-        print("----- serial -----\n" + serial)
-        return 1
-    return 0
+    return report(checks, serial)
 
 
 if __name__ == "__main__":

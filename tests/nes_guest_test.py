@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 
-from screen import Guest, read_ppm
+from screen import Guest, report, read_ppm
 
 here = os.path.dirname(os.path.abspath(__file__))
 
@@ -90,12 +90,7 @@ def main():
             not bad
         checks["the picture is not blank"] = len({want[2][i:i + 3] for i in range(0, len(want[2]), 3)}) > 1
         checks["the input changed the game (host frames with and without it differ)"] = want[2] != idle[2]
-    for k, ok in checks.items():
-        print(("ok: " if ok else "FAIL: ") + k)
-    if not all(checks.values()):
-        print("----- serial -----\n" + serial)
-        return 1
-    return 0
+    return report(checks, serial)
 
 
 if __name__ == "__main__":

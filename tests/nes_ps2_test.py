@@ -9,7 +9,7 @@ import re
 import sys
 import time
 
-from screen import Guest
+from screen import Guest, report
 
 image, initrd = sys.argv[1], sys.argv[2]
 # QEMU key name -> the button bit it must press (keys.c's map, README's table).
@@ -28,8 +28,4 @@ seen = [int(v, 16) for v in re.findall(r"^nes: frame \d+: buttons \$([0-9a-f]{2}
 checks = {"the emulator started": started, "Q ended it with status 0": code == 0 and "frames in" in out}
 for _, bit, name in KEYS:
     checks[f"{name} pressed its button"] = any(v & bit for v in seen)
-for k, ok in checks.items():
-    print(("ok: " if ok else "FAIL: ") + k)
-if not all(checks.values()):
-    print("----- serial -----\n" + out)
-sys.exit(0 if all(checks.values()) else 1)
+sys.exit(report(checks, out))

@@ -61,3 +61,14 @@ class Guest:
     def quit(self):
         self.hmp("quit")
         return self.proc.wait(timeout=60)
+
+
+def report(checks, serial):
+    """Prints each named check as ok/FAIL and, if any failed, the guest's
+    serial output; returns the exit status for the test (0 or 1)."""
+    for name, ok in checks.items():
+        print(("ok: " if ok else "FAIL: ") + name)
+    if all(checks.values()):
+        return 0
+    print("----- serial -----\n" + serial)
+    return 1
