@@ -17,16 +17,29 @@
 #include <yolk/panic.h>
 #include <yolk/sched.h>
 #include <yolk/vfs.h>
+#include "apprun.h"
 #include "console_file.h"
 
+/*
+ * fds 3 and up: one table, each slot owned by the run that filled it. fds
+ * 0-2 live in each run (core/apprun.h); the ones here serve the threads of
+ * no run (boot, drivers, the image's main program).
+ */
 static struct file *fds[FD_MAX]; /* in .bss: an initializer would put all of it in the image */
 static struct app_run *fd_run[FD_MAX]; /* the app run that installed each fd (NULL: none) */
 static struct kmutex fd_lock = KMUTEX_INIT;
 
+/* Where fd lives for the calling thread; 0 <= fd < FD_MAX, fd_lock held. */
+static struct file **fd_slot(int fd)
+{
+	struct app_run *r = fd < 3 ? app_run_current() : NULL;
+	return r ? &r->std[fd] : &fds[fd];
+}
+
 /* Puts f (or NULL) in slot fd, owned by the caller's app run; fd_lock held. */
 static void fd_slot_set(int fd, struct file *f)
 {
-	fds[fd] = f;
+	*fd_slot(fd) = f;
 	fd_run[fd] = f && fd >= 3 ? app_run_current() : NULL;
 }
 
@@ -92,7 +105,7 @@ int fd_install(struct file *f, int min)
 {
 	kmutex_lock(&fd_lock, WAIT_FOREVER);
 	for (int fd = min < 0 ? 0 : min; fd < FD_MAX; fd++) {
-		if (fds[fd] == NULL) {
+		if (*fd_slot(fd) == NULL) {
 			fd_slot_set(fd, f);
 			kmutex_unlock(&fd_lock);
 			return fd;
@@ -110,7 +123,7 @@ struct file *fd_file(int fd)
 	}
 	thread_hold_begin();
 	kmutex_lock(&fd_lock, WAIT_FOREVER);
-	struct file *f = fds[fd];
+	struct file *f = *fd_slot(fd);
 	if (f)
 		file_get(f);
 	kmutex_unlock(&fd_lock);
@@ -127,8 +140,37 @@ void fd_put(struct file *f)
 	thread_hold_end();
 }
 
+int fd_inherit(struct app_run *r, const int io[3])
+{
+	int err = 0;
+	kmutex_lock(&fd_lock, WAIT_FOREVER);
+	for (int i = 0; i < 3; i++) {
+		int from = io ? io[i] : i;
+		struct file *f = from >= 0 && from < FD_MAX ? *fd_slot(from) : NULL;
+		if (f == NULL && io) {
+			err = -EBADF;
+			break;
+		}
+		if (f)
+			file_get(f);
+		r->std[i] = f;
+	}
+	kmutex_unlock(&fd_lock);
+	if (err)
+		fd_close_run(r);
+	return err;
+}
+
 void fd_close_run(struct app_run *r)
 {
+	for (int fd = 0; fd < 3; fd++) {
+		kmutex_lock(&fd_lock, WAIT_FOREVER);
+		struct file *f = r->std[fd];
+		r->std[fd] = NULL;
+		kmutex_unlock(&fd_lock);
+		if (f)
+			file_put(f);
+	}
 	for (int fd = 3; fd < FD_MAX; fd++) {
 		kmutex_lock(&fd_lock, WAIT_FOREVER);
 		struct file *f = fd_run[fd] == r ? fds[fd] : NULL;
@@ -220,6 +262,11 @@ ssize_t read(int fd, void *buf, size_t len)
 	ssize_t r = read_uncancelled(fd, buf, len);
 	thread_cancel_point_end(point, r < 0 && errno == EINTR);
 	return r;
+}
+
+ssize_t file_write(struct file *f, const void *buf, size_t len)
+{
+	return writable(f) ? file_rw(f, (void *)buf, len, 1) : -EBADF;
 }
 
 static ssize_t write_uncancelled(int fd, const void *buf, size_t len)
@@ -375,7 +422,7 @@ static int close_uncancelled(int fd)
 	}
 	thread_hold_begin(); /* from the slot to file_put, the reference is only in f */
 	kmutex_lock(&fd_lock, WAIT_FOREVER);
-	struct file *f = fds[fd];
+	struct file *f = *fd_slot(fd);
 	fd_slot_set(fd, NULL);
 	kmutex_unlock(&fd_lock);
 	if (f == NULL) {
@@ -423,7 +470,7 @@ int dup2(int fd, int fd2)
 		return -1;
 	file_get(f); /* the slot's */
 	kmutex_lock(&fd_lock, WAIT_FOREVER);
-	struct file *old = fds[fd2];
+	struct file *old = *fd_slot(fd2);
 	fd_slot_set(fd2, f);
 	kmutex_unlock(&fd_lock);
 	/* dup2(fd, fd) leaves the table as it was: old is f, and both extra references go. */

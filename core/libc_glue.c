@@ -18,6 +18,7 @@
 #include <yolk/sync.h>
 #include <yolk/time.h>
 #include <yolk/tty.h>
+#include "libc_lock.h"
 
 void _exit(int status)
 {
@@ -76,12 +77,10 @@ int getentropy(void *buf, size_t len)
 
 /*
  * picolibc's locks (malloc, stdio streams, atexit ...) are recursive sleeping
- * mutexes. Stream locks are created on first use, under the global lock.
+ * mutexes (core/libc_lock.h). Stream locks are created on first use, under
+ * the global lock.
  */
-struct __lock {
-	struct kmutex m;
-};
-struct __lock __lock___libc_recursive_mutex = {KMUTEX_RECURSIVE_INIT};
+struct __lock __lock___libc_recursive_mutex = {.m = KMUTEX_RECURSIVE_INIT};
 
 void __retarget_lock_init(_LOCK_T *lock)
 {
@@ -103,17 +102,23 @@ void __retarget_lock_close(_LOCK_T lock)
 
 void __retarget_lock_close_recursive(_LOCK_T lock) { __retarget_lock_close(lock); }
 
+static struct kmutex *lock_mutex(_LOCK_T lock) { return lock->which ? lock->which(lock) : &lock->m; }
+
 /* Before the scheduler runs there is one context and nothing to wait for. */
 void __retarget_lock_acquire_recursive(_LOCK_T lock)
 {
 	if (lock && sched_running())
-		kmutex_lock(&lock->m, WAIT_FOREVER);
+		kmutex_lock(lock_mutex(lock), WAIT_FOREVER);
 }
 
 void __retarget_lock_release_recursive(_LOCK_T lock)
 {
-	if (lock && sched_running())
-		kmutex_unlock(&lock->m);
+	if (lock == NULL || !sched_running())
+		return;
+	struct kmutex *m = lock_mutex(lock);
+	if (lock->unlocking && m->depth == 1)
+		lock->unlocking(lock);
+	kmutex_unlock(m);
 }
 
 void __retarget_lock_acquire(_LOCK_T lock) { __retarget_lock_acquire_recursive(lock); }

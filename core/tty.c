@@ -68,22 +68,42 @@ static void outs(const char *s) { out(s, strlen(s)); }
 static struct spinlock tty_lock = SPINLOCK_INIT("tty", LOCK_RANK_TTY);
 static char inq[256];
 static unsigned inq_head, inq_tail;
-static struct thread *foreground;
+/* The apps Ctrl-C kills: one command, or every stage of a pipeline. */
+static struct thread *foreground[TTY_FOREGROUND_MAX];
+static unsigned nforeground; /* read without the lock only to skip polling */
 
 void tty_set_foreground(struct thread *t)
 {
 	int irq = spin_lock_irqsave(&tty_lock);
-	foreground = t;
+	foreground[0] = t;
+	nforeground = t != NULL;
 	spin_unlock_irqrestore(&tty_lock, irq);
 }
 
-struct thread *tty_foreground(void) { return __atomic_load_n(&foreground, __ATOMIC_RELAXED); }
+int tty_add_foreground(struct thread *t)
+{
+	int irq = spin_lock_irqsave(&tty_lock);
+	int r = nforeground < TTY_FOREGROUND_MAX ? 0 : -ENOSPC;
+	if (r == 0)
+		foreground[nforeground++] = t;
+	spin_unlock_irqrestore(&tty_lock, irq);
+	return r;
+}
+
+struct thread *tty_foreground(void)
+{
+	int irq = spin_lock_irqsave(&tty_lock);
+	struct thread *t = nforeground ? foreground[0] : NULL;
+	spin_unlock_irqrestore(&tty_lock, irq);
+	return t;
+}
 
 void tty_forget(struct thread *t)
 {
 	int irq = spin_lock_irqsave(&tty_lock);
-	if (foreground == t)
-		foreground = NULL;
+	for (unsigned i = 0; i < nforeground; i++)
+		if (foreground[i] == t)
+			foreground[i--] = foreground[--nforeground];
 	spin_unlock_irqrestore(&tty_lock, irq);
 }
 
@@ -94,9 +114,10 @@ static int take_byte(void)
 	char c;
 	if (console_read_nowait(&c, 1) != 1)
 		return -1;
-	if (foreground && (mode.c_lflag & ISIG) && (unsigned char)c == mode.c_cc[VINTR]) {
+	if (nforeground && (mode.c_lflag & ISIG) && (unsigned char)c == mode.c_cc[VINTR]) {
 		console_write("^C\n", 3);
-		thread_kill(foreground);
+		for (unsigned i = 0; i < nforeground; i++)
+			thread_kill(foreground[i]);
 		return -1;
 	}
 	return (unsigned char)c;
@@ -121,7 +142,7 @@ void tty_poll_input(void)
 	 * An unlocked look at the pollers is enough: a poller that just missed
 	 * it is seen at the next tick.
 	 */
-	if (__atomic_load_n(&foreground, __ATOMIC_RELAXED) == NULL &&
+	if (__atomic_load_n(&nforeground, __ATOMIC_RELAXED) == 0 &&
 	    __atomic_load_n(&file_pollq.head, __ATOMIC_RELAXED) == NULL)
 		return;
 	spin_lock(&tty_lock);

@@ -18,6 +18,7 @@ int ktest_ps(int argc, char **argv);
 int ktest_sync(int argc, char **argv);
 int ktest_apprun(int argc, char **argv);
 int ktest_foreground(int argc, char **argv);
+int ktest_stdio_runs(int argc, char **argv);
 int ktest_console_fds(int argc, char **argv);
 int ktest_kill_storm(int argc, char **argv);
 int ktest_append(int argc, char **argv);

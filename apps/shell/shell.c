@@ -1,7 +1,8 @@
 /*
  * yolk's shell: a prompt, words split with shell quoting, built-in commands,
  * and every application linked into the image runnable by name
- * (`prime-sieve 50`, or `prime-sieve 50 &` in the background).
+ * (`prime-sieve 50`, or `prime-sieve 50 &` in the background), with
+ * redirections and pipelines (pipeline.c: `cat f | grep x > out &`).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,10 +25,10 @@
 #define MAX_WORDS 64
 
 /* The shell's own commands (below), then the file commands (files.c). */
-#define NTABLES 2
+#define NTABLES 3
 static const struct builtin *const tables[NTABLES];
 
-static const struct builtin *find_builtin(const char *name)
+const struct builtin *shell_find_builtin(const char *name)
 {
 	for (size_t t = 0; t < NTABLES; t++)
 		for (const struct builtin *b = tables[t]; b->name; b++)
@@ -115,8 +116,8 @@ static int sh_sleep(int argc, char **argv)
 static int sh_cat(int argc, char **argv)
 {
 	int status = 0;
-	for (int i = 1; i < argc; i++) {
-		int fd = open(argv[i], O_RDONLY);
+	for (int i = argc > 1; i < argc; i++) {
+		int fd = i == 0 ? 0 : open(argv[i], O_RDONLY);
 		if (fd < 0) {
 			fprintf(stderr, "cat: %s: %s\n", argv[i], strerror(errno));
 			status = 1;
@@ -126,7 +127,8 @@ static int sh_cat(int argc, char **argv)
 		ssize_t n;
 		while ((n = read(fd, buf, sizeof(buf))) > 0)
 			fwrite(buf, 1, (size_t)n, stdout);
-		close(fd);
+		if (fd != 0)
+			close(fd);
 	}
 	return status;
 }
@@ -184,60 +186,25 @@ static int sh_ifconfig(int argc, char **argv)
 static const struct builtin builtins[] = {
 	{"help", "help", "this list", sh_help},
 	{"echo", "echo WORDS...", "print the words", sh_echo},
-	{"cat", "cat FILE...", "print files", sh_cat},
+	{"cat", "cat [FILE...]", "print files (or what comes in)", sh_cat},
 	{"ps", "ps", "threads: id, name, state, priority, CPU ticks", sh_ps},
 	{"free", "free", "memory in use and free", sh_free},
 	{"cpuinfo", "cpuinfo", "CPUs: count, model, features, which are online", sh_cpuinfo},
 	{"uptime", "uptime", "time since boot", sh_uptime},
 	{"date", "date", "the time of day (UTC)", sh_date},
 	{"sleep", "sleep SECONDS", "wait", sh_sleep},
+	{"wait", "wait", "until the commands started with & have ended", shell_wait},
 	{"ifconfig", "ifconfig", "network devices and their addresses", sh_ifconfig},
 	{"reboot", "reboot", "restart the machine", sh_reboot},
 	{"poweroff", "poweroff [STATUS]", "stop the machine (QEMU exits with STATUS)", sh_poweroff},
 	{0, 0, 0, 0},
 };
-static const struct builtin *const tables[NTABLES] = {builtins, shell_file_builtins};
+static const struct builtin *const tables[NTABLES] = {builtins, shell_file_builtins, shell_text_builtins};
 
-/*
- * Takes a trailing `> FILE` or `>> FILE` off argv and points stdout at FILE.
- * Returns the saved stdout to restore (or -1 if there was no redirection,
- * -2 if FILE cannot be opened).
- */
-static int redirect(int *argc, char **argv)
+/* A plain command: a built-in in the shell's own thread (cd must change the shell's directory), an app waited for. */
+static int run_command(int argc, char **argv)
 {
-	if (*argc < 3)
-		return -1;
-	const char *op = argv[*argc - 2];
-	int append = strcmp(op, ">>") == 0;
-	if (!append && strcmp(op, ">") != 0)
-		return -1;
-	const char *file = argv[*argc - 1];
-	int fd = open(file, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0644);
-	if (fd < 0) {
-		fprintf(stderr, "sh: %s: %s\n", file, strerror(errno));
-		return -2;
-	}
-	*argc -= 2;
-	argv[*argc] = NULL;
-	fflush(stdout);
-	int saved = dup(1);
-	dup2(fd, 1);
-	close(fd);
-	return saved;
-}
-
-static void restore(int saved)
-{
-	if (saved < 0)
-		return;
-	fflush(stdout);
-	dup2(saved, 1);
-	close(saved);
-}
-
-static int run_command(int argc, char **argv, int background)
-{
-	const struct builtin *b = find_builtin(argv[0]);
+	const struct builtin *b = shell_find_builtin(argv[0]);
 	if (b)
 		return b->run(argc, argv);
 	const struct yolk_app *app = yolk_app_find(argv[0]);
@@ -245,12 +212,20 @@ static int run_command(int argc, char **argv, int background)
 		fprintf(stderr, "sh: %s: command not found (try help)\n", argv[0]);
 		return 127;
 	}
-	int status = yolk_app_run(app, argc, argv, !background);
+	int status = yolk_app_run(app, argc, argv, 1);
 	if (status < 0)
 		fprintf(stderr, "sh: %s: cannot start: %s\n", argv[0], strerror(-status));
-	else if (background)
-		printf("[started %s in the background]\n", argv[0]);
 	return status;
+}
+
+/* Whether a word is one of pipeline.c's operators. */
+static int is_operator(const char *w)
+{
+	static const char *const ops[] = {"|", "<", ">", ">>", "2>", "2>>", "2>&1"};
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (strcmp(w, ops[i]) == 0)
+			return 1;
+	return 0;
 }
 
 /* Runs one command line; returns its status. */
@@ -268,12 +243,13 @@ static int run_line(char *line)
 	int background = strcmp(argv[argc - 1], "&") == 0;
 	if (background)
 		argv[--argc] = NULL;
-	int saved = redirect(&argc, argv);
-	if (saved == -2)
-		return 1;
-	int status = argc ? run_command(argc, argv, background) : 0;
-	restore(saved);
-	return status;
+	int piped = 0;
+	for (int i = 0; i < argc; i++)
+		piped |= is_operator(argv[i]);
+	if (argc == 0)
+		return 0;
+	/* Anything more than a plain command runs in runs of its own: the shell's streams stay. */
+	return background || piped ? shell_run_pipeline(argv, argc, background) : run_command(argc, argv);
 }
 
 int main(int argc, char **argv)

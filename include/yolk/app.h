@@ -26,12 +26,27 @@ const struct yolk_app *yolk_app_find(const char *name);
  */
 int yolk_app_run(const struct yolk_app *app, int argc, char **argv, int wait);
 
+struct thread;
+/*
+ * Starts app as yolk_app_run() does, in a new run whose fds 0-2 are the
+ * caller's fds io[0], io[1], io[2] (a file, one end of a pipe; io NULL: the
+ * caller's own 0-2), and sets *t to its main thread: thread_join() it for
+ * the exit status, or thread_detach() it. The caller may close its io fds
+ * at once: the run holds its own references. 0, -ENOMEM, or -EBADF if an
+ * io[i] is not open.
+ */
+int yolk_app_start(const struct yolk_app *app, int argc, char **argv, const int io[3], struct thread **t);
+
 /*
  * One run of an app: the thread yolk_app_run() starts and every thread
- * created under it. Descriptors opened by its threads belong to the run;
- * when the last of them ends (main returned, exit(), Ctrl-C), the ones
- * still open are closed, as a process's are when it exits. Threads started
- * outside any app (boot, drivers) belong to none (NULL).
+ * created under it. The run has its own fds 0-2, and with them its own
+ * stdin, stdout and stderr buffers (core/stdio.c), so each command of a
+ * shell reads and writes where it was told. Descriptors opened by its
+ * threads belong to the run; when the last of them ends (main returned,
+ * exit(), Ctrl-C), buffered output is written and the fds still open are
+ * closed, as a process's are when it exits (a pipe's reader then sees end
+ * of file). Threads started outside any app (boot, drivers, the image's
+ * main program) belong to none (NULL) and share the first 0-2.
  */
 struct app_run;
 /* The run the calling thread belongs to, or NULL. */

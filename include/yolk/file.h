@@ -1,8 +1,10 @@
 /*
- * Open files and the one descriptor table. Everything a program reaches
+ * Open files and the descriptor table. Everything a program reaches
  * through an fd (console, regular files, directories, pipes, devices,
- * sockets later) is a struct file with its own small ops table; the fd
- * table maps numbers to them. Ops return a count or -errno.
+ * sockets) is a struct file with its own small ops table; the fd table maps
+ * numbers to them. Ops return a count or -errno. Descriptors 0-2 are each
+ * app run's own (its standard streams); 3 and up are one table shared by
+ * all, each fd owned by the run that opened it.
  */
 #ifndef YOLK_FILE_H
 #define YOLK_FILE_H
@@ -13,7 +15,7 @@
 #include <yolk/sync.h>
 #include <yolk/waitq.h>
 
-#define FD_MAX 256 /* descriptors in the one table */
+#define FD_MAX 256 /* descriptors in the table, 0-2 included */
 
 #define FILE_IOCTL_ISATTY 0x5401 /* TCGETS: a file_ops.ioctl answers 0 if it is a terminal */
 
@@ -67,12 +69,20 @@ int fd_install(struct file *f, int min);
 struct file *fd_file(int fd);
 /* Drops the reference fd_file() took and the hold with it. */
 void fd_put(struct file *f);
-/*
- * Closes the descriptors installed by threads of app run r (yolk/app.h);
- * called when its last thread has ended. 0, 1 and 2 stay: they are the
- * console every app shares, even when a shell has pointed one elsewhere.
- */
+/* Writes to f at its position (as write() does), for a caller holding a reference. */
+ssize_t file_write(struct file *f, const void *buf, size_t len);
+
 struct app_run;
+/*
+ * Gives r, a run not yet started, its standard streams: fd i is the
+ * caller's fd io[i] (io NULL: the caller's own 0-2, closed ones staying
+ * closed). 0, or -EBADF if an io[i] is not open (r then has none).
+ */
+int fd_inherit(struct app_run *r, const int io[3]);
+/*
+ * Closes app run r's 0-2 and the descriptors its threads installed;
+ * called when its last thread has ended.
+ */
 void fd_close_run(struct app_run *r);
 
 /*

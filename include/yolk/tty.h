@@ -23,7 +23,11 @@ struct thread;
 /* The app a shell is waiting for: Ctrl-C typed meanwhile kills it (thread_kill). NULL: none. */
 void tty_set_foreground(struct thread *t);
 
-/* The thread Ctrl-C would kill now, or NULL. */
+/* One more app Ctrl-C kills, as for each stage of a pipeline: 0, or -ENOSPC past TTY_FOREGROUND_MAX. */
+#define TTY_FOREGROUND_MAX 16
+int tty_add_foreground(struct thread *t);
+
+/* The (first) thread Ctrl-C would kill now, or NULL. */
 struct thread *tty_foreground(void);
 
 /* An app thread about to end: it stops being the foreground (called from its own thread). */
