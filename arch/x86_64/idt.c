@@ -87,11 +87,6 @@ void trap_dispatch(struct trap_frame *tf)
 	if (handlers[tf->vector].fn)
 		handlers[tf->vector].fn(tf, handlers[tf->vector].arg);
 	lapic_eoi();
-#ifdef CONFIG_SMP
-	/* Application processors run no threads yet (issue 19 phase 1): nothing to switch to. */
-	if (this_cpu()->id != 0)
-		return;
-#endif
 	/* The handler may have woken a more important thread, or ended a time slice. */
 	sched_preempt_point();
 	/*

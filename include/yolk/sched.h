@@ -23,6 +23,13 @@ typedef void *(*thread_fn)(void *arg);
 /* Makes the running boot context the thread "main" and starts the idle thread. */
 void sched_init(void);
 
+/*
+ * An application processor joins the scheduler (called once by each, from
+ * arch code, on its boot stack [stack_top - stack_size, stack_top)): that
+ * context becomes the CPU's idle thread. Waits for sched_init() first.
+ */
+__attribute__((noreturn)) void sched_cpu_start(void *stack_top, size_t stack_size);
+
 /* 1 once sched_init() has run: blocking primitives may be used. */
 int sched_running(void);
 
