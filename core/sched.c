@@ -776,6 +776,44 @@ void thread_get_sched(const struct thread *t, int *policy, int *prio, int *rt_pr
 	spin_unlock_irqrestore(&sched_lock, irq);
 }
 
+int thread_set_affinity(struct thread *t, uint64_t mask)
+{
+	uint64_t online = 0;
+	for (unsigned i = 0; i < cpu_count_found() && i < 64; i++)
+		if (cpu_is_online(i))
+			online |= 1ull << i;
+	if ((mask & online) == 0)
+		return -EINVAL;
+	int irq = spin_lock_irqsave(&sched_lock);
+	t->affinity = (mask & online) == online ? 0 : mask & online;
+	if (t->state == T_RUNNABLE && !t->on_cpu) {
+		runq_remove(t); /* queued again, so a CPU it may use now hears of it */
+		runq_push(t);
+	} else if (t->on_cpu && !allowed(t, t->cpu)) {
+		resched_cpu(cpu_by_id(t->cpu)); /* its preemption point moves it off (sched_preempt_point) */
+	}
+	spin_unlock_irqrestore(&sched_lock, irq);
+	return 0;
+}
+
+uint64_t thread_get_affinity(const struct thread *t)
+{
+	uint64_t online = 0;
+	for (unsigned i = 0; i < cpu_count_found() && i < 64; i++)
+		if (cpu_is_online(i))
+			online |= 1ull << i;
+	uint64_t m = __atomic_load_n(&t->affinity, __ATOMIC_RELAXED);
+	return m ? m & online : online;
+}
+
+unsigned sched_this_cpu(void)
+{
+	int irq = irq_save();
+	unsigned id = arch_cpu_id();
+	irq_restore(irq);
+	return id;
+}
+
 void sched_preempt_point_voluntary(void)
 {
 	/* Not a lock: sched_preempt_point() runs with interrupts off, as on an interrupt's way out. */
@@ -792,7 +830,7 @@ static size_t thread_snapshot(struct thread_info *out, size_t max)
 	for (struct thread *t = all_threads; t; t = t->all_next, n++) {
 		if (n >= max)
 			continue;
-		out[n] = (struct thread_info){t->id, {0}, state_names[t->state], t->prio, t->cpu_ticks, t->stack_size};
+		out[n] = (struct thread_info){t->id, {0}, state_names[t->state], t->prio, t->cpu_ticks, t->stack_size, t->cpu};
 		memcpy(out[n].name, t->name, THREAD_NAME_MAX);
 		if (t->state == T_BLOCKED && t->sleeping)
 			out[n].state = "sleeping";
@@ -929,6 +967,10 @@ void sched_init(void)
 	idle->state = T_RUNNABLE;
 	this_cpu()->idle = idle;
 	spin_unlock_irqrestore(&sched_lock, irq);
+	/* The other CPUs' idle threads, made here: an AP has no thread yet to take malloc's lock with. */
+	for (unsigned i = 0; i < cpu_count_found(); i++)
+		if (i != this_cpu()->id && cpu_is_online(i))
+			cpu_by_id(i)->idle = idle_alloc(i);
 	__atomic_store_n(&sched_up, 1, __ATOMIC_RELEASE);
 }
 
@@ -938,7 +980,7 @@ void sched_cpu_start(void *stack_top, size_t stack_size)
 		cpu_idle(); /* its ticks wake it to look again */
 	irq_disable();
 	struct cpu *me = this_cpu();
-	struct thread *idle = idle_alloc(me->id);
+	struct thread *idle = me->idle;
 	idle->stack_top = stack_top;
 	idle->stack_size = stack_size;
 	idle->stack_given = 1; /* the CPU's own boot stack: never freed */
@@ -949,7 +991,6 @@ void sched_cpu_start(void *stack_top, size_t stack_size)
 	idle->on_cpu = 1;
 	idle->cpu = me->id;
 	idle->ran_since = time_monotonic_ns();
-	me->idle = idle;
 	me->thread = idle;
 	spin_unlock(&sched_lock);
 	irq_enable();

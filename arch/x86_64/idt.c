@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <stdint.h>
 #include <arch/percpu.h>
+#include <arch/smp.h>
+#include <arch/tlb.h>
 #include <arch/trap.h>
 #include <yolk-config/core.h>
 #include <yolk/panic.h>
@@ -9,6 +11,7 @@
 
 #define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
 #define KERNEL_CS 0x08
+#define VEC_NMI 2
 
 struct idt_gate {
 	uint16_t off_lo, sel;
@@ -78,6 +81,11 @@ void trap_fatal(struct trap_frame *tf);
 
 void trap_dispatch(struct trap_frame *tf)
 {
+#ifdef CONFIG_SMP
+	/* An NMI is a TLB shootdown (arch/tlb.h) unless the CPUs are stopping or none was asked. */
+	if (tf->vector == VEC_NMI && !smp_stopping() && tlb_nmi())
+		return;
+#endif
 	if (tf->vector < IRQ_VECTOR_BASE) {
 		trap_fatal(tf);
 		return;

@@ -167,6 +167,7 @@ struct thread_info {
 	int prio;
 	uint64_t cpu_ticks;
 	size_t stack_size;
+	unsigned cpu; /* the CPU it runs or last ran on */
 };
 
 /* Calls visit once per thread, in creation order; for the shell's `ps`. */
@@ -225,6 +226,22 @@ int sched_cancel_due(void);
 
 /* Where an asynchronously cancelled thread is sent from an interrupt. */
 __attribute__((noreturn)) void sched_cancelled(void);
+
+/* --- SMP --- */
+
+/*
+ * t may run only on the CPUs in mask (bit i: CPU i); offline CPUs are
+ * ignored. Returns 0, or -EINVAL if no online CPU is in mask. A running t
+ * outside its new mask leaves its CPU at its next preemption point: the
+ * caller, once it holds no spinlock, calls sched_preempt_point_voluntary()
+ * to move at once if t is itself. Takes sched_lock (may be called under
+ * thread_handle_lock).
+ */
+int thread_set_affinity(struct thread *t, uint64_t mask);
+/* t's CPUs: its mask, or every online CPU if it has none. */
+uint64_t thread_get_affinity(const struct thread *t);
+/* The CPU the caller runs on (may be stale once it returns, unless the thread is pinned). */
+unsigned sched_this_cpu(void);
 
 /* --- POSIX scheduling policies (core/sched_policy.c) --- */
 
