@@ -776,6 +776,8 @@ void thread_get_sched(const struct thread *t, int *policy, int *prio, int *rt_pr
 	spin_unlock_irqrestore(&sched_lock, irq);
 }
 
+#define AFFINITY_WAIT_NS (100 * 1000000ull)
+
 int thread_set_affinity(struct thread *t, uint64_t mask)
 {
 	uint64_t online = 0;
@@ -791,6 +793,17 @@ int thread_set_affinity(struct thread *t, uint64_t mask)
 		runq_push(t);
 	} else if (t->on_cpu && !allowed(t, t->cpu)) {
 		resched_cpu(cpu_by_id(t->cpu)); /* its preemption point moves it off (sched_preempt_point) */
+	}
+	/*
+	 * As on Linux, t is off a CPU it may no longer use when this returns
+	 * (unless t is the caller, which moves at its own preemption point):
+	 * waits for the other CPU's switch, bounded in case that CPU is stuck.
+	 */
+	uint64_t give_up = time_monotonic_ns() + AFFINITY_WAIT_NS;
+	while (t != current && t->on_cpu && !allowed(t, t->cpu) && time_monotonic_ns() < give_up) {
+		spin_unlock(&sched_lock);
+		cpu_pause();
+		spin_lock(&sched_lock);
 	}
 	spin_unlock_irqrestore(&sched_lock, irq);
 	return 0;

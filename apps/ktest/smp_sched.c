@@ -144,12 +144,15 @@ static void check_shared(void)
 
 struct pinned {
 	int cpu, wrong;
+	volatile int go;
 	cpu_set_t got;
 };
 
 static void *pinned_worker(void *arg)
 {
 	struct pinned *p = arg;
+	while (!p->go)
+		sched_yield();
 	for (int i = 0; i < PIN_ROUNDS; i++) {
 		if (sched_getcpu() != p->cpu)
 			p->wrong++;
@@ -163,19 +166,19 @@ static void *pinned_worker(void *arg)
 static void check_affinity(int ncpu)
 {
 	for (int cpu = 0; cpu < ncpu; cpu++) {
-		struct pinned p = {cpu, 0, {{0}}};
+		struct pinned p = {cpu, 0, 0, {{0}}};
 		pthread_attr_t a;
 		pthread_t t;
 		pthread_attr_init(&a);
-		/* Started on any CPU, pinned at once: from then on every look must say `cpu`. */
+		/* Started on any CPU, pinned, then let go: from then on every look must say `cpu`. */
 		CHECK(pthread_create(&t, &a, pinned_worker, &p) == 0);
 		CHECK(pin(t, cpu) == 0);
+		p.go = 1;
 		pthread_join(t, NULL);
 		int only = CPU_ISSET(cpu, &p.got) && CPU_COUNT(&p.got) == 1;
 		printf("smp-sched: pinned to cpu %d: %d of %d looks elsewhere, mask ok=%d\n", cpu, p.wrong, PIN_ROUNDS,
 		       only);
-		/* The very first looks may come before pin() took effect on another CPU: at most a few. */
-		CHECK(p.wrong <= 1 && only);
+		CHECK(p.wrong == 0 && only);
 	}
 	cpu_set_t none;
 	CPU_ZERO(&none);
