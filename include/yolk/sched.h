@@ -1,5 +1,5 @@
 /*
- * Kernel threads: preemptive, priority round-robin, one CPU. Every thread
+ * Kernel threads: preemptive, priority round-robin, on every CPU. Every thread
  * has its own guarded stack, TLS block (picolibc's errno is per thread) and
  * FPU/SSE state. pthreads (include/posix/pthread.h) are built on these.
  */
