@@ -20,7 +20,7 @@ cache=${YOLK_GUEST_CACHE:-$top/build-guest-cache}
 if [ ! -f "$build/build.ninja" ]; then
 	meson setup "$build" "$top" --cross-file "$top/cross/x86_64-yolk.ini" -Ddefconfig=bench-smp >/dev/null
 fi
-ninja -C "$build" >/dev/null
+ninja -C "$build" yolk >/dev/null
 gcc -O2 -static -pthread -o "$build/bench-smp-linux" "$top/apps/bench-smp/bench-smp.c"
 
 machine=(-machine q35 -cpu max -m 512M -nic none -display none -monitor none -no-reboot)
