@@ -24,7 +24,9 @@
 #define FLUSH_ALL_PAGES 32            /* more than this: reload CR3 rather than invlpg each page */
 #define ANSWER_TIMEOUT_NS 5000000000ull /* a CPU that has not flushed in 5 s is stuck */
 
+#ifdef CONFIG_SMP
 static struct spinlock tlb_lock = SPINLOCK_INIT("tlb", LOCK_RANK_TLB);
+#endif
 static volatile uintptr_t req_va;
 static volatile size_t req_pages;
 static volatile uint64_t shootdowns;
