@@ -40,9 +40,9 @@ static int grow(uintptr_t new_end)
 
 static void shrink(uintptr_t new_end)
 {
-	while (mapped_end > new_end) {
-		mapped_end -= PAGE_SIZE;
-		pmm_free(vm_unmap_page(mapped_end));
+	if (mapped_end > new_end) {
+		vm_unmap_free(new_end, mapped_end - new_end);
+		mapped_end = new_end;
 	}
 }
 

@@ -3,7 +3,14 @@
  * preemption on the timer tick (a time slice is one tick) and when a
  * higher-priority thread becomes runnable. sched_lock protects the run
  * queues, every thread's state, the sleepers, the thread list and the
- * reapable list. Still one CPU's scheduler: one `current`, one idle thread.
+ * reapable list.
+ *
+ * SMP: one run queue for all CPUs (at 2-4 CPUs one lock is not the
+ * bottleneck), a `current` and an idle thread per CPU (struct cpu). A thread
+ * made runnable goes to the CPU it may run on that is idle, or else runs the
+ * least important thread below it: that CPU's need_resched is set and, if it
+ * is another CPU, it gets a reschedule IPI (VECTOR_RESCHED). A thread's
+ * affinity mask is honoured by the pick.
  *
  * Blocking is built from two primitives: sched_park() puts the current thread
  * to sleep (optionally until a deadline), handing over the lock that
@@ -12,19 +19,25 @@
  *
  * Across a context switch sched_lock stays taken: the thread that switches
  * away holds it, the thread switched to (returning from its own
- * switch_to_next(), or a new one in thread_start()) releases it.
+ * switch_to_next(), or a new one in thread_start()) releases it. So no other
+ * CPU can pick a thread before its stack is left: on_cpu says so, and the
+ * pick asserts it.
  */
 #include <errno.h>
 #include <stdint.h>
 #include <malloc.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arch/context.h>
 #include <arch/cpu.h>
+#include <arch/ipi.h>
+#include <arch/percpu.h>
 #include <yolk-config/core.h>
 #include <yolk/app.h>
 #include <yolk/console.h>
+#include <yolk/cpu.h>
 #include <yolk/mm.h>
 #include <yolk/panic.h>
 #include <yolk/sched.h>
@@ -45,8 +58,9 @@ static const char *const state_names[] = {"runnable", "running", "blocked", "zom
 
 struct spinlock sched_lock = SPINLOCK_INIT("sched", LOCK_RANK_SCHED);
 
-static struct thread *current;
-static struct thread *idle_thread;
+/* The running thread and the idle thread of the calling CPU. */
+#define current cpu_current()
+#define idle_thread (this_cpu()->idle)
 /*
  * One run queue per rank: ordinary priorities 0..THREAD_NPRIO-1, then the
  * real-time priorities 1..THREAD_RT_PRIO_MAX above them all.
@@ -56,8 +70,8 @@ static struct thread *runq_head[NRANK], *runq_tail[NRANK];
 static struct thread *sleepers; /* sorted by wake_at */
 static struct thread *all_threads, *all_tail;
 static struct thread *reapable;
-static int need_resched;
-static int slice_over; /* need_resched because the time slice ended, not a preemption */
+static volatile int queued; /* threads in the run queues: the idle loop polls it without the lock */
+static volatile int sched_up; /* sched_init() done: the other CPUs may start taking threads */
 static int next_id;
 static uint64_t gone_cpu_ns; /* CPU time of the threads already freed */
 static uint8_t fpu_initial[ARCH_FPU_STATE_SIZE] __attribute__((aligned(ARCH_FPU_STATE_ALIGN)));
@@ -85,6 +99,53 @@ void thread_set_name(struct thread *t, const char *name)
 
 static int rank(const struct thread *t) { return t->rt_prio ? THREAD_NPRIO - 1 + t->rt_prio : t->prio; }
 
+/* Whether t may run on CPU id (its affinity mask; 0 means any CPU). */
+static int allowed(const struct thread *t, unsigned id)
+{
+	return t->affinity == 0 || (t->affinity >> id & 1);
+}
+
+/* Asks CPU c to pick again; sched_lock held. Another CPU hears it through an IPI. */
+static void resched_cpu(struct cpu *c)
+{
+	c->need_resched = 1;
+	if (c != this_cpu())
+		lapic_send_ipi(c->apic_id, VECTOR_RESCHED);
+}
+
+/*
+ * t has just been queued: the CPU that should run it is told. This CPU if
+ * it idles; else another idle CPU t may use; else this CPU if t outranks
+ * what runs here; else the CPU running the least important thread below t.
+ * sched_lock held.
+ */
+static void place(struct thread *t)
+{
+	struct cpu *me = this_cpu(), *best = NULL;
+	int r = rank(t), here = allowed(t, me->id) && me->thread;
+	if (here && me->thread == me->idle) {
+		me->need_resched = 1;
+		return;
+	}
+	for (unsigned i = 0; i < cpu_count_found(); i++) {
+		struct cpu *c = cpu_by_id(i);
+		if (c == me || c->thread == NULL || !allowed(t, i))
+			continue;
+		if (c->thread == c->idle) {
+			if (!c->need_resched) {
+				resched_cpu(c);
+				return;
+			}
+		} else if (r > rank(c->thread) && (best == NULL || rank(c->thread) < rank(best->thread))) {
+			best = c;
+		}
+	}
+	if (here && r > rank(me->thread))
+		me->need_resched = 1;
+	else if (best)
+		resched_cpu(best);
+}
+
 static void runq_push(struct thread *t)
 {
 	KASSERT(spin_held(&sched_lock));
@@ -96,8 +157,8 @@ static void runq_push(struct thread *t)
 	else
 		runq_head[r] = t;
 	runq_tail[r] = t;
-	if (current == idle_thread || r > rank(current))
-		need_resched = 1;
+	queued++;
+	place(t);
 }
 
 /* POSIX: a preempted real-time thread goes back to the head of its list, not the tail. */
@@ -109,27 +170,38 @@ static void runq_push_head(struct thread *t)
 	runq_head[r] = t;
 	if (runq_tail[r] == NULL)
 		runq_tail[r] = t;
+	queued++;
+	place(t);
 }
 
-static struct thread *runq_pop(void)
+/* The first thread of the highest rank that may run on CPU id, taken off its queue; or NULL. */
+static struct thread *runq_pop(unsigned id)
 {
 	for (int p = NRANK - 1; p >= 0; p--) {
-		struct thread *t = runq_head[p];
-		if (t) {
-			runq_head[p] = t->run_next;
-			if (runq_head[p] == NULL)
-				runq_tail[p] = NULL;
+		struct thread *prev = NULL;
+		for (struct thread *t = runq_head[p]; t; prev = t, t = t->run_next) {
+			if (!allowed(t, id))
+				continue;
+			if (prev)
+				prev->run_next = t->run_next;
+			else
+				runq_head[p] = t->run_next;
+			if (runq_tail[p] == t)
+				runq_tail[p] = prev;
+			queued--;
 			return t;
 		}
 	}
 	return NULL;
 }
 
-static int runq_has(int min_rank)
+/* Whether a thread of rank min_rank or above waits that CPU id may run. */
+static int runq_has(unsigned id, int min_rank)
 {
 	for (int p = NRANK - 1; p >= min_rank; p--)
-		if (runq_head[p])
-			return 1;
+		for (struct thread *t = runq_head[p]; t; t = t->run_next)
+			if (allowed(t, id))
+				return 1;
 	return 0;
 }
 
@@ -145,6 +217,7 @@ static void runq_remove(struct thread *t)
 	*pp = t->run_next;
 	if (runq_tail[rank(t)] == t)
 		runq_tail[rank(t)] = prev;
+	queued--;
 }
 
 static void sleepers_insert(struct thread *t)
@@ -170,6 +243,14 @@ static void sleepers_remove(struct thread *t)
 	t->sleeping = 0;
 }
 
+/* The thread switched to, on its new stack: the one switched away from is off this CPU now. */
+static void switch_done(void)
+{
+	struct cpu *me = this_cpu();
+	me->switched_from->on_cpu = 0;
+	me->switched_from = NULL;
+}
+
 /*
  * Runs the next thread; the caller has already queued or parked `current`.
  * Called with sched_lock held; returns (in `current`, once it runs again)
@@ -178,24 +259,30 @@ static void sleepers_remove(struct thread *t)
 static void switch_to_next(void)
 {
 	KASSERT(spin_held(&sched_lock));
-	struct thread *prev = current, *next = runq_pop();
+	struct cpu *me = this_cpu();
+	struct thread *prev = current, *next = runq_pop(me->id);
 	if (next == NULL)
-		next = idle_thread;
-	need_resched = 0;
-	slice_over = 0;
+		next = me->idle;
+	me->need_resched = 0;
+	me->slice_over = 0;
 	if (next == prev) {
 		prev->state = T_RUNNING;
 		return;
 	}
+	KASSERT(!next->on_cpu);
 	uint64_t now = time_monotonic_ns();
 	prev->cpu_ns += now - prev->ran_since;
 	next->ran_since = now;
 	arch_fpu_save(prev->fpu);
-	current = next;
+	me->thread = next;
+	me->switched_from = prev;
 	next->state = T_RUNNING;
+	next->on_cpu = 1;
+	next->cpu = me->id;
 	arch_set_thread_pointer(next->tp);
 	arch_context_switch(&prev->rsp, next->rsp);
-	/* Back in prev, switched to by someone else. */
+	/* Back in prev, switched to by someone else, maybe on another CPU. */
+	switch_done();
 	arch_fpu_restore(prev->fpu);
 }
 
@@ -339,9 +426,10 @@ void sched_tick(uint64_t now, int new_tick)
 		 * Time slice over: let the next thread of the same priority run.
 		 * SCHED_FIFO has no slices: it runs until it blocks or yields.
 		 */
-		if (current != idle_thread && current->policy != SCHED_FIFO && runq_has(rank(current))) {
-			need_resched = 1;
-			slice_over = 1;
+		if (current != idle_thread && current->policy != SCHED_FIFO &&
+		    runq_has(this_cpu()->id, rank(current))) {
+			this_cpu()->need_resched = 1;
+			this_cpu()->slice_over = 1;
 		}
 	}
 	spin_unlock(&sched_lock);
@@ -363,9 +451,13 @@ void sched_preempt_point(void)
 	/* It may switch away: whatever called it (ksem_post, kcond_signal ...) must hold no spinlock. */
 	lock_debug_may_sleep(NULL);
 	spin_lock(&sched_lock);
-	if (need_resched) {
+	struct cpu *me = this_cpu();
+	/* A thread whose affinity no longer includes this CPU leaves it at once. */
+	if (!allowed(current, me->id))
+		me->need_resched = 1;
+	if (me->need_resched) {
 		if (current != idle_thread && current->state == T_RUNNING) {
-			if (current->rt_prio && !slice_over)
+			if (current->rt_prio && !me->slice_over)
 				runq_push_head(current);
 			else
 				runq_push(current);
@@ -449,6 +541,7 @@ static void reap(void)
 /* A new thread's first code: switched to under sched_lock, which it lets go (see the top). */
 static __attribute__((noreturn)) void thread_start(void)
 {
+	switch_done();
 	spin_unlock(&sched_lock);
 	arch_fpu_restore(current->fpu);
 	irq_enable();
@@ -665,12 +758,11 @@ void thread_set_sched(struct thread *t, int policy, int prio, int rt_prio, int t
 		runq_push_head(t);
 	if (runnable && !to_head)
 		runq_push(t);
-	if (runnable && current != idle_thread && rank(t) > rank(current))
-		need_resched = 1;
-	if (t == current && runq_has(rank(t) + 1)) {
-		need_resched = 1;
+	/* t running on some CPU and now outranked by a thread waiting for that CPU: it picks again. */
+	if (t->on_cpu && t->state == T_RUNNING && runq_has(t->cpu, rank(t) + 1)) {
 		/* POSIX 2.8.4: changed other than by lowering it goes to the tail, not back to the head. */
-		slice_over = !to_head;
+		cpu_by_id(t->cpu)->slice_over = !to_head;
+		resched_cpu(cpu_by_id(t->cpu));
 	}
 	spin_unlock_irqrestore(&sched_lock, irq);
 }
@@ -682,6 +774,57 @@ void thread_get_sched(const struct thread *t, int *policy, int *prio, int *rt_pr
 	*prio = t->prio;
 	*rt_prio = t->rt_prio;
 	spin_unlock_irqrestore(&sched_lock, irq);
+}
+
+#define AFFINITY_WAIT_NS (100 * 1000000ull)
+
+int thread_set_affinity(struct thread *t, uint64_t mask)
+{
+	uint64_t online = 0;
+	for (unsigned i = 0; i < cpu_count_found() && i < 64; i++)
+		if (cpu_is_online(i))
+			online |= 1ull << i;
+	if ((mask & online) == 0)
+		return -EINVAL;
+	int irq = spin_lock_irqsave(&sched_lock);
+	t->affinity = (mask & online) == online ? 0 : mask & online;
+	if (t->state == T_RUNNABLE && !t->on_cpu) {
+		runq_remove(t); /* queued again, so a CPU it may use now hears of it */
+		runq_push(t);
+	} else if (t->on_cpu && !allowed(t, t->cpu)) {
+		resched_cpu(cpu_by_id(t->cpu)); /* its preemption point moves it off (sched_preempt_point) */
+	}
+	/*
+	 * As on Linux, t is off a CPU it may no longer use when this returns
+	 * (unless t is the caller, which moves at its own preemption point):
+	 * waits for the other CPU's switch, bounded in case that CPU is stuck.
+	 */
+	uint64_t give_up = time_monotonic_ns() + AFFINITY_WAIT_NS;
+	while (t != current && t->on_cpu && !allowed(t, t->cpu) && time_monotonic_ns() < give_up) {
+		spin_unlock(&sched_lock);
+		cpu_pause();
+		spin_lock(&sched_lock);
+	}
+	spin_unlock_irqrestore(&sched_lock, irq);
+	return 0;
+}
+
+uint64_t thread_get_affinity(const struct thread *t)
+{
+	uint64_t online = 0;
+	for (unsigned i = 0; i < cpu_count_found() && i < 64; i++)
+		if (cpu_is_online(i))
+			online |= 1ull << i;
+	uint64_t m = __atomic_load_n(&t->affinity, __ATOMIC_RELAXED);
+	return m ? m & online : online;
+}
+
+unsigned sched_this_cpu(void)
+{
+	int irq = irq_save();
+	unsigned id = arch_cpu_id();
+	irq_restore(irq);
+	return id;
 }
 
 void sched_preempt_point_voluntary(void)
@@ -700,7 +843,7 @@ static size_t thread_snapshot(struct thread_info *out, size_t max)
 	for (struct thread *t = all_threads; t; t = t->all_next, n++) {
 		if (n >= max)
 			continue;
-		out[n] = (struct thread_info){t->id, {0}, state_names[t->state], t->prio, t->cpu_ticks, t->stack_size};
+		out[n] = (struct thread_info){t->id, {0}, state_names[t->state], t->prio, t->cpu_ticks, t->stack_size, t->cpu};
 		memcpy(out[n].name, t->name, THREAD_NAME_MAX);
 		if (t->state == T_BLOCKED && t->sleeping)
 			out[n].state = "sleeping";
@@ -734,7 +877,7 @@ struct thread *thread_create_on_stack(const char *name, thread_fn fn, void *arg,
 
 static uint64_t cpu_ns_locked(const struct thread *t)
 {
-	return t->cpu_ns + (t == current ? time_monotonic_ns() - t->ran_since : 0);
+	return t->cpu_ns + (t->on_cpu ? time_monotonic_ns() - t->ran_since : 0);
 }
 
 uint64_t thread_cpu_ns(const struct thread *t)
@@ -750,7 +893,7 @@ uint64_t sched_process_cpu_ns(void)
 	int irq = spin_lock_irqsave(&sched_lock);
 	uint64_t ns = gone_cpu_ns;
 	for (struct thread *t = all_threads; t; t = t->all_next)
-		if (t != idle_thread)
+		if (!t->is_idle)
 			ns += cpu_ns_locked(t);
 	spin_unlock_irqrestore(&sched_lock, irq);
 	return ns;
@@ -758,19 +901,49 @@ uint64_t sched_process_cpu_ns(void)
 
 /* --- start-up --- */
 
+/*
+ * How long an idle CPU polls the run queue before it halts. A reschedule
+ * IPI ends the halt too, but under QEMU's TCG an IPI can reach a halted
+ * vCPU late (up to its next tick): a thread queued within this time is
+ * picked up at once. The poll is short, so an idle guest stays cheap.
+ */
+#define IDLE_POLL_NS (200 * 1000ull)
+
 static void *idle_loop(void *arg)
 {
 	(void)arg;
+	struct cpu *me = this_cpu(); /* the idle thread never leaves its CPU (affinity) */
 	for (;;) {
 		reap();
+		uint64_t until = time_monotonic_ns() + IDLE_POLL_NS;
+		while (!queued && !me->need_resched && time_monotonic_ns() < until)
+			cpu_pause();
 		irq_disable();
 		spin_lock(&sched_lock);
-		if (runq_has(0))
+		int work = runq_has(me->id, 0);
+		if (work)
 			switch_to_next();
 		spin_unlock(&sched_lock);
-		cpu_idle(); /* sti; hlt: the next interrupt ends it */
+		if (work)
+			irq_enable();
+		else
+			cpu_idle(); /* sti; hlt: the next interrupt (a tick, a reschedule IPI) ends it */
 	}
 	return NULL;
+}
+
+/* A new idle thread for CPU id (struct and TLS; the stack is the caller's business). */
+static struct thread *idle_alloc(unsigned id)
+{
+	char name[THREAD_NAME_MAX] = "idle";
+	if (id)
+		snprintf(name, sizeof(name), "idle%u", id);
+	struct thread *t = thread_alloc(name, 0);
+	if (t == NULL)
+		panic("no memory for cpu %u's idle thread", id);
+	t->is_idle = 1;
+	t->affinity = 1ull << id;
+	return t;
 }
 
 void sched_init(void)
@@ -791,19 +964,51 @@ void sched_init(void)
 		panic("no handle for the main thread");
 	spin_lock(&sched_lock);
 	register_thread(m);
-	current = m;
+	m->on_cpu = 1;
+	m->cpu = this_cpu()->id;
+	this_cpu()->thread = m;
 	spin_unlock(&sched_lock);
 	spin_unlock_irqrestore(&thread_handle_lock, irq);
-	idle_thread = thread_alloc("idle", 0);
-	if (idle_thread == NULL || (idle_thread->stack_top = vm_alloc_stack(IDLE_STACK)) == NULL)
+	struct thread *idle = idle_alloc(this_cpu()->id);
+	if ((idle->stack_top = vm_alloc_stack(IDLE_STACK)) == NULL)
 		panic("no memory for the idle thread");
-	idle_thread->stack_size = IDLE_STACK;
-	idle_thread->fn = idle_loop;
-	idle_thread->rsp = arch_thread_stack_init(idle_thread->stack_top, thread_start);
+	idle->stack_size = IDLE_STACK;
+	idle->fn = idle_loop;
+	idle->rsp = arch_thread_stack_init(idle->stack_top, thread_start);
 	irq = spin_lock_irqsave(&sched_lock);
-	register_thread(idle_thread);
-	idle_thread->state = T_RUNNABLE;
+	register_thread(idle);
+	idle->state = T_RUNNABLE;
+	this_cpu()->idle = idle;
 	spin_unlock_irqrestore(&sched_lock, irq);
+	/* The other CPUs' idle threads, made here: an AP has no thread yet to take malloc's lock with. */
+	for (unsigned i = 0; i < cpu_count_found(); i++)
+		if (i != this_cpu()->id && cpu_is_online(i))
+			cpu_by_id(i)->idle = idle_alloc(i);
+	__atomic_store_n(&sched_up, 1, __ATOMIC_RELEASE);
+}
+
+void sched_cpu_start(void *stack_top, size_t stack_size)
+{
+	while (!__atomic_load_n(&sched_up, __ATOMIC_ACQUIRE))
+		cpu_idle(); /* its ticks wake it to look again */
+	irq_disable();
+	struct cpu *me = this_cpu();
+	struct thread *idle = me->idle;
+	idle->stack_top = stack_top;
+	idle->stack_size = stack_size;
+	idle->stack_given = 1; /* the CPU's own boot stack: never freed */
+	arch_set_thread_pointer(idle->tp);
+	spin_lock(&sched_lock);
+	register_thread(idle);
+	idle->state = T_RUNNING;
+	idle->on_cpu = 1;
+	idle->cpu = me->id;
+	idle->ran_since = time_monotonic_ns();
+	me->thread = idle;
+	spin_unlock(&sched_lock);
+	irq_enable();
+	idle_loop(NULL);
+	panic("idle loop returned");
 }
 
 /* --- wait queues (the protocol is in yolk/waitq.h) --- */

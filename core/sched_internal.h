@@ -43,6 +43,11 @@ struct thread {
 	int user_holds;      /* of holds, the pthread mutexes the app holds (cancellation may act) */
 	/* POSIX scheduling policy (core/sched_policy.c): rt_prio > 0 ranks above every prio */
 	int policy, rt_prio;
+	/* SMP */
+	uint64_t affinity;   /* CPUs it may run on, bit i for CPU i; 0: any */
+	int on_cpu;          /* running, or its switch away not yet done: no other CPU may take it */
+	unsigned cpu;        /* the CPU it runs or last ran on */
+	int is_idle;         /* a CPU's idle thread: never queued, CPU time not the process's */
 };
 
 /* A pthread_cancel() that cuts t's waits short: pending, enabled, t inside a cancellation point. */

@@ -78,12 +78,23 @@ void timer_interrupt(void)
 
 void time_request_wakeup(uint64_t deadline)
 {
+	int kick = 0;
 	int irq = spin_lock_irqsave(&wakeup_lock);
 	if (deadline < wake_ns) {
 		wake_ns = deadline;
-		rearm(time_monotonic_ns());
+		/* The one-shot timer is the boot CPU's (the others tick periodically): it re-arms it. */
+		if (arch_cpu_id() == 0)
+			rearm(time_monotonic_ns());
+		else
+			kick = 1;
 	}
 	spin_unlock_irqrestore(&wakeup_lock, irq);
+#ifdef CONFIG_SMP
+	if (kick)
+		timer_kick_boot_cpu();
+#else
+	(void)kick;
+#endif
 }
 
 void time_init(void)

@@ -17,6 +17,7 @@
 #include <arch/trap.h>
 #include <yolk-config/core.h>
 #include <yolk/cpu.h>
+#include <yolk/sched.h>
 #include "ktest.h"
 
 #define IPI_WAIT_NS 1000000000ull /* an IPI not taken in 1 s is lost */
@@ -26,6 +27,13 @@ static void sleep_ms(long ms)
 {
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
 	nanosleep(&ts, NULL);
+}
+
+/* These checks speak of "this CPU" as the boot CPU: the test thread stays there. */
+static void stay_on_cpu0(void)
+{
+	thread_set_affinity(thread_self(), 1);
+	sched_preempt_point_voluntary();
 }
 
 /* Every CPU's test-IPI count into counts[]. */
@@ -126,6 +134,7 @@ int ktest_smp(int argc, char **argv)
 	long found = argc > 2 ? strtol(argv[2], NULL, 10) : 1,
 	     online = argc > 3 ? strtol(argv[3], NULL, 10) : found;
 	long conf = sysconf(_SC_NPROCESSORS_CONF), onln = sysconf(_SC_NPROCESSORS_ONLN);
+	stay_on_cpu0();
 	unsigned n = cpu_count_found();
 	printf("smp: sysconf conf=%ld onln=%ld\n", conf, onln);
 	CHECK(conf == found && onln == online && n == (unsigned)found &&
@@ -165,6 +174,7 @@ static void smp_overflow_handler(struct trap_frame *tf, void *arg)
  */
 static int fault_on_last_cpu(irq_handler_t fn)
 {
+	stay_on_cpu0(); /* the last CPU idles: the fault's backtrace ends in its ap_entry */
 	int vec = irq_alloc_vector();
 	unsigned last = cpu_count_online() - 1;
 	if (vec < 0 || last == 0) {
@@ -189,6 +199,7 @@ int ktest_smp_fault(int argc, char **argv)
 int ktest_smp_nmi(int argc, char **argv)
 {
 	(void)argc, (void)argv;
+	stay_on_cpu0();
 	unsigned last = cpu_count_online() - 1;
 	if (last == 0) {
 		printf("smp-nmi: needs 2 CPUs\n");

@@ -62,14 +62,14 @@ static int sh_echo(int argc, char **argv)
 static void print_thread(const struct thread_info *t, void *arg)
 {
 	(void)arg;
-	printf("%4d  %-16s %-9s %4d %10llu %8zu\n", t->id, t->name, t->state, t->prio,
+	printf("%4d  %-16s %-9s %4d %3u %10llu %8zu\n", t->id, t->name, t->state, t->prio, t->cpu,
 	       (unsigned long long)t->cpu_ticks, t->stack_size / 1024);
 }
 
 static int sh_ps(int argc, char **argv)
 {
 	(void)argc, (void)argv;
-	printf("  ID  NAME             STATE     PRIO      TICKS STACK(K)\n");
+	printf("  ID  NAME             STATE     PRIO CPU      TICKS STACK(K)\n");
 	thread_list(print_thread, NULL);
 	return 0;
 }
@@ -187,7 +187,7 @@ static const struct builtin builtins[] = {
 	{"help", "help", "this list", sh_help},
 	{"echo", "echo WORDS...", "print the words", sh_echo},
 	{"cat", "cat [FILE...]", "print files (or what comes in)", sh_cat},
-	{"ps", "ps", "threads: id, name, state, priority, CPU ticks", sh_ps},
+	{"ps", "ps", "threads: id, name, state, priority, CPU (running or last), CPU ticks", sh_ps},
 	{"free", "free", "memory in use and free", sh_free},
 	{"cpuinfo", "cpuinfo", "CPUs: count, model, features, which are online", sh_cpuinfo},
 	{"uptime", "uptime", "time since boot", sh_uptime},

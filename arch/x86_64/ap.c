@@ -2,8 +2,8 @@
  * An application processor's life after the trampoline: the kernel's page
  * tables, the boot CPU's control registers (so FPU/SSE behave the same
  * everywhere), its own GDT, TSS and GS base, the shared IDT, its LAPIC and
- * timer; then it says it is online and idles. It runs no threads yet (SMP
- * phase 1): it only takes its timer ticks and IPIs.
+ * timer; then it says it is online and joins the scheduler, its boot stack
+ * becoming its idle thread's.
  */
 #include <stdint.h>
 #include <arch/cpu.h>
@@ -11,6 +11,7 @@
 #include <arch/percpu.h>
 #include <arch/smp.h>
 #include <arch/trap.h>
+#include <yolk/sched.h>
 
 void _init_tls(void *tls);
 void _set_tls(void *tls);
@@ -44,6 +45,5 @@ __attribute__((noreturn)) void ap_entry(struct cpu *c, uint64_t kernel_cr3)
 	c->seen_id = this_cpu()->id;
 	c->seen_apic_id = lapic_id();
 	__atomic_store_n(&c->online, 1, __ATOMIC_RELEASE);
-	for (;;)
-		cpu_idle();
+	sched_cpu_start(c->idle_stack, AP_STACK_SIZE);
 }

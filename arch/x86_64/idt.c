@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <stdint.h>
 #include <arch/percpu.h>
+#include <arch/smp.h>
+#include <arch/tlb.h>
 #include <arch/trap.h>
 #include <yolk-config/core.h>
 #include <yolk/panic.h>
@@ -9,6 +11,7 @@
 
 #define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
 #define KERNEL_CS 0x08
+#define VEC_NMI 2
 
 struct idt_gate {
 	uint16_t off_lo, sel;
@@ -78,6 +81,11 @@ void trap_fatal(struct trap_frame *tf);
 
 void trap_dispatch(struct trap_frame *tf)
 {
+#ifdef CONFIG_SMP
+	/* An NMI is a TLB shootdown (arch/tlb.h) unless the CPUs are stopping or none was asked. */
+	if (tf->vector == VEC_NMI && !smp_stopping() && tlb_nmi())
+		return;
+#endif
 	if (tf->vector < IRQ_VECTOR_BASE) {
 		trap_fatal(tf);
 		return;
@@ -87,11 +95,6 @@ void trap_dispatch(struct trap_frame *tf)
 	if (handlers[tf->vector].fn)
 		handlers[tf->vector].fn(tf, handlers[tf->vector].arg);
 	lapic_eoi();
-#ifdef CONFIG_SMP
-	/* Application processors run no threads yet (issue 19 phase 1): nothing to switch to. */
-	if (this_cpu()->id != 0)
-		return;
-#endif
 	/* The handler may have woken a more important thread, or ended a time slice. */
 	sched_preempt_point();
 	/*

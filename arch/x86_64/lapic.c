@@ -15,6 +15,7 @@
 #include <yolk/cpu.h>
 #include <yolk/mm.h>
 #include <yolk/panic.h>
+#include <yolk/sched.h>
 #include "pit.h"
 
 #define LAPIC_ID 0x020
@@ -147,11 +148,23 @@ static void timer_irq(struct trap_frame *tf, void *arg)
 	timer_interrupt();
 }
 
-/* The application processors' tick: counted only, until they run threads. */
+/*
+ * The application processors' tick: their time slices, and sleepers whose
+ * time came (the boot CPU's one-shot timer wakes them on time; this is the
+ * bound when the boot CPU is busy with interrupts off).
+ */
 static void cpu_tick_irq(struct trap_frame *tf, void *arg)
 {
 	(void)tf, (void)arg;
 	this_cpu()->ticks++;
+	sched_tick(arch_monotonic_ns(), 1);
+}
+
+/* A reschedule IPI only ends a halt and reaches the interrupt's way out (trap_dispatch), where the switch is. */
+static void resched_irq(struct trap_frame *tf, void *arg)
+{
+	(void)tf, (void)arg;
+	this_cpu()->resched_ipis++;
 }
 
 /* The test vector's handler: counts, on whichever CPU took it. */
@@ -174,6 +187,7 @@ void lapic_init(void)
 	irq_register(VECTOR_TIMER, timer_irq, 0);
 	irq_register(VECTOR_TEST_IPI, test_ipi_irq, 0);
 	irq_register(VECTOR_CPU_TICK, cpu_tick_irq, 0);
+	irq_register(VECTOR_RESCHED, resched_irq, 0);
 	this_cpu()->apic_id = this_cpu()->seen_apic_id = lapic_id();
 	calibrate();
 	lapic_write(LAPIC_LVT_TIMER, VECTOR_TIMER); /* one-shot, unmasked */
@@ -244,6 +258,8 @@ void lapic_init_ap(void)
 	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | VECTOR_CPU_TICK);
 	lapic_write(LAPIC_TIMER_INIT, (uint32_t)(lapic_rate / CONFIG_TICK_HZ)); /* calibrated on the boot CPU */
 }
+
+void timer_kick_boot_cpu(void) { lapic_send_ipi(cpu_apic_id(0), VECTOR_TIMER); }
 
 int cpu_send_test_ipi(unsigned id)
 {

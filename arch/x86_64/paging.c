@@ -18,6 +18,7 @@
 #include <string.h>
 #include <arch/cpu.h>
 #include <arch/layout.h>
+#include <arch/tlb.h>
 #include <yolk/mm.h>
 #include <yolk/panic.h>
 #include <yolk/spinlock.h>
@@ -110,9 +111,38 @@ uint64_t vm_unmap_page(uintptr_t va)
 		pa = *e & PTE_ADDR;
 		*e = 0;
 		invlpg(va);
+		tlb_shootdown(va, 1);
 	}
 	spin_unlock_irqrestore(&vm_lock, irq);
 	return pa;
+}
+
+/*
+ * Two passes under vm_lock: clear the present bits (the addresses stay in
+ * the entries), one shootdown for the whole range, then free the pages, so
+ * a page is never reused while some CPU's TLB still maps it.
+ */
+void vm_unmap_free(uintptr_t va, size_t len)
+{
+	int irq = spin_lock_irqsave(&vm_lock), any = 0;
+	for (uintptr_t p = va; p < va + len; p += PAGE_SIZE) {
+		uint64_t *e = walk(p, 1, 0);
+		if (e != NULL && (*e & PTE_P) && !(*e & PTE_PS)) {
+			*e &= ~PTE_P;
+			invlpg(p);
+			any = 1;
+		}
+	}
+	if (any)
+		tlb_shootdown(va, len / PAGE_SIZE);
+	for (uintptr_t p = va; p < va + len; p += PAGE_SIZE) {
+		uint64_t *e = walk(p, 1, 0);
+		if (e != NULL && !(*e & PTE_P) && (*e & PTE_ADDR)) {
+			pmm_free(*e & PTE_ADDR);
+			*e = 0;
+		}
+	}
+	spin_unlock_irqrestore(&vm_lock, irq);
 }
 
 static int table_empty(const uint64_t *t)
@@ -138,6 +168,7 @@ static void prune_tables(uintptr_t va)
 		uint64_t pa = *e & PTE_ADDR;
 		*e = 0;
 		invlpg(va); /* also drops cached upper-level entries (Intel SDM 4.10.4.1) */
+		tlb_shootdown(va, 1); /* and the other CPUs' before the table is reused */
 		pmm_free(pa);
 	}
 }
@@ -361,11 +392,7 @@ static uintptr_t stack_range(size_t len)
 /* Unmaps [base, base + size), freeing its pages and any table left empty. */
 static void stack_unmap(uintptr_t base, size_t size)
 {
-	for (uintptr_t va = base; va < base + size; va += PAGE_SIZE) {
-		uint64_t pa = vm_unmap_page(va);
-		if (pa)
-			pmm_free(pa);
-	}
+	vm_unmap_free(base, size);
 	int irq = spin_lock_irqsave(&vm_lock);
 	for (uintptr_t va = base & ~(SIZE_2M - 1); va < base + size; va += SIZE_2M)
 		prune_tables(va);

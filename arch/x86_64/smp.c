@@ -27,7 +27,6 @@
 #define INIT_DELAY_US 10000
 #define STARTUP_DELAY_US 200
 #define AP_TIMEOUT_MS 1000
-#define AP_STACK_SIZE (16 * 1024)
 #define XAPIC_MAX_ID 0xfe
 #define TLS_PAGE_SIZE 4096ul
 

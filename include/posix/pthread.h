@@ -112,6 +112,9 @@ int pthread_equal(pthread_t a, pthread_t b);
 __attribute__((noreturn)) void pthread_exit(void *retval);
 int pthread_once(pthread_once_t *once, void (*fn)(void));
 int pthread_setname_np(pthread_t thread, const char *name);
+/* The CPUs `thread` may run on (GNU): 0, EINVAL (no online CPU in the set), ESRCH. */
+int pthread_setaffinity_np(pthread_t thread, size_t setsize, const cpu_set_t *set);
+int pthread_getaffinity_np(pthread_t thread, size_t setsize, cpu_set_t *set);
 int pthread_setschedprio(pthread_t thread, int prio);
 /* Signal 0 checks that thread lives; another thread gets no signals (README.md). */
 int pthread_kill(pthread_t thread, int sig);

@@ -29,6 +29,7 @@
  *   console device      a console driver's screen state (vga-text, fbcon)
  *   heap                core/heap.c: sbrk's break
  *   vm                  arch/x86_64/paging.c: page tables, the stack and MMIO regions
+ *   tlb                 arch/x86_64/tlb.c: one TLB shootdown at a time (under vm)
  *   pmm                 core/pmm.c: the physical page bitmap
  *
  * Memory comes last because a console maps its screen on first output
@@ -60,6 +61,7 @@ enum lock_rank {
 	LOCK_RANK_CONSOLE_DEVICE,
 	LOCK_RANK_HEAP,
 	LOCK_RANK_VM,
+	LOCK_RANK_TLB,
 	LOCK_RANK_PMM,
 	/* Only for ktest's lock-debugging fault cases: outside and inside everything else. */
 	LOCK_RANK_TEST_OUTER = 0,

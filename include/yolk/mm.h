@@ -27,6 +27,8 @@ void vm_init(const struct boot_info *bi);
 int vm_ready(void); /* 1 once vm_init() has switched to yolk's page tables */
 int vm_map_page(uintptr_t va, uint64_t pa, unsigned flags); /* 0, or -ENOMEM (no page for a page table) */
 uint64_t vm_unmap_page(uintptr_t va);                       /* the page's pa, 0 if none */
+/* Unmaps [va, va + len) (page-aligned) and frees its pages once no CPU's TLB maps them (TLB shootdown). */
+void vm_unmap_free(uintptr_t va, size_t len);
 int vm_is_mapped(uintptr_t va);
 int vm_is_stack_guard(uintptr_t va);
 void *vm_map_mmio(uint64_t pa, size_t len);                 /* uncached, NULL if no space */

@@ -1,5 +1,5 @@
 /*
- * Kernel threads: preemptive, priority round-robin, one CPU. Every thread
+ * Kernel threads: preemptive, priority round-robin, on every CPU. Every thread
  * has its own guarded stack, TLS block (picolibc's errno is per thread) and
  * FPU/SSE state. pthreads (include/posix/pthread.h) are built on these.
  */
@@ -22,6 +22,13 @@ typedef void *(*thread_fn)(void *arg);
 
 /* Makes the running boot context the thread "main" and starts the idle thread. */
 void sched_init(void);
+
+/*
+ * An application processor joins the scheduler (called once by each, from
+ * arch code, on its boot stack [stack_top - stack_size, stack_top)): that
+ * context becomes the CPU's idle thread. Waits for sched_init() first.
+ */
+__attribute__((noreturn)) void sched_cpu_start(void *stack_top, size_t stack_size);
 
 /* 1 once sched_init() has run: blocking primitives may be used. */
 int sched_running(void);
@@ -160,6 +167,7 @@ struct thread_info {
 	int prio;
 	uint64_t cpu_ticks;
 	size_t stack_size;
+	unsigned cpu; /* the CPU it runs or last ran on */
 };
 
 /* Calls visit once per thread, in creation order; for the shell's `ps`. */
@@ -218,6 +226,22 @@ int sched_cancel_due(void);
 
 /* Where an asynchronously cancelled thread is sent from an interrupt. */
 __attribute__((noreturn)) void sched_cancelled(void);
+
+/* --- SMP --- */
+
+/*
+ * t may run only on the CPUs in mask (bit i: CPU i); offline CPUs are
+ * ignored. Returns 0, or -EINVAL if no online CPU is in mask. A running t
+ * outside its new mask leaves its CPU at its next preemption point: the
+ * caller, once it holds no spinlock, calls sched_preempt_point_voluntary()
+ * to move at once if t is itself. Takes sched_lock (may be called under
+ * thread_handle_lock).
+ */
+int thread_set_affinity(struct thread *t, uint64_t mask);
+/* t's CPUs: its mask, or every online CPU if it has none. */
+uint64_t thread_get_affinity(const struct thread *t);
+/* The CPU the caller runs on (may be stale once it returns, unless the thread is pinned). */
+unsigned sched_this_cpu(void);
 
 /* --- POSIX scheduling policies (core/sched_policy.c) --- */
 

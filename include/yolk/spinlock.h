@@ -1,8 +1,14 @@
 /*
  * Spinlocks: what protects data shared with interrupt handlers and, with
- * CONFIG_SMP, with the other CPUs. Ticket locks (first come, first served):
- * a taker draws the next ticket and spins, with `pause`, until the lock
- * serves it. Without CONFIG_SMP the ticket part compiles away and a lock is
+ * CONFIG_SMP, with the other CPUs. Test-and-test-and-set: a taker swaps 1
+ * into the lock word and, while it got 1 back, spins with `pause` reading
+ * the word until it looks free. Ticket locks (first come, first served;
+ * CONFIG_SPINLOCK_TICKET) stall under QEMU TCG once the host has fewer free
+ * cores than the guest has vCPUs: a vCPU thread the host descheduled while
+ * holding the *next* ticket blocks every other taker for its whole host time
+ * slice, even though the lock is free (measured in the commit that made
+ * TTAS the default). With TTAS whoever runs takes the free lock. Without
+ * CONFIG_SMP the spinning part compiles away and a lock is
  * what yolk always had on one CPU: interrupts off (plus the owner, for
  * spin_held(), and the checks of CONFIG_DEBUG_LOCKS).
  *
@@ -38,7 +44,7 @@ struct spinlock {
 			uint16_t serving; /* the ticket allowed in now */
 			uint16_t next;    /* the ticket the next taker draws */
 		};
-	} ticket;  /* used only with CONFIG_SMP */
+	} ticket;  /* used only with CONFIG_SMP; word is 0 free, 1 taken without CONFIG_SPINLOCK_TICKET */
 	int owner; /* arch_cpu_id() + 1 of the holder, 0 if free */
 	int rank;  /* enum lock_rank */
 	const char *name;
@@ -83,10 +89,14 @@ static inline void spin_lock(struct spinlock *l)
 {
 	KASSERT(!irqs_enabled());
 	lock_debug_acquire(l);
-#ifdef CONFIG_SMP
+#if defined(CONFIG_SMP) && defined(CONFIG_SPINLOCK_TICKET)
 	uint16_t mine = __atomic_fetch_add(&l->ticket.next, 1, __ATOMIC_RELAXED);
 	while (__atomic_load_n(&l->ticket.serving, __ATOMIC_ACQUIRE) != mine)
 		cpu_pause();
+#elif defined(CONFIG_SMP)
+	while (__atomic_exchange_n(&l->ticket.word, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&l->ticket.word, __ATOMIC_RELAXED))
+			cpu_pause();
 #endif
 	__atomic_store_n(&l->owner, (int)arch_cpu_id() + 1, __ATOMIC_RELAXED);
 	lock_debug_acquired(l);
@@ -96,10 +106,13 @@ static inline void spin_lock(struct spinlock *l)
 static inline int spin_trylock(struct spinlock *l)
 {
 	KASSERT(!irqs_enabled());
-#ifdef CONFIG_SMP
+#if defined(CONFIG_SMP) && defined(CONFIG_SPINLOCK_TICKET)
 	uint32_t old = __atomic_load_n(&l->ticket.word, __ATOMIC_RELAXED);
 	if ((old & 0xffff) != old >> 16 ||
 	    !__atomic_compare_exchange_n(&l->ticket.word, &old, old + 0x10000, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return 0;
+#elif defined(CONFIG_SMP)
+	if (__atomic_load_n(&l->ticket.word, __ATOMIC_RELAXED) || __atomic_exchange_n(&l->ticket.word, 1, __ATOMIC_ACQUIRE))
 		return 0;
 #else
 	if (l->owner)
@@ -115,8 +128,10 @@ static inline void spin_unlock(struct spinlock *l)
 {
 	lock_debug_release(l);
 	__atomic_store_n(&l->owner, 0, __ATOMIC_RELAXED);
-#ifdef CONFIG_SMP
+#if defined(CONFIG_SMP) && defined(CONFIG_SPINLOCK_TICKET)
 	__atomic_store_n(&l->ticket.serving, (uint16_t)(l->ticket.serving + 1), __ATOMIC_RELEASE);
+#elif defined(CONFIG_SMP)
+	__atomic_store_n(&l->ticket.word, 0, __ATOMIC_RELEASE);
 #endif
 }
 

@@ -12,6 +12,7 @@
 
 #define VECTOR_CPU_TICK 0xf1 /* the application processors' LAPIC timers */
 #define VECTOR_TEST_IPI 0xf2 /* counted per CPU (struct cpu's test_ipis), for tests */
+#define VECTOR_RESCHED 0xf3  /* "pick again": the scheduler queued a thread for that CPU */
 
 /* Fixed delivery of `vector` to the CPU with this APIC id. */
 int lapic_send_ipi(uint32_t apic_id, unsigned vector);

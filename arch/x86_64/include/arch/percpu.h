@@ -39,7 +39,13 @@ struct cpu {
 	struct cpu *self;            /* offset 0: what %gs:0 reads */
 	unsigned id;                 /* 0 for the boot CPU, then MADT order; read by others */
 	uint32_t apic_id;            /* read by others (IPIs) */
-	struct thread *current;      /* the thread running here (the scheduler's slot, SMP phase 2) */
+	struct thread *thread;       /* offset 16: the thread running here (cpu_current()); read by others */
+	struct thread *idle;         /* its idle thread (core/sched.c) */
+	struct thread *switched_from; /* the thread it is switching away from, until the switch ends */
+	int need_resched;            /* under sched_lock: pick again at the next preemption point */
+	int slice_over;              /* need_resched because the time slice ended, not a preemption */
+	volatile uint64_t resched_ipis; /* reschedule IPIs taken (VECTOR_RESCHED) */
+	volatile int tlb_pending;    /* a TLB shootdown asked of this CPU and not yet done (tlb.c) */
 	volatile int online;         /* set by the CPU itself once it idles; read by others */
 	void *idle_stack;            /* top of the stack the CPU idles on (APs) */
 	void *tls;                   /* its libc TLS block (APs; the boot CPU uses main.c's) */
@@ -54,6 +60,19 @@ struct cpu {
 
 _Static_assert(__builtin_offsetof(struct cpu, self) == 0, "this_cpu() reads %gs:0");
 _Static_assert(__builtin_offsetof(struct cpu, id) == 8, "arch_cpu_id() (arch/cpu.h) reads %gs:8");
+_Static_assert(__builtin_offsetof(struct cpu, thread) == 16, "cpu_current() reads %gs:16");
+
+/*
+ * The thread running on this CPU. One instruction: a thread that moves to
+ * another CPU between two calls still reads itself, never the thread that
+ * runs on the CPU it left.
+ */
+static inline struct thread *cpu_current(void)
+{
+	struct thread *t;
+	__asm__ volatile("mov %%gs:16, %0" : "=r"(t));
+	return t;
+}
 
 /* This CPU's struct; valid from gdt_init() (the boot CPU) or ap_main() on. */
 static inline struct cpu *this_cpu(void)

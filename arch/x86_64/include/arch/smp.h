@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#define AP_STACK_SIZE (16 * 1024) /* an AP's boot stack, then its idle thread's */
+
 struct ap_cpu_state {
 	uint64_t cr0, cr4, efer;
 	uint32_t mxcsr;

@@ -9,6 +9,11 @@ void lapic_init(void);
 
 /* Calls timer_interrupt() once, `ns` from now (0 cancels). */
 void lapic_timer_oneshot(uint64_t ns);
+/*
+ * Runs the boot CPU's timer interrupt now (an IPI of its vector): how another
+ * CPU gets the one-shot timer, which only the boot CPU programs, re-armed.
+ */
+void timer_kick_boot_cpu(void);
 
 uint64_t tsc_hz(void);
 uint64_t lapic_timer_hz(void);
