@@ -11,6 +11,12 @@
       Then fsck.fat finds the disk clean and the host's sqlite3 finds the
       guest's database file intact (PRAGMA integrity_check).
 
+  sqlite_test.py shell IMAGE HOST_SQLITE3 SCRIPT
+      The same script typed into yolk's shell (`sqlite :memory: '.read
+      sql/NAME.sql'`, then `poweroff 3`): a thread of the shell has a small
+      stack, sqlite runs SQLite in one of its own. The host's output lines
+      must appear in order, and the shell must power off with status 3.
+
   sqlite_test.py crash IMAGE HOST_SQLITE3 MODE
       MODE is delete or wal (the journal mode; synchronous=EXTRA for
       delete, which syncs the journal's unlink, FULL for wal). The guest commits
@@ -158,6 +164,34 @@ def compare(image, sqlite3, script):
     return 0
 
 
+def shell(image, sqlite3, script):
+    name = os.path.basename(script)
+    with tempfile.TemporaryDirectory() as tmp:
+        root, cpio = make_initrd(tmp, {name: open(script).read()})
+        _, hout = run_host(sqlite3, root, [":memory:", f".read sql/{name}"])
+        keys = os.path.join(tmp, "keys.txt")
+        with open(keys, "w") as f:
+            f.write(f"sqlite :memory: '.read sql/{name}'\rpoweroff 3\r")
+        log = os.path.join(tmp, "serial.log")
+        code = yolkqemu.main(["--kernel", image, "--initrd", cpio, "--cmdline", "app=shell", "--log", log,
+                              "--input", keys, "--timeout", "200"])
+        gout = clean(yolkqemu.read_log(log))
+    lines, at, problems = gout.splitlines(), 0, []
+    for want in hout.splitlines():
+        while at < len(lines) and lines[at] != want:
+            at += 1
+        if at == len(lines):
+            problems.append(f"no line {want[:80]!r} (in this order)")
+            break
+    if code != 3:
+        problems.append(f"exit status {code}, expected 3 from the shell's poweroff")
+    if problems:
+        print("FAIL: " + "; ".join(problems) + "\n----- guest output -----\n" + gout[-4000:] + "------")
+        return 1
+    print(f"ok: {name} from yolk's shell: the host's {len(hout.splitlines())} lines in order, exit {code}")
+    return 0
+
+
 def crash_script(mode, run, txns=3000):
     """RUN's transactions: ROWS rows each, an update and a delete of older rows, then the printed commit."""
     # DELETE mode commits by unlinking the journal; only synchronous=EXTRA syncs the directory
@@ -260,6 +294,8 @@ def crash(image, sqlite3, mode):
 def main(argv):
     if len(argv) == 4 and argv[0] == "compare":
         return compare(argv[1], argv[2], argv[3])
+    if len(argv) == 4 and argv[0] == "shell":
+        return shell(argv[1], argv[2], argv[3])
     if len(argv) == 4 and argv[0] == "crash" and argv[3] in ("delete", "wal"):
         return crash(argv[1], argv[2], argv[3])
     print(__doc__, file=sys.stderr)
