@@ -24,7 +24,10 @@ static struct lock_file *lock_files;
 static struct kmutex lock_files_lock = KMUTEX_INIT;
 
 /* The one process (core/process.c) owns every lock. */
-static long lock_owner(void) { return getpid(); }
+static long lock_owner(void)
+{
+	return getpid();
+}
 
 /* vn's entry, made if `make` (NULL: none, or out of memory); lock_files_lock held. */
 static struct lock_file *lock_file_find(struct vnode *vn, int make)

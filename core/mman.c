@@ -23,7 +23,10 @@ struct mapping {
 static struct mapping *mappings;
 static struct kmutex mappings_lock = KMUTEX_INIT;
 
-int getpagesize(void) { return MMAN_PAGE; }
+int getpagesize(void)
+{
+	return MMAN_PAGE;
+}
 
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {

@@ -7,10 +7,13 @@
 #include <stdlib.h>
 #include <yolk/reclock.h>
 
-static int overlaps(const struct reclock *l, off_t start, off_t end) { return l->start < end && start < l->end; }
+static int overlaps(const struct reclock *l, off_t start, off_t end)
+{
+	return l->start < end && start < l->end;
+}
 
 const struct reclock *reclock_conflict(const struct reclock *list, long owner, int type, off_t start,
-				       off_t end)
+                                       off_t end)
 {
 	for (const struct reclock *l = list; l; l = l->next)
 		if (l->owner != owner && overlaps(l, start, end) && (type == F_WRLCK || l->type == F_WRLCK))

@@ -35,8 +35,8 @@ static void *other_thread(void *arg)
 {
 	int fd = *(int *)arg;
 	/* The process holds a write lock on all of it: another thread of it is not kept out. */
-	int ok = lk(fd, F_SETLK, F_WRLCK, SEEK_SET, 0, 0) == 0 && lk(fd, F_SETLKW, F_RDLCK, SEEK_SET, 10, 5) == 0 &&
-		 getlk(fd) == F_UNLCK;
+	int ok = lk(fd, F_SETLK, F_WRLCK, SEEK_SET, 0, 0) == 0 &&
+	         lk(fd, F_SETLKW, F_RDLCK, SEEK_SET, 10, 5) == 0 && getlk(fd) == F_UNLCK;
 	return (void *)(long)ok;
 }
 
@@ -69,21 +69,23 @@ int ktest_reclock(int argc, char **argv)
 	/* Locks through three fds of one file: one process, no conflicts, one list. */
 	CHECK(lk(rw, F_SETLK, F_WRLCK, SEEK_SET, 0, 100) == 0);
 	CHECK(lk(ro, F_SETLK, F_RDLCK, SEEK_SET, 50, 10) == 0); /* splits the process's write lock */
-	CHECK(lk(wo, F_SETLK, F_WRLCK, SEEK_END, -2, 2) == 0);   /* bytes 8-9: inside the first */
-	CHECK(lk(rw, F_SETLK, F_RDLCK, SEEK_SET, 5, -5) == 0);   /* bytes 0-4 */
+	CHECK(lk(wo, F_SETLK, F_WRLCK, SEEK_END, -2, 2) == 0);  /* bytes 8-9: inside the first */
+	CHECK(lk(rw, F_SETLK, F_RDLCK, SEEK_SET, 5, -5) == 0);  /* bytes 0-4 */
 	CHECK(file_lock_count(rw) == 4);
 	CHECK(getlk(ro) == F_UNLCK && getlk(wo) == F_UNLCK);
 	CHECK(lk(rw, F_SETLK, F_UNLCK, SEEK_SET, 0, 0) == 0 && file_lock_count(rw) == 0);
 	pthread_t t;
 	void *ok = NULL;
-	CHECK(pthread_create(&t, NULL, other_thread, &rw) == 0 && pthread_join(t, &ok) == 0 && ok == (void *)1L);
+	CHECK(pthread_create(&t, NULL, other_thread, &rw) == 0 && pthread_join(t, &ok) == 0 &&
+	      ok == (void *)1L);
 	CHECK(file_lock_count(ro) == 3);
 	/* Closing any fd of the file drops the process's locks, even one never used to lock. */
 	int spare = open(PATH, O_RDONLY);
 	CHECK(spare >= 0 && close(spare) == 0 && file_lock_count(rw) == 0);
 	/* So does dup2() over an fd of the file. */
 	int other = open("/reclock-other", O_RDWR | O_CREAT | O_TRUNC, 0644);
-	CHECK(other >= 0 && lk(rw, F_SETLK, F_WRLCK, SEEK_SET, 0, 1) == 0 && lk(other, F_SETLK, F_WRLCK, SEEK_SET, 0, 1) == 0);
+	CHECK(other >= 0 && lk(rw, F_SETLK, F_WRLCK, SEEK_SET, 0, 1) == 0 &&
+	      lk(other, F_SETLK, F_WRLCK, SEEK_SET, 0, 1) == 0);
 	int victim = dup(wo);
 	CHECK(victim >= 0 && dup2(other, victim) == victim && file_lock_count(rw) == 0);
 	CHECK(file_lock_count(other) == 1); /* the other file's lock stays */

@@ -28,7 +28,7 @@ struct reclock {
  * of the two is a write lock.
  */
 const struct reclock *reclock_conflict(const struct reclock *list, long owner, int type, off_t start,
-				       off_t end);
+                                       off_t end);
 /*
  * Sets owner's lock on [start, end) to type (F_UNLCK removes it), whatever
  * owner held there before; adjacent or overlapping locks of the same owner

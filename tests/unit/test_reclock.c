@@ -7,12 +7,12 @@
 
 static int failures;
 
-#define CHECK(cond)                                                                      \
-	do {                                                                             \
-		if (!(cond)) {                                                           \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);           \
-			failures++;                                                      \
-		}                                                                        \
+#define CHECK(cond)                                                                                          \
+	do {                                                                                                 \
+		if (!(cond)) {                                                                               \
+			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                               \
+			failures++;                                                                          \
+		}                                                                                            \
 	} while (0)
 
 /* The list as text: "owner:type[start,end) ..." in order, for exact checks. */
@@ -28,7 +28,7 @@ static const char *show(const struct reclock *l)
 		else
 			snprintf(end, sizeof(end), "%lld", (long long)l->end);
 		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%s%ld:%c[%lld,%s)", n ? " " : "", l->owner,
-			      l->type == F_WRLCK ? 'w' : 'r', (long long)l->start, end);
+		              l->type == F_WRLCK ? 'w' : 'r', (long long)l->start, end);
 	}
 	return buf;
 }
