@@ -15,6 +15,7 @@ int sh_cpuinfo(int argc, char **argv)
 	printf("model name: %s\n", id.brand[0] ? id.brand : "(none)");
 	printf("family: %u model: %u stepping: %u\n", id.family, id.model, id.stepping);
 	printf("flags: %s\n", flags);
+	printf("tsc: %llu MHz\n", (unsigned long long)(cpu_tsc_hz() / 1000000));
 	for (unsigned i = 0; i < cpu_count_found(); i++)
 		printf("cpu %u: apic id %u, %s\n", i, cpu_apic_id(i),
 		       cpu_is_online(i) ? "online" : "offline");

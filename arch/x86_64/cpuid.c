@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <arch/cpu.h>
+#include <arch/timer.h>
 #include <yolk/cpu.h>
 
 enum reg { L1_EDX, L1_ECX, L7_EBX, L7_ECX, X1_EDX, X1_ECX, NREGS };
@@ -106,3 +107,5 @@ void cpu_feature_names(char *buf, size_t len)
 		used += n;
 	}
 }
+
+uint64_t cpu_tsc_hz(void) { return tsc_hz(); }

@@ -34,6 +34,8 @@ void cpu_identify(struct cpu_ident *id);
  * spelling: "fpu sse sse2 ...") into buf, NUL-terminated, truncated to len.
  */
 void cpu_feature_names(char *buf, size_t len);
+/* The time-stamp counter's rate in Hz, as calibrated at boot against the PIT. */
+uint64_t cpu_tsc_hz(void);
 
 /*
  * SMP bring-up (arch/x86_64/smp.c): finds the CPUs in the MADT and starts
