@@ -17,3 +17,13 @@ SELECT count(*) FROM w;
 PRAGMA journal_mode=WAL;
 INSERT INTO w(v) VALUES ('after');
 SELECT v FROM w ORDER BY id DESC LIMIT 1;
+-- A second connection to the same file (ATTACH): both see each other's commits through the
+-- one WAL index (on yolk in the heap, unix-excl; on Linux the -shm file).
+ATTACH 'data/test.db' AS again;
+SELECT count(*) FROM again.w;
+INSERT INTO w(v) VALUES ('via main');
+SELECT v FROM again.w ORDER BY id DESC LIMIT 1;
+INSERT INTO again.w(v) VALUES ('via again');
+SELECT v FROM main.w ORDER BY id DESC LIMIT 1;
+DETACH again;
+PRAGMA integrity_check;
