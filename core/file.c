@@ -1,8 +1,9 @@
 /*
  * Open files and the descriptor table, and the system calls that only need
  * an fd: read, write, pread, pwrite, lseek, fstat, fsync, ftruncate, close,
- * dup, dup2, fcntl, ioctl, isatty. A struct file is shared by every fd
- * dup()ed from it (one position, one set of status flags), as in POSIX.
+ * dup, dup2, fcntl, ioctl, isatty (fcntl's record locks: core/file_lock.c).
+ * A struct file is shared by every fd dup()ed from it (one position, one
+ * set of status flags), as in POSIX.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include <yolk/spinlock.h>
 #include <yolk/app.h>
 #include <yolk/file.h>
+#include <yolk/file_lock.h>
 #include <yolk/panic.h>
 #include <yolk/sched.h>
 #include <yolk/vfs.h>
@@ -178,8 +180,10 @@ void fd_close_run(struct app_run *r)
 			fd_slot_set(fd, NULL);
 		kmutex_unlock(&fd_lock);
 		/* Outside the table lock: releasing a socket waits for the network thread. */
-		if (f)
+		if (f) {
+			file_lock_closed(f);
 			file_put(f);
+		}
 	}
 }
 
@@ -430,6 +434,7 @@ static int close_uncancelled(int fd)
 		errno = EBADF;
 		return -1;
 	}
+	file_lock_closed(f);
 	fd_put(f);
 	return (int)sysret(0);
 }
@@ -474,6 +479,8 @@ int dup2(int fd, int fd2)
 	fd_slot_set(fd2, f);
 	kmutex_unlock(&fd_lock);
 	/* dup2(fd, fd) leaves the table as it was: old is f, and both extra references go. */
+	if (old && fd != fd2)
+		file_lock_closed(old); /* fd2 was closed: POSIX drops the process's locks on its file */
 	if (old)
 		file_put(old);
 	fd_put(f);
@@ -484,6 +491,13 @@ int fcntl(int fd, int cmd, ...)
 {
 	va_list ap;
 	va_start(ap, cmd);
+	if (cmd == F_GETLK || cmd == F_SETLK || cmd == F_SETLKW) {
+		struct flock *fl = va_arg(ap, struct flock *); /* a pointer, not the int the others take */
+		va_end(ap);
+		int r = file_lock_fcntl(fd, cmd, fl);
+		thread_kill_point();
+		return r;
+	}
 	int arg = va_arg(ap, int);
 	va_end(ap);
 	struct file *f = fd_file(fd);

@@ -38,7 +38,11 @@ SYSCALL(pipe, pipe((int *)a0))
 SYSCALL(select, select((int)a0, (fd_set *)a1, (fd_set *)a2, (fd_set *)a3, (struct timeval *)a4))
 SYSCALL(dup, dup((int)a0))
 SYSCALL(dup2, dup2((int)a0, (int)a1))
-SYSCALL(fcntl, fcntl((int)a0, (int)a1, (int)a2))
+/*
+ * F_DUPFD..F_SETFL have the same numbers in Linux and picolibc; Linux's
+ * record lock commands (5-7) and struct flock do not: not supported here.
+ */
+SYSCALL(fcntl, (int)a1 >= F_DUPFD && (int)a1 <= F_SETFL ? fcntl((int)a0, (int)a1, (int)a2) : (errno = EINVAL, -1))
 SYSCALL(fsync, fsync((int)a0))
 SYSCALL(truncate, truncate((const char *)a0, (off_t)a1))
 SYSCALL(ftruncate, ftruncate((int)a0, (off_t)a1))

@@ -89,7 +89,7 @@ def symbols():
 
 # What some defconfigs must show when booted as the README says (the rest must just run).
 FIRST_WORDS = {"hello": "hello yolk\n", "js": "qjs > ", "httpd": "httpd: listening on port 8000",
-               "default": "yolk shell"}
+               "default": "yolk shell", "sqlite": "SQLite version 3.46.1 "}
 
 
 def serve_with_ninja_qemu():

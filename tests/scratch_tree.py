@@ -8,7 +8,7 @@ import shutil
 
 # Names skipped at any depth: build output (build/, build-test/, examples'
 # build/), Meson's extracted subprojects, git's data, caches.
-SKIP = re.compile(r"^(build.*|\.git|__pycache__|(picolibc|lwip|quickjs)-[0-9].*)$")
+SKIP = re.compile(r"^(build.*|\.git|__pycache__|(picolibc|lwip|quickjs|sqlite3)-[0-9].*)$")
 
 
 def copy_tree(src, dest):

@@ -256,7 +256,7 @@ static const struct {
 	{"thread-overflow", ktest_thread_overflow}, {"tls", ktest_tls}, {"preempt", ktest_preempt},
 	{"ps", ktest_ps}, {"sync", ktest_sync}, {"apprun", ktest_apprun}, {"foreground", ktest_foreground},
 	{"stdio-runs", ktest_stdio_runs},
-	{"console-fds", ktest_console_fds}, {"kill-storm", ktest_kill_storm}, {"append", ktest_append},
+	{"console-fds", ktest_console_fds}, {"kill-storm", ktest_kill_storm}, {"append", ktest_append}, {"reclock", ktest_reclock},
 	{"thread-churn", ktest_thread_churn}, {"thread-concurrent", ktest_thread_concurrent},
 	{"files", ktest_files}, {"pipe", ktest_pipe}, {"devfs", ktest_devfs}, {"tree", ktest_tree},
 	{"fatwrite", ktest_fatwrite}, {"fatcrash", ktest_fatcrash},

@@ -22,6 +22,7 @@ int ktest_stdio_runs(int argc, char **argv);
 int ktest_console_fds(int argc, char **argv);
 int ktest_kill_storm(int argc, char **argv);
 int ktest_append(int argc, char **argv);
+int ktest_reclock(int argc, char **argv);
 int ktest_thread_churn(int argc, char **argv);
 int ktest_thread_concurrent(int argc, char **argv);
 int ktest_sendmsg(int argc, char **argv);
