@@ -43,6 +43,8 @@ struct thread {
 	int user_holds;      /* of holds, the pthread mutexes the app holds (cancellation may act) */
 	/* POSIX scheduling policy (core/sched_policy.c): rt_prio > 0 ranks above every prio */
 	int policy, rt_prio;
+	/* Signals (core/signal.c): posted by the console's Ctrl-C or raise(), and held back */
+	unsigned long sig_pending, sig_blocked;
 };
 
 /* A pthread_cancel() that cuts t's waits short: pending, enabled, t inside a cancellation point. */
