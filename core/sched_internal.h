@@ -45,6 +45,7 @@ struct thread {
 	int policy, rt_prio;
 	/* Signals (core/signal.c): posted by the console's Ctrl-C or raise(), and held back */
 	unsigned long sig_pending, sig_blocked;
+	unsigned long sig_resume_rip, sig_resume_rflags; /* for the trampoline (arch_signal_redirect) */
 };
 
 /* A pthread_cancel() that cuts t's waits short: pending, enabled, t inside a cancellation point. */

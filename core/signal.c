@@ -172,3 +172,17 @@ int signal_due(void)
 	struct thread *t = thread_self();
 	return t && t->holds == 0 && (__atomic_load_n(&t->sig_pending, __ATOMIC_RELAXED) & ~t->sig_blocked);
 }
+
+void signal_set_resume(unsigned long rip, unsigned long rflags)
+{
+	struct thread *t = thread_self();
+	t->sig_resume_rip = rip;
+	t->sig_resume_rflags = rflags;
+}
+
+void signal_get_resume(unsigned long *slots)
+{
+	struct thread *t = thread_self();
+	slots[0] = t->sig_resume_rflags;
+	slots[1] = t->sig_resume_rip;
+}

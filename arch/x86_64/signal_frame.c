@@ -1,23 +1,22 @@
 /*
  * Delivering a signal to an interrupted thread (core/signal.c): the
- * interrupt returns into arch_signal_trampoline (signal_trampoline.S) on the
- * thread's own stack instead of into its code, with a copy of the
- * interrupted registers (the trap frame) at the stack pointer. The
- * trampoline runs the handlers and returns to the interrupted code through
- * that copy with iretq, every register as it was.
+ * interrupt returns into arch_signal_trampoline (signal_trampoline.S)
+ * instead of into the thread's code, with interrupts off and every register
+ * as the code left it. The interrupted rip and rflags wait in the thread
+ * (signal_set_resume): the trap frame itself lies just below the stack
+ * pointer, where the trampoline's pushes will go, so nothing can be put
+ * there while the interrupt still needs it.
  */
-#include <string.h>
 #include <arch/trap.h>
 #include <yolk/signal.h>
+
+#define RFLAGS_IF (1ul << 9)
 
 void arch_signal_trampoline(void);
 
 void arch_signal_redirect(struct trap_frame *tf)
 {
-	/* No red zone in the image (cross file): below the stack pointer is free. */
-	uint64_t sp = (tf->rsp & ~15ul) - sizeof(*tf);
-	_Static_assert(sizeof(struct trap_frame) % 16 == 0, "the copy keeps the stack 16-byte aligned");
-	memcpy((void *)sp, tf, sizeof(*tf));
-	tf->rsp = sp;
+	signal_set_resume(tf->rip, tf->rflags);
 	tf->rip = (uint64_t)arch_signal_trampoline;
+	tf->rflags &= ~RFLAGS_IF; /* until the trampoline has taken rip and rflags back */
 }

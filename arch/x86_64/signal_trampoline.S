@@ -1,21 +1,43 @@
 /*
- * Entered by iretq from an interrupt (arch_signal_redirect) with %rsp at a
- * copy of the interrupted thread's trap frame, interrupts as they were.
- * Runs the thread's pending signal handlers with the FPU/SSE state saved,
- * then resumes the interrupted code from the copy, as isr_common would have.
+ * Entered from an interrupt's iretq (arch_signal_redirect) with interrupts
+ * off, on the interrupted thread's stack, every register as its code left
+ * it. Saves them and the FPU/SSE state, runs the thread's pending signal
+ * handlers with interrupts on, and resumes the code where it was: popfq
+ * and ret through the rip and rflags signal_get_resume() gave back.
  */
 	.text
 	.globl arch_signal_trampoline
 arch_signal_trampoline:
-	mov %rsp, %rbx			/* the frame copy; %rbx survives the call */
+	sub $16, %rsp			/* 0(%rsp): rflags, 8(%rsp): rip (no red zone in the image) */
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	mov %rsp, %rbx			/* the saved registers; %rbx survives the calls */
+	and $~15, %rsp
+	lea 15*8(%rbx), %rdi
+	call signal_get_resume		/* fills the rflags and rip slots */
 	/* Frame pointer chain through the interrupted code, for backtraces. */
-	pushq 17*8(%rbx)		/* its rip */
-	pushq 8*8(%rbx)			/* its rbp */
+	pushq 16*8(%rbx)		/* its rip */
+	pushq %rbp
 	mov %rsp, %rbp
 	sub $512, %rsp
 	and $~15, %rsp
 	fxsave64 (%rsp)
+	sti
 	call signal_run_pending
+	cli				/* the FPU state back before another delivery can start */
 	fxrstor64 (%rsp)
 	mov %rbx, %rsp
 	popq %r15
@@ -33,5 +55,5 @@ arch_signal_trampoline:
 	popq %rcx
 	popq %rbx
 	popq %rax
-	add $16, %rsp			/* vector and error code */
-	iretq
+	popfq				/* its rflags, interrupts on again */
+	ret				/* to its rip */

@@ -21,4 +21,9 @@ void signal_run_pending(void);
 struct trap_frame;
 void arch_signal_redirect(struct trap_frame *tf);
 
+/* Where the current thread resumes after its handlers: kept in it while the trampoline starts. */
+void signal_set_resume(unsigned long rip, unsigned long rflags);
+/* slots[0] = rflags, slots[1] = rip, as signal_set_resume() left them. */
+void signal_get_resume(unsigned long *slots);
+
 #endif
