@@ -24,7 +24,7 @@ print(xpcall(caller, debug.traceback))
 local function deep(n) if n == 0 then error("bottom") end return deep(n - 1) end
 local ok, tb = xpcall(deep, debug.traceback, 3)
 print(ok, tb)
-print(pcall(function() local function f() return f() + 1 end return f() end))
+print(pcall(function() local t = setmetatable({}, {}) getmetatable(t).__index = function(t, k) return t[k] end return t.x end))
 print(select("#", pcall(error, nil)), pcall(error, nil))
 print(load("return +"), load("x ="), load("for"))
 print(pcall(load("error('in chunk', 1)", "=mychunk")))
