@@ -193,6 +193,8 @@ COMMANDS = {
         r"^http-head +\d+ +[1-9]\d* +\d+ +\d+ +\d+ +\d+ +0$", r"^fat +\d+ +[1-9]\d* ", r"^fat fsck: \d+ clean images written to, 0 left damaged")),
     (WORK, "bench/js.sh"): Cmd(env={"RUNS": "1", "TESTS": "empty_loop func_call"}, timeout=1500,
                                expect=(r"^func_call +[\d.]+ +[\d.]+ +[\d.]+x$", r"^geometric mean +[\d.]+x$")),
+    (WORK, "bench/lua.sh"): Cmd(env={"RUNS": "1", "SCALE": "1"}, timeout=1500,
+                                expect=(r"^fib +[\d.]+ +[\d.]+ +[\d.]+x$", r"^geometric mean +[\d.]+x$")),
     (CONF, SETUP_B): Cmd(),
     (CONF, "ninja -C b menuconfig"): Cmd(dialog=[(r"\[Q\] Quit", "Q")], timeout=60,
                                          expect=(r"yolk configuration", r"No changes to save")),
