@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 #include <sys/select.h>
+#include <yolk/sched.h>
 #include <yolk/sync.h>
 
 FILE *__real_fdopen(int fd, const char *mode);
@@ -18,24 +19,37 @@ int __real_fflush(FILE *f);
 static struct kmutex files_lock = KMUTEX_INIT;
 static FILE *files[FD_SETSIZE];
 
+/* Before the scheduler runs (start-up code) there is one thread and nothing to wait for. */
+static void lock(void)
+{
+	if (sched_running())
+		kmutex_lock(&files_lock, WAIT_FOREVER);
+}
+
+static void unlock(void)
+{
+	if (sched_running())
+		kmutex_unlock(&files_lock);
+}
+
 FILE *__wrap_fdopen(int fd, const char *mode)
 {
 	FILE *f = __real_fdopen(fd, mode);
 	if (f && fd >= 0 && fd < FD_SETSIZE) {
-		kmutex_lock(&files_lock, WAIT_FOREVER);
+		lock();
 		files[fd] = f;
-		kmutex_unlock(&files_lock);
+		unlock();
 	}
 	return f;
 }
 
 int __wrap_fclose(FILE *f)
 {
-	kmutex_lock(&files_lock, WAIT_FOREVER);
+	lock();
 	for (int fd = 0; fd < FD_SETSIZE; fd++)
 		if (files[fd] == f)
 			files[fd] = NULL;
-	kmutex_unlock(&files_lock);
+	unlock();
 	return __real_fclose(f);
 }
 
@@ -44,11 +58,11 @@ int __wrap_fflush(FILE *f)
 	if (f)
 		return __real_fflush(f);
 	int r = 0;
-	kmutex_lock(&files_lock, WAIT_FOREVER);
+	lock();
 	for (int fd = 0; fd < FD_SETSIZE; fd++)
 		if (files[fd] && __real_fflush(files[fd]) == EOF)
 			r = EOF;
-	kmutex_unlock(&files_lock);
+	unlock();
 	if (__real_fflush(stdout) == EOF)
 		r = EOF;
 	if (__real_fflush(stderr) == EOF)
