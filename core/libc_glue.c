@@ -124,15 +124,6 @@ void __retarget_lock_release_recursive(_LOCK_T lock)
 void __retarget_lock_acquire(_LOCK_T lock) { __retarget_lock_acquire_recursive(lock); }
 void __retarget_lock_release(_LOCK_T lock) { __retarget_lock_release_recursive(lock); }
 
-int sigprocmask(int how, const sigset_t *set, sigset_t *old)
-{
-	(void)how;
-	(void)set;
-	if (old)
-		memset(old, 0, sizeof(*old));
-	return 0;
-}
-
 clock_t times(struct tms *t)
 {
 	clock_t now = (clock_t)(time_monotonic_ns() / (NSEC_PER_SEC / CLOCKS_PER_SEC));

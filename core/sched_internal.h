@@ -48,6 +48,9 @@ struct thread {
 	int on_cpu;          /* running, or its switch away not yet done: no other CPU may take it */
 	unsigned cpu;        /* the CPU it runs or last ran on */
 	int is_idle;         /* a CPU's idle thread: never queued, CPU time not the process's */
+	/* Signals (core/signal.c): posted by the console's Ctrl-C or raise(), and held back */
+	unsigned long sig_pending, sig_blocked;
+	unsigned long sig_resume_rip, sig_resume_rflags; /* for the trampoline (arch_signal_redirect) */
 };
 
 /* A pthread_cancel() that cuts t's waits short: pending, enabled, t inside a cancellation point. */

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <errno.h>
+#include <signal.h>
 #include <termios.h>
 #include <unistd.h>
 #include <arch/cpu.h>
@@ -25,6 +26,7 @@
 #include <yolk/file.h>
 #include <yolk/panic.h>
 #include <yolk/sched.h>
+#include <yolk/signal.h>
 #include <yolk/spinlock.h>
 #include <yolk/tty.h>
 
@@ -107,7 +109,10 @@ void tty_forget(struct thread *t)
 	spin_unlock_irqrestore(&tty_lock, irq);
 }
 
-/* A byte from the consoles: Ctrl-C for a foreground app becomes a kill. tty_lock held. */
+/*
+ * A byte from the consoles: Ctrl-C for a foreground app is its SIGINT: a
+ * handler it installed runs (core/signal.c), otherwise it is killed. tty_lock held.
+ */
 static int take_byte(void)
 {
 	KASSERT(spin_held(&tty_lock));
@@ -117,7 +122,8 @@ static int take_byte(void)
 	if (nforeground && (mode.c_lflag & ISIG) && (unsigned char)c == mode.c_cc[VINTR]) {
 		console_write("^C\n", 3);
 		for (unsigned i = 0; i < nforeground; i++)
-			thread_kill(foreground[i]);
+			if (!signal_post(foreground[i], SIGINT))
+				thread_kill(foreground[i]);
 		return -1;
 	}
 	return (unsigned char)c;

@@ -2,7 +2,7 @@
  * Boot-time mounts: the root filesystem (root=TYPE or root=DEVICE:TYPE,
  * default CONFIG_VFS_ROOT), /dev when devfs is linked, then every
  * mount=PATH:DEVICE:TYPE[:OPTIONS] of the kernel command line and of
- * CONFIG_VFS_MOUNTS. A mount that fails is reported and start-up goes on:
+ * CONFIG_VFS_MOUNTS. A ramfs root gets an empty /tmp. A mount that fails is reported and start-up goes on:
  * the program then finds the directory empty rather than the machine dead.
  */
 #include <errno.h>
@@ -88,17 +88,20 @@ static int mount_one(const struct boot_mount *m)
 	return r;
 }
 
-static void mount_root(void)
+/* 1 if / is a fresh ramfs (the default root, or the fallback). */
+static int mount_root(void)
 {
 	if (root.type[0] == '\0') {
 		const char *v = CONFIG_VFS_ROOT;
 		if (v[0] == '\0' || parse_root(v) != NULL)
-			return;
+			return 0;
 	}
-	if (mount_one(&root) != 0 && strcmp(root.type, "ramfs") != 0 && vfs_find_type("ramfs")) {
+	int r = mount_one(&root);
+	if (r != 0 && strcmp(root.type, "ramfs") != 0 && vfs_find_type("ramfs")) {
 		klog(KLOG_ERR, "falling back to an empty ramfs as /\n");
-		mount_one(&(struct boot_mount){"/", "", "ramfs", ""});
+		return mount_one(&(struct boot_mount){"/", "", "ramfs", ""}) == 0;
 	}
+	return r == 0 && strcmp(root.type, "ramfs") == 0;
 }
 
 static int vfs_boot(void)
@@ -109,7 +112,9 @@ static int vfs_boot(void)
 		if (err)
 			klog(KLOG_ERR, "CONFIG_VFS_MOUNTS: %s: %s\n", w, err);
 	}
-	mount_root();
+	/* A fresh root gets the /tmp that programs expect (mkstemp("/tmp/..."), Lua's os.tmpname). */
+	if (mount_root())
+		mkdir("/tmp", 01777);
 	if (vfs_find_type("devfs"))
 		mount_one(&(struct boot_mount){"/dev", "", "devfs", ""});
 	for (int i = 0; i < nextra; i++)

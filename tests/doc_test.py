@@ -197,6 +197,8 @@ COMMANDS = {
                                expect=(r"^func_call +[\d.]+ +[\d.]+ +[\d.]+x$", r"^geometric mean +[\d.]+x$")),
     (WORK, "bench/sqlite.sh"): Cmd(env={"RUNS": "1", "ROWS": "2000", "TXNS": "2"}, timeout=1500,
                                    expect=(r"^total +[\d.]+ +[\d.]+ +[\d.]+x$",)),
+    (WORK, "bench/lua.sh"): Cmd(env={"RUNS": "1", "SCALE": "1"}, timeout=1500,
+                                expect=(r"^fib +[\d.]+ +[\d.]+ +[\d.]+x$", r"^geometric mean +[\d.]+x$")),
     (CONF, SETUP_B): Cmd(),
     (CONF, "ninja -C b menuconfig"): Cmd(dialog=[(r"\[Q\] Quit", "Q")], timeout=60,
                                          expect=(r"yolk configuration", r"No changes to save")),

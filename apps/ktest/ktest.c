@@ -263,7 +263,7 @@ static const struct {
 	{"blk", ktest_blk}, {"pciirq", ktest_pciirq},
 	{"posix-threads", ktest_posix_threads}, {"posix-locks", ktest_posix_locks}, {"posix-sem", ktest_posix_sem},
 	{"posix-clock", ktest_posix_clock}, {"posix-sysconf", ktest_posix_sysconf},
-	{"posix-header", ktest_posix_header}, {"posix-timers", ktest_posix_timers}, {"posix-barrier-stress", ktest_posix_barrier_stress},
+	{"posix-header", ktest_posix_header}, {"posix-timers", ktest_posix_timers}, {"posix-signals", ktest_posix_signals}, {"posix-barrier-stress", ktest_posix_barrier_stress},
 	{"posix-sem-stress", ktest_posix_sem_stress},
 	{"posix-cancel", ktest_posix_cancel}, {"posix-sched", ktest_posix_sched},
 	{"smp", ktest_smp}, {"smp-fault", ktest_smp_fault}, {"smp-overflow", ktest_smp_fault}, {"smp-nmi", ktest_smp_nmi},

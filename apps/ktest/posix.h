@@ -27,6 +27,7 @@ int ktest_posix_clock(int argc, char **argv);
 int ktest_posix_sysconf(int argc, char **argv);
 int ktest_posix_header(int argc, char **argv);
 int ktest_posix_timers(int argc, char **argv);
+int ktest_posix_signals(int argc, char **argv);
 int ktest_posix_barrier_stress(int argc, char **argv);
 int ktest_posix_sem_stress(int argc, char **argv);
 

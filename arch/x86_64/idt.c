@@ -8,6 +8,7 @@
 #include <yolk-config/core.h>
 #include <yolk/panic.h>
 #include <yolk/sched.h>
+#include <yolk/signal.h>
 
 #define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
 #define KERNEL_CS 0x08
@@ -109,5 +110,8 @@ void trap_dispatch(struct trap_frame *tf)
 		/* The same for an asynchronous pthread_cancel(), holding no kernel lock. */
 		tf->rsp = (tf->rsp & ~15ul) - 8;
 		tf->rip = (uint64_t)sched_cancelled;
+	} else if (signal_due()) {
+		/* A handler to run (Ctrl-C with SIGINT caught): in the thread, before its own code. */
+		arch_signal_redirect(tf);
 	}
 }

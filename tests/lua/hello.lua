@@ -1,0 +1,2 @@
+-- run from the shell: arguments and the script's name
+print("hello from " .. arg[0], #arg, table.concat(arg, " "), ...)
