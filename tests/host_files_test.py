@@ -32,6 +32,7 @@ def source_files():
         rel = os.path.relpath(d, top)
         dirs[:] = [x for x in dirs if not x.startswith(".") and x != "__pycache__" and
                    not os.path.exists(os.path.join(d, x, "meson-private")) and
+                   not (rel == "." and x.startswith("build")) and  # build dirs and caches (.gitignore)
                    not (rel == "subprojects" and not os.path.islink(os.path.join(d, x)))]
         for n in names:
             yield os.path.normpath(os.path.join(rel, n))
