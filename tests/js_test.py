@@ -34,7 +34,6 @@
       and checked line by line.
 """
 import os
-import pty
 import re
 import shutil
 import subprocess
@@ -46,6 +45,7 @@ import time
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "tools"))
 import yolkqemu  # noqa: E402
+from host_pty import run_on_pty  # noqa: E402
 
 MKINITRD = os.path.join(here, "..", "tools", "mkinitrd.py")
 SCRIPTS = os.path.join(here, "js")
@@ -69,23 +69,8 @@ def script_args(path):
 
 def run_host(qjs, root, rel, args):
     """qjs ARGS REL in root, stdout and stderr on one pseudo-terminal; (status, text)."""
-    master, slave = pty.openpty()
-    env = dict(os.environ, TZ="UTC")
-    p = subprocess.Popen([os.path.abspath(qjs)] + args + [rel], cwd=root, env=env, stdin=subprocess.DEVNULL,
-                         stdout=slave, stderr=slave)
-    os.close(slave)
-    out = bytearray()
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: every writer is gone
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.close(master)
-    status = p.wait(timeout=60)
-    return status, out.decode("utf-8", "replace").replace("\r", "")
+    status, text = run_on_pty([os.path.abspath(qjs)] + args + [rel], root, dict(os.environ, TZ="UTC"), 60)
+    return status, text.replace("\r", "")
 
 
 def run_guest(image, cpio, rel, args, tmp, keys=None):

@@ -22,7 +22,6 @@ from the same Debian source (subprojects/lua).
       script (the shell goes on), then the shell's poweroff 3.
 """
 import os
-import pty
 import re
 import shutil
 import subprocess
@@ -32,6 +31,7 @@ import tempfile
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "tools"))
 import yolkqemu  # noqa: E402
+from host_pty import run_on_pty  # noqa: E402
 
 MKINITRD = os.path.join(here, "..", "tools", "mkinitrd.py")
 MKFS = shutil.which("mkfs.fat") or "/usr/sbin/mkfs.fat"
@@ -50,25 +50,11 @@ def make_tree(tmp):
 
 def run_host(lua, root, args):
     """lua ARGS in root, stdout and stderr on one pseudo-terminal; (status, text)."""
-    master, slave = pty.openpty()
     env = dict(os.environ, TZ="UTC", LC_ALL="C")
     for v in ("LUA_INIT", "LUA_INIT_5_4", "LUA_PATH", "LUA_CPATH", "HOME"):
         env.pop(v, None)
-    p = subprocess.Popen([os.path.abspath(lua)] + args, cwd=root, env=env, stdin=subprocess.DEVNULL,
-                         stdout=slave, stderr=slave)
-    os.close(slave)
-    out = bytearray()
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: every writer is gone
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.close(master)
-    status = p.wait(timeout=120)
-    return status, out.decode("utf-8", "replace").replace("\r", "")
+    status, text = run_on_pty([os.path.abspath(lua)] + args, root, env, 120)
+    return status, text.replace("\r", "")
 
 
 def run_guest(image, cpio, cmdline, tmp, extra=(), keys=None, timeout=150):

@@ -29,7 +29,6 @@
       points.
 """
 import os
-import pty
 import random
 import re
 import shutil
@@ -42,6 +41,7 @@ import time
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "tools"))
 import yolkqemu  # noqa: E402
+from host_pty import run_on_pty  # noqa: E402
 
 MKINITRD = os.path.join(here, "..", "tools", "mkinitrd.py")
 MKFS = shutil.which("mkfs.fat") or "/usr/sbin/mkfs.fat"
@@ -76,21 +76,8 @@ def clean(text):
 
 def run_host(sqlite3, root, args):
     """sqlite3 ARGS in root, stdout and stderr on one pseudo-terminal; (status, text)."""
-    master, slave = pty.openpty()
-    p = subprocess.Popen([os.path.abspath(sqlite3)] + args, cwd=root, env=dict(os.environ, TZ="UTC"),
-                         stdin=subprocess.DEVNULL, stdout=slave, stderr=slave)
-    os.close(slave)
-    out = bytearray()
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: every writer is gone
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.close(master)
-    return p.wait(timeout=300), clean(out.decode("utf-8", "replace"))
+    status, text = run_on_pty([os.path.abspath(sqlite3)] + args, root, dict(os.environ, TZ="UTC"), 300)
+    return status, clean(text)
 
 
 def guest_cmdline(args):
