@@ -83,6 +83,8 @@ def main():
     lines = ['\t.section .rodata.ksyms, "a"', "\t.globl yolk_ksyms", "yolk_ksyms:"]
     for i in range(0, len(table), 32):
         lines.append("\t.byte " + ",".join(str(b) for b in table[i:i + 32]))
+    # Sized, so that `nm -S` (bench/boot.sh) reports the table's bytes.
+    lines.append(f"\t.size yolk_ksyms, {len(table)}")
     lines.append('\t.section .note.GNU-stack, "", @progbits')
     with open(out, "w") as f:
         f.write("\n".join(lines) + "\n")

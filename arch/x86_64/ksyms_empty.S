@@ -4,4 +4,5 @@
 yolk_ksyms:
 	.quad 0
 	.long 0
+	.size yolk_ksyms, 12
 	.section .note.GNU-stack, "", @progbits
