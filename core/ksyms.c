@@ -1,33 +1,53 @@
-/* Address-to-name lookup over the table tools/gen-ksyms.py emits. */
+/* Address-to-name lookup over the table tools/gen-ksyms.py emits (format: ksyms.h). */
+#include <string.h>
 #include <yolk/ksyms.h>
 
-extern const struct ksym yolk_ksyms[];
-extern const uint64_t yolk_ksyms_count;
-extern const char yolk_ksym_names[];
+extern const uint8_t yolk_ksyms[];
 
-const char *ksym_find(const struct ksym_table *t, uint64_t pc, uint64_t *offset)
+static uint64_t uleb(const uint8_t **p)
 {
-	size_t lo = 0, hi = t->count;
-	/* Find the last symbol whose address is <= pc. */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (t->syms[mid].addr <= pc)
-			lo = mid + 1;
-		else
-			hi = mid;
+	uint64_t v = 0;
+	for (unsigned shift = 0; shift < 64; shift += 7) {
+		uint8_t b = *(*p)++;
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			break;
 	}
-	if (lo == 0)
-		return NULL;
-	const struct ksym *s = &t->syms[lo - 1];
-	/* An empty name marks the end of the text: nothing lies past it. */
-	if ((s->size != 0 && pc - s->addr >= s->size) || t->names[s->name] == '\0')
-		return NULL;
-	*offset = pc - s->addr;
-	return t->names + s->name;
+	return v;
 }
 
-const char *ksym_lookup(uint64_t pc, uint64_t *offset)
+const char *ksym_find(const uint8_t *t, uint64_t pc, uint64_t *offset, char *name)
 {
-	struct ksym_table t = {yolk_ksyms, (size_t)yolk_ksyms_count, yolk_ksym_names};
-	return ksym_find(&t, pc, offset);
+	uint64_t addr;
+	uint32_t count;
+	memcpy(&addr, t, sizeof(addr));
+	memcpy(&count, t + 8, sizeof(count));
+	const uint8_t *p = t + 12;
+	size_t len = 0;
+	for (uint32_t i = 0; i < count && addr <= pc; i++) {
+		addr += uleb(&p);
+		uint64_t size = uleb(&p);
+		/* Rebuild the name from the previous one: needed even when skipping. */
+		len = *p++;
+		if (len >= KSYM_NAME_MAX)
+			return NULL; /* a corrupt table */
+		while (*p) {
+			if (len < KSYM_NAME_MAX - 1)
+				name[len++] = (char)*p;
+			p++;
+		}
+		p++;
+		name[len] = '\0';
+		if (pc >= addr && pc - addr < size) {
+			*offset = pc - addr;
+			return name;
+		}
+		addr += size;
+	}
+	return NULL;
+}
+
+const char *ksym_lookup(uint64_t pc, uint64_t *offset, char *name)
+{
+	return ksym_find(yolk_ksyms, pc, offset, name);
 }

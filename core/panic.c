@@ -18,7 +18,8 @@ static volatile int panicking;
 static void print_frame(int n, uint64_t pc)
 {
 	uint64_t off;
-	const char *name = ksym_lookup(pc, &off);
+	char buf[KSYM_NAME_MAX];
+	const char *name = ksym_lookup(pc, &off, buf);
 	if (name)
 		kprintf("  #%-2d 0x%016lx %s+0x%lx\n", n, (unsigned long)pc, name, (unsigned long)off);
 	else

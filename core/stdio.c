@@ -30,26 +30,32 @@ struct stdio_stream {
 	size_t len;         /* bytes in buf: output waiting, or input read */
 	size_t pos;         /* input: the next byte to hand out */
 	int by_line;        /* output: flush at '\n' (a terminal); decided as buf starts filling */
-	char buf[STDIO_BUF];
+	char *buf;          /* STDIO_BUF bytes */
 };
 
 struct stdio_run {
 	struct stdio_stream s[3]; /* stdin, stdout, stderr */
 };
 
-#define STREAM_INIT {.lock = KMUTEX_RECURSIVE_INIT}
-
-/* For threads of no run (boot, drivers, the image's main program): the first 0-2. */
-static struct stdio_run no_run = {{STREAM_INIT, STREAM_INIT, STREAM_INIT}};
+/*
+ * For threads of no run (boot, drivers, the image's main program): the first 0-2.
+ * The buffers live apart from the locks (which start non-zero) so that they
+ * land in .bss, not 3 KiB of .data in the image.
+ */
+static char no_run_buf[3][STDIO_BUF];
+#define STREAM_INIT(i) {.lock = KMUTEX_RECURSIVE_INIT, .buf = no_run_buf[i]}
+static struct stdio_run no_run = {{STREAM_INIT(0), STREAM_INIT(1), STREAM_INIT(2)}};
 
 static struct stdio_run *stdio_run_new(void)
 {
-	struct stdio_run *sr = malloc(sizeof(*sr));
+	/* The buffers follow the streams in the same allocation. */
+	struct stdio_run *sr = malloc(sizeof(*sr) + 3 * STDIO_BUF);
 	if (sr == NULL)
 		return NULL;
 	for (int i = 0; i < 3; i++) {
 		sr->s[i].lock = (struct kmutex)KMUTEX_RECURSIVE_INIT;
 		sr->s[i].len = sr->s[i].pos = 0;
+		sr->s[i].buf = (char *)(sr + 1) + i * STDIO_BUF;
 	}
 	return sr;
 }
@@ -133,7 +139,7 @@ static int std_get(FILE *f)
 		if (out->len)
 			stream_flush(out, 1);
 		kmutex_unlock(&out->lock);
-		ssize_t n = read(0, s->buf, sizeof(s->buf));
+		ssize_t n = read(0, s->buf, STDIO_BUF);
 		if (n <= 0)
 			return n == 0 ? _FDEV_EOF : _FDEV_ERR;
 		s->pos = 0;

@@ -40,21 +40,51 @@ def text_symbols(nm, elf):
     return table + [(hi, (0, ""))]
 
 
+NAME_MAX = 127  # KSYM_NAME_MAX in include/yolk/ksyms.h, less the NUL
+
+
+def uleb(v):
+    out = bytearray()
+    while True:
+        b = v & 0x7f
+        v >>= 7
+        out.append(b | (0x80 if v else 0))
+        if not v:
+            return out
+
+
+def encode(syms):
+    """The table's bytes (format: include/yolk/ksyms.h) for [(addr, (size, name))]
+    sorted and ending with the nameless sentinel, which only bounds the last
+    unsized symbol."""
+    entries = []
+    for i, (addr, (size, name)) in enumerate(syms[:-1]):
+        nxt = syms[i + 1][0]
+        # An unsized label (assembly) runs to the next symbol; a sized one
+        # never past it (aliases and overlaps are cut at the next start).
+        size = nxt - addr if size == 0 else min(size, nxt - addr)
+        if size > 0:
+            entries.append((addr, size, name.encode()[:NAME_MAX]))
+    base = entries[0][0] if entries else 0
+    out = bytearray(base.to_bytes(8, "little") + len(entries).to_bytes(4, "little"))
+    end, prev = base, b""
+    for addr, size, name in entries:
+        shared = 0
+        while shared < min(len(prev), len(name)) and prev[shared] == name[shared]:
+            shared += 1
+        out += uleb(addr - end) + uleb(size) + bytes([shared]) + name[shared:] + b"\0"
+        end, prev = addr + size, name
+    return out
+
+
 def main():
     nm, elf, out = sys.argv[1:4]
-    syms = text_symbols(nm, elf)
-    names, offsets = bytearray(), []
-    for _, (_, name) in syms:
-        offsets.append(len(names))
-        names += name.encode() + b"\0"
-    lines = ['\t.section .rodata.ksyms, "a"', "\t.balign 8",
-             "\t.globl yolk_ksyms, yolk_ksyms_count, yolk_ksym_names",
-             "yolk_ksyms_count:", f"\t.quad {len(syms)}", "yolk_ksyms:"]
-    for (addr, (size, _)), off in zip(syms, offsets):
-        lines.append(f"\t.quad {addr:#x}\n\t.long {min(size, 0xffffffff)}, {off}")
-    lines.append("yolk_ksym_names:")
-    for i in range(0, len(names), 32):
-        lines.append("\t.byte " + ",".join(str(b) for b in names[i:i + 32]))
+    table = encode(text_symbols(nm, elf))
+    lines = ['\t.section .rodata.ksyms, "a"', "\t.globl yolk_ksyms", "yolk_ksyms:"]
+    for i in range(0, len(table), 32):
+        lines.append("\t.byte " + ",".join(str(b) for b in table[i:i + 32]))
+    # Sized, so that `nm -S` (bench/boot.sh) reports the table's bytes.
+    lines.append(f"\t.size yolk_ksyms, {len(table)}")
     lines.append('\t.section .note.GNU-stack, "", @progbits')
     with open(out, "w") as f:
         f.write("\n".join(lines) + "\n")

@@ -112,7 +112,7 @@ static void check_ipis(unsigned n)
 
 static void check_ticks(unsigned n)
 {
-	uint64_t t0[CPU_MAX], start = arch_monotonic_ns();
+	uint64_t t0[CPU_MAX] = {0}, start = arch_monotonic_ns(); /* = {0}: -Os warns otherwise */
 	for (unsigned i = 1; i < n; i++)
 		t0[i] = cpu_ticks(i);
 	sleep_ms(100);

@@ -21,7 +21,9 @@ struct idt_gate {
 	uint32_t off_hi, zero;
 } __attribute__((packed));
 
-extern const uint64_t isr_stubs[256];
+/* isr.S: vector v's entry stub is at isr_stubs + v * ISR_STUB_SIZE. */
+#define ISR_STUB_SIZE 16
+extern const char isr_stubs[];
 static struct idt_gate idt[256];
 
 static struct {
@@ -44,7 +46,7 @@ static void set_gate(unsigned vec, uint64_t addr, uint8_t ist)
 void idt_init(void)
 {
 	for (unsigned v = 0; v < 256; v++)
-		set_gate(v, isr_stubs[v], 0);
+		set_gate(v, (uint64_t)(isr_stubs + v * ISR_STUB_SIZE), 0);
 	/* Every CPU's TSS has these IST stacks (gdt_alloc_ist). */
 	idt[8].ist = IST_DOUBLE_FAULT;
 	idt[2].ist = IST_NMI;

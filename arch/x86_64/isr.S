@@ -4,9 +4,10 @@
  * interrupts that return to arbitrary code, so they also save the FPU/SSE
  * state: C code in handlers may use SSE registers.
  */
+#define ISR_STUB_SIZE 16 /* idt.c's too */
 	.macro stub vec
-	.balign 16
-isr_\vec:
+	.balign ISR_STUB_SIZE
+.Lisr_\vec:
 	.if (\vec == 8) || (\vec >= 10 && \vec <= 14) || (\vec == 17) || (\vec == 21) || (\vec == 29) || (\vec == 30)
 	.else
 	pushq $0
@@ -72,24 +73,19 @@ isr_common:
 	add $16, %rsp
 	iretq
 
+	/*
+	 * The stubs, 16 bytes apart (each is at most 12): vector v's is at
+	 * isr_stubs + 16 * v, so no table of their addresses is needed (idt.c).
+	 */
 	.altmacro
+	.balign 16
+	.globl isr_stubs
+isr_stubs:
 	.set i, 0
 	.rept 256
 	stub %i
 	.set i, i + 1
 	.endr
-
-	.macro addr vec
-	.quad isr_\vec
-	.endm
-
-	.section .rodata
-	.balign 8
-	.globl isr_stubs
-isr_stubs:
-	.set i, 0
-	.rept 256
-	addr %i
-	.set i, i + 1
-	.endr
+	/* A stub longer than ISR_STUB_SIZE bytes moves . past this: "moving .org backwards". */
+	.org isr_stubs + 256 * ISR_STUB_SIZE
 	.section .note.GNU-stack, "", @progbits

@@ -1,10 +1,8 @@
-/* The first link's symbol table: empty. The second link gets the real one. */
+/* The first link's symbol table: empty (base 0, count 0; format: ksyms.h). The second link gets the real one. */
 	.section .rodata.ksyms, "a"
-	.balign 8
-	.globl yolk_ksyms, yolk_ksyms_count, yolk_ksym_names
-yolk_ksyms_count:
-	.quad 0
+	.globl yolk_ksyms
 yolk_ksyms:
-yolk_ksym_names:
-	.byte 0
+	.quad 0
+	.long 0
+	.size yolk_ksyms, 12
 	.section .note.GNU-stack, "", @progbits

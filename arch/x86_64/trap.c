@@ -66,7 +66,8 @@ static const uint64_t *pre_prologue_return(const struct trap_frame *tf)
 {
 	static const uint8_t prologue[4] = {0x55, 0x48, 0x89, 0xe5};
 	uint64_t off;
-	const uint8_t *fn = ksym_lookup(tf->rip, &off) ? (const uint8_t *)(tf->rip - off) : NULL;
+	char name[KSYM_NAME_MAX];
+	const uint8_t *fn = ksym_lookup(tf->rip, &off, name) ? (const uint8_t *)(tf->rip - off) : NULL;
 	size_t pushed = 0;
 	if (fn && __builtin_memcmp(fn, prologue, sizeof(prologue)) == 0) {
 		if (off >= sizeof(prologue))
@@ -74,7 +75,7 @@ static const uint64_t *pre_prologue_return(const struct trap_frame *tf)
 		pushed = off > 0;
 	}
 	const uint64_t *slot = (const uint64_t *)tf->rsp + pushed;
-	return vm_is_mapped((uintptr_t)slot) && ksym_lookup(*slot, &off) ? slot : NULL;
+	return vm_is_mapped((uintptr_t)slot) && ksym_lookup(*slot, &off, name) ? slot : NULL;
 }
 
 static void backtrace_from_trap(const struct trap_frame *tf)
@@ -111,7 +112,8 @@ void trap_fatal(struct trap_frame *tf)
 			__asm__ volatile("cli; hlt");
 #endif
 	panic_enter();
-	const char *fn = ksym_lookup(tf->rip, &off);
+	char name[KSYM_NAME_MAX];
+	const char *fn = ksym_lookup(tf->rip, &off, name);
 	kprintf("\nyolk: panic: %s at rip 0x%lx", exception_names[tf->vector & 31], tf->rip);
 	if (fn)
 		kprintf(" (%s+0x%lx)", fn, off);
