@@ -1,8 +1,16 @@
 /*
- * httpd: an HTTP/1.1 server in one thread around poll(), written against
- * POSIX sockets only (it builds for Linux too, unchanged).
+ * httpd: an HTTP/1.1 server, one poll() loop per CPU, written against
+ * POSIX sockets and threads only (it builds for Linux too, unchanged).
  *
- *   httpd [-p PORT] [-r ROOT] [-v]
+ *   httpd [-p PORT] [-r ROOT] [-t LOOPS] [-v]
+ *
+ * The loops share one nonblocking listening socket: each polls it and
+ * accepts what it can, then serves its connections itself to the end.
+ * That is the portable way; SO_REUSEPORT would not spread the load on
+ * lwIP (with SO_REUSE a second bind succeeds, but the first matching
+ * listener gets every connection). Each loop is a thread pinned to one
+ * CPU; LOOPS defaults to CONFIG_APP_HTTPD_LOOPS, 0 meaning one per online
+ * CPU. GET /status answers each loop's CPU, connections and requests.
  *
  * Every connection is nonblocking and moves between three states: reading
  * a request head, writing a response (head, then a file in buffer-sized
@@ -18,6 +26,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +45,7 @@
 #define MAX_CONNS CONFIG_APP_HTTPD_MAX_CONNS
 #define IDLE_MS (CONFIG_APP_HTTPD_IDLE_TIMEOUT * 1000ull)
 #define DRAIN_MS 2000ull
+#define LOOPS_MAX 64
 
 enum conn_state { C_READ, C_WRITE, C_DRAIN, C_DEAD };
 
@@ -51,10 +62,23 @@ struct conn {
 	off_t file_off;
 	long long file_left;
 	int close_after;
+	struct loop *loop;   /* the loop serving it */
 };
 
-static struct conn *conns[MAX_CONNS];
-static int nconns;
+/* One poll loop: its own connections, on its own CPU. */
+struct loop {
+	int id;
+	int cpu;             /* pinned to it, or -1 */
+	pthread_t thread;
+	struct conn *conns[MAX_CONNS];
+	int nconns;
+	struct pollfd fds[MAX_CONNS + 1];
+	unsigned long accepted, requests; /* read by any loop's /status: __atomic */
+};
+
+static struct loop loops[LOOPS_MAX];
+static int nloops;
+static int listener;
 static const char *root = CONFIG_APP_HTTPD_ROOT;
 static int verbose;
 
@@ -86,6 +110,18 @@ static void conn_reply(struct conn *c, const struct reply *r)
 	c->state = C_WRITE;
 }
 
+/* GET /status: every loop's CPU and counts, one line each. */
+static void status_page(const struct http_request *req, char *out, size_t cap, struct reply *r)
+{
+	char body[80 * LOOPS_MAX + 32];
+	size_t n = (size_t)snprintf(body, sizeof(body), "httpd: %d loops\n", nloops);
+	for (int i = 0; i < nloops && n < sizeof(body); i++)
+		n += (size_t)snprintf(body + n, sizeof(body) - n, "loop %d cpu %d connections %lu requests %lu\n", i,
+				      loops[i].cpu, __atomic_load_n(&loops[i].accepted, __ATOMIC_RELAXED),
+				      __atomic_load_n(&loops[i].requests, __ATOMIC_RELAXED));
+	serve_text(req, body, out, cap, r);
+}
+
 /*
  * Handles the next complete request in c->in, if there is one: 1 if a
  * response is now being written, 0 if more bytes are needed.
@@ -108,7 +144,13 @@ static int conn_next_request(struct conn *c)
 	int status = http_parse_request(c->in, c->in_len, sizeof(c->in), &req);
 	if (status == HTTP_PARSE_MORE)
 		return 0;
-	if (status != HTTP_PARSE_DONE) {
+	__atomic_add_fetch(&c->loop->requests, 1, __ATOMIC_RELAXED);
+	if (status == HTTP_PARSE_DONE && req.target_len == 7 && memcmp(req.target, "/status", 7) == 0) {
+		status_page(&req, c->out, sizeof(c->out), &r);
+		c->discard = req.content_length > 0 ? req.content_length : 0;
+		memmove(c->in, c->in + req.head_len, c->in_len - req.head_len);
+		c->in_len -= req.head_len;
+	} else if (status != HTTP_PARSE_DONE) {
 		serve_error(status, 0, c->out, sizeof(c->out), &r);
 		c->in_len = 0;
 	} else {
@@ -222,9 +264,9 @@ static void conn_timeout(struct conn *c, uint64_t now)
 	conn_close(c);
 }
 
-static void accept_all(int listener, uint64_t now)
+static void accept_all(struct loop *l, uint64_t now)
 {
-	while (nconns < MAX_CONNS) {
+	while (l->nconns < MAX_CONNS) {
 		int fd = accept4(listener, NULL, NULL, SOCK_NONBLOCK);
 		if (fd < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNABORTED)
@@ -246,7 +288,9 @@ static void accept_all(int listener, uint64_t now)
 		c->discard = 0;
 		c->file = -1;
 		c->out_len = c->out_off = 0;
-		conns[nconns++] = c;
+		c->loop = l;
+		l->conns[l->nconns++] = c;
+		__atomic_add_fetch(&l->accepted, 1, __ATOMIC_RELAXED);
 	}
 }
 
@@ -270,64 +314,46 @@ static int listen_on(int port)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: httpd [-p PORT] [-r ROOT] [-v]\n");
+	fprintf(stderr, "usage: httpd [-p PORT] [-r ROOT] [-t LOOPS] [-v]\n");
 	return 2;
 }
 
-int main(int argc, char **argv)
+/* One loop's life: poll the listener and its connections, forever. */
+static void *loop_run(void *arg)
 {
-	int port = CONFIG_APP_HTTPD_PORT;
-	for (int i = 1; i < argc; i++) {
-		char *end;
-		if (strcmp(argv[i], "-p") == 0 && i + 1 < argc) {
-			long p = strtol(argv[++i], &end, 10);
-			if (*end != '\0' || p < 1 || p > 65535) {
-				fprintf(stderr, "httpd: bad port '%s' (1..65535)\n", argv[i]);
-				return 2;
-			}
-			port = (int)p;
-		} else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc) {
-			root = argv[++i];
-		} else if (strcmp(argv[i], "-v") == 0) {
-			verbose = 1;
-		} else {
-			return usage();
-		}
+	struct loop *l = arg;
+	if (l->cpu >= 0) {
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		CPU_SET(l->cpu, &set);
+		int e = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+		if (e != 0)
+			fprintf(stderr, "httpd: loop %d: cannot pin to cpu %d: %s\n", l->id, l->cpu, strerror(e));
 	}
-	if (strcmp(root, "/") == 0)
-		root = ""; /* paths start with '/' already */
-
-	int listener = listen_on(port);
-	if (listener < 0)
-		return 1;
-	printf("httpd: listening on port %d, files from %s\n", port, root[0] ? root : "/");
-	fflush(stdout);
-
-	static struct pollfd fds[MAX_CONNS + 1];
 	for (;;) {
 		uint64_t now = now_ms(), next = UINT64_MAX;
 		int nfds = 0;
-		if (nconns < MAX_CONNS)
-			fds[nfds++] = (struct pollfd){.fd = listener, .events = POLLIN};
+		if (l->nconns < MAX_CONNS)
+			l->fds[nfds++] = (struct pollfd){.fd = listener, .events = POLLIN};
 		int first_conn = nfds;
-		for (int i = 0; i < nconns; i++) {
-			struct conn *c = conns[i];
-			fds[nfds++] = (struct pollfd){.fd = c->fd, .events = c->state == C_WRITE ? POLLOUT : POLLIN};
+		for (int i = 0; i < l->nconns; i++) {
+			struct conn *c = l->conns[i];
+			l->fds[nfds++] = (struct pollfd){.fd = c->fd, .events = c->state == C_WRITE ? POLLOUT : POLLIN};
 			if (c->deadline < next)
 				next = c->deadline;
 		}
 		int timeout = next == UINT64_MAX ? -1 : next <= now ? 0 : (int)(next - now);
-		if (poll(fds, (nfds_t)nfds, timeout) < 0 && errno != EINTR) {
+		if (poll(l->fds, (nfds_t)nfds, timeout) < 0 && errno != EINTR) {
 			perror("httpd: poll");
-			return 1;
+			exit(1);
 		}
 		now = now_ms();
-		int polled = nconns; /* connections accepted below were not polled */
-		if (first_conn == 1 && fds[0].revents != 0)
-			accept_all(listener, now);
+		int polled = l->nconns; /* connections accepted below were not polled */
+		if (first_conn == 1 && l->fds[0].revents != 0)
+			accept_all(l, now);
 		for (int i = 0; i < polled; i++) {
-			struct conn *c = conns[i];
-			short ev = fds[first_conn + i].revents;
+			struct conn *c = l->conns[i];
+			short ev = l->fds[first_conn + i].revents;
 			if (ev & (POLLIN | POLLHUP | POLLERR)) {
 				if (c->state == C_WRITE)
 					conn_run(c, now);
@@ -341,12 +367,71 @@ int main(int argc, char **argv)
 		}
 		/* Drop closed connections, keeping the others in order. */
 		int kept = 0;
-		for (int i = 0; i < nconns; i++) {
-			if (conns[i]->state == C_DEAD)
-				free(conns[i]);
+		for (int i = 0; i < l->nconns; i++) {
+			if (l->conns[i]->state == C_DEAD)
+				free(l->conns[i]);
 			else
-				conns[kept++] = conns[i];
+				l->conns[kept++] = l->conns[i];
 		}
-		nconns = kept;
+		l->nconns = kept;
 	}
 }
+
+int main(int argc, char **argv)
+{
+	int port = CONFIG_APP_HTTPD_PORT;
+	long want = CONFIG_APP_HTTPD_LOOPS;
+	for (int i = 1; i < argc; i++) {
+		char *end;
+		if (strcmp(argv[i], "-p") == 0 && i + 1 < argc) {
+			long p = strtol(argv[++i], &end, 10);
+			if (*end != '\0' || p < 1 || p > 65535) {
+				fprintf(stderr, "httpd: bad port '%s' (1..65535)\n", argv[i]);
+				return 2;
+			}
+			port = (int)p;
+		} else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc) {
+			root = argv[++i];
+		} else if (strcmp(argv[i], "-t") == 0 && i + 1 < argc) {
+			want = strtol(argv[++i], &end, 10);
+			if (*end != '\0' || want < 0 || want > LOOPS_MAX) {
+				fprintf(stderr, "httpd: bad loop count '%s' (0..%d, 0: one per CPU)\n", argv[i], LOOPS_MAX);
+				return 2;
+			}
+		} else if (strcmp(argv[i], "-v") == 0) {
+			verbose = 1;
+		} else {
+			return usage();
+		}
+	}
+	if (strcmp(root, "/") == 0)
+		root = ""; /* paths start with '/' already */
+
+	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	if (ncpus < 1)
+		ncpus = 1;
+	nloops = want == 0 ? (int)(ncpus < LOOPS_MAX ? ncpus : LOOPS_MAX) : (int)want;
+
+	listener = listen_on(port);
+	if (listener < 0)
+		return 1;
+	printf("httpd: listening on port %d, files from %s, %d loop%s on %ld CPU%s\n", port, root[0] ? root : "/",
+	       nloops, nloops == 1 ? "" : "s", ncpus, ncpus == 1 ? "" : "s");
+	fflush(stdout);
+
+	/* Loop i on CPU i (wrapping when there are more loops than CPUs); loop 0 is this thread. */
+	for (int i = 0; i < nloops; i++) {
+		loops[i].id = i;
+		loops[i].cpu = ncpus > 1 ? (int)(i % ncpus) : -1;
+	}
+	for (int i = 1; i < nloops; i++) {
+		int e = pthread_create(&loops[i].thread, NULL, loop_run, &loops[i]);
+		if (e != 0) {
+			fprintf(stderr, "httpd: loop %d: %s\n", i, strerror(e));
+			return 1;
+		}
+	}
+	loop_run(&loops[0]);
+	return 0;
+}
+

@@ -21,6 +21,9 @@ struct reply {
  */
 void serve_request(const struct http_request *req, const char *root, char *out, size_t cap, struct reply *r);
 
+/* A 200 text/plain response with body (httpd's own /status page). */
+void serve_text(const struct http_request *req, const char *body, char *out, size_t cap, struct reply *r);
+
 /* An error response (status >= 400) that closes the connection. */
 void serve_error(int status, int head_only, char *out, size_t cap, struct reply *r);
 

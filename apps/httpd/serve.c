@@ -70,6 +70,11 @@ static void reply_text(int status, const char *body, int head_only, int close, i
 	r->status = status;
 }
 
+void serve_text(const struct http_request *req, const char *body, char *out, size_t cap, struct reply *r)
+{
+	reply_text(200, body, req->method == HTTP_HEAD, !req->keep_alive, req->minor, "", out, cap, r);
+}
+
 void serve_error(int status, int head_only, char *out, size_t cap, struct reply *r)
 {
 	char body[64];

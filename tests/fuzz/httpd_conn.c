@@ -222,11 +222,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *p = data, *end = data + size;
 	uint64_t now = 1000;
 	memset(&peer, 0, sizeof(peer));
-	nconns = 0;
-	accept_all(-1, now);
-	if (nconns != 1)
+	struct loop *l = &loops[0];
+	l->nconns = 0;
+	accept_all(l, now);
+	if (l->nconns != 1)
 		abort();
-	struct conn *c = conns[0];
+	struct conn *c = l->conns[0];
 	while (p < end && c->state != C_DEAD) {
 		uint8_t op = *p++;
 		event(c, op, &p, end, &now);
@@ -237,6 +238,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (c->file >= 0)
 		abort();
 	free(c);
-	nconns = 0;
+	l->nconns = 0;
 	return 0;
 }
