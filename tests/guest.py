@@ -33,9 +33,10 @@ class GuestError(Exception):
 
 
 class Guest:
-    def __init__(self, kernel, cmdline="", nic=None, hostfwd=(), initrd=None, timeout=300, memory="128M"):
+    def __init__(self, kernel, cmdline="", nic=None, hostfwd=(), initrd=None, timeout=300, memory="128M",
+                 smp=1):
         self.log = tempfile.NamedTemporaryFile(prefix="yolk-guest-", suffix=".log", delete=False).name
-        argv = ["--kernel", kernel, "--cmdline", cmdline, "--memory", memory]
+        argv = ["--kernel", kernel, "--cmdline", cmdline, "--memory", memory, "--smp", str(smp)]
         if nic:
             argv += ["--nic", nic] + [f"--hostfwd={h}" for h in hostfwd]
         if initrd:

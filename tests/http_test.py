@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """apps/httpd in the guest, driven from the host through a hostfwd port.
 
-  http_test.py --kernel IMAGE --nic MODEL [--cmdline KERNEL_PARAMS]
+  http_test.py --kernel IMAGE --nic MODEL [--cmdline KERNEL_PARAMS] [--smp N]
 
 Boots `app=httpd` with an initrd holding /www (an index page, a 1 MiB random
 file, a subdirectory), forwards a free 127.0.0.1 port to the guest's port
@@ -17,6 +17,10 @@ file, a subdirectory), forwards a free 127.0.0.1 port to the guest's port
     never crashing the guest;
   - the idle timeout: a partial request gets 408, an idle connection is closed;
   - after all that GET /hello still works and the console shows no fault.
+With --smp N (> 1) httpd runs one poll loop per CPU; first, concurrent
+keep-alive clients (CLIENTS threads, each REQUESTS requests on its own
+connection) must all get exact answers, and GET /status must show N loops,
+each on its own CPU, each having served connections and requests.
 """
 import argparse
 import hashlib
@@ -27,6 +31,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -194,6 +199,63 @@ def check_malformed(port):
             expect(b"Connection: close\r\n" in resp, f"malformed: {what}: the answer says Connection: close")
 
 
+def keepalive_client(port, requests, results, i):
+    """One keep-alive connection, `requests` GET /hello in turn; results[i] = exact answers."""
+    want = b"hello yolk\n"
+    ok = 0
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+            buf = b""
+            for _ in range(requests):
+                s.sendall(b"GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+                while b"\r\n\r\n" not in buf:
+                    c = s.recv(4096)
+                    if not c:
+                        raise OSError("closed early")
+                    buf += c
+                head, _, buf = buf.partition(b"\r\n\r\n")
+                m = re.search(rb"Content-Length: (\d+)", head)
+                n = int(m.group(1)) if m else -1
+                while 0 <= n and len(buf) < n:
+                    c = s.recv(4096)
+                    if not c:
+                        raise OSError("closed early")
+                    buf += c
+                if head.startswith(b"HTTP/1.1 200 ") and buf[:n] == want:
+                    ok += 1
+                buf = buf[max(n, 0):]
+    except OSError as e:
+        print(f"  (client {i}: {e})")
+    results[i] = ok
+
+
+def check_loops(base, port, cpus, clients=8, requests=50):
+    """Concurrent keep-alive clients; every loop (one per CPU) served some. Up to 3 rounds."""
+    loops = []
+    for rnd in range(3):
+        results = [0] * clients
+        threads = [threading.Thread(target=keepalive_client, args=(port, requests, results, i))
+                   for i in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        expect(sum(results) == clients * requests,
+               f"{clients} concurrent keep-alive clients: {sum(results)}/{clients * requests} exact answers")
+        code, out, err = curl(base + "/status")
+        text = out.decode(errors="replace")
+        print("  " + text.replace("\n", "\n  ").rstrip())
+        loops = [tuple(map(int, m)) for m in re.findall(r"^loop (\d+) cpu (\d+) connections (\d+) requests (\d+)$",
+                                                        text, re.M)]
+        if len(loops) == cpus and all(l[2] > 0 and l[3] > 0 for l in loops):
+            break
+    expect(f"httpd: {cpus} loops\n" in text, f"/status: {cpus} loops")
+    expect(sorted(l[1] for l in loops) == list(range(cpus)), f"/status: loop i on cpu i: {loops}")
+    expect(len(loops) == cpus and all(l[2] > 0 and l[3] > 0 for l in loops),
+           f"every loop served connections and requests ({rnd + 1} round(s))")
+    expect(sum(l[3] for l in loops) >= clients * requests, "the loops' request counts add up")
+
+
 def check_timeouts(port):
     partial = socket.create_connection(("127.0.0.1", port), timeout=30)
     idle = socket.create_connection(("127.0.0.1", port), timeout=30)
@@ -224,6 +286,7 @@ def main():
     ap.add_argument("--kernel", required=True)
     ap.add_argument("--nic", required=True)
     ap.add_argument("--cmdline", default="")
+    ap.add_argument("--smp", type=int, default=1)
     a = ap.parse_args()
     for tool in ("curl", "ab"):
         if not shutil.which(tool):
@@ -234,10 +297,10 @@ def main():
         initrd, big_sha = make_initrd(work)
         port = free_port()
         g = Guest(a.kernel, cmdline=(a.cmdline + " app=httpd").strip(), nic=a.nic,
-                  hostfwd=[f"tcp:{port}:8000"], initrd=initrd, memory="256M")
+                  hostfwd=[f"tcp:{port}:8000"], initrd=initrd, memory="256M", smp=a.smp)
         with g:
             try:
-                g.wait_for(r"^httpd: listening on port 8000, files from /www$", 120)
+                g.wait_for(rf"^httpd: listening on port 8000, files from /www, {a.smp} loops? on {a.smp} CPUs?$", 120)
             except GuestError as e:
                 expect(False, str(e))
                 print(g.text())
@@ -247,6 +310,8 @@ def main():
             end = time.monotonic() + 60
             while curl(base + "/hello", "--max-time", "3")[1] != b"hello yolk\n" and time.monotonic() < end:
                 time.sleep(0.5)
+            if a.smp > 1:
+                check_loops(base, port, a.smp)
             check_curl(base, big_sha)
             check_keepalive(port)
             ab(port, 1000, 16, keepalive=True)
