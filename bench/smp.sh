@@ -10,18 +10,38 @@
 # (its 1-CPU time / its N-CPU time). QEMU's multi-threaded TCG runs each vCPU
 # on its own host thread, so scaling is bounded by the host's free cores.
 # BLOCKS (default 2000) sets the work.
+#
+# Then httpd keep-alive requests/s at the same CPU counts: apps/httpd (one
+# poll loop per online CPU, configs/bench-smp-httpd_defconfig) on yolk, and
+# the same httpd.c built static for Linux (its Kconfig defaults from
+# tests/fuzz/include) in the Linux guest with virtio-net, as bench/http.sh
+# boots it; both under -smp N, 256 MiB, virtio-net on QEMU user networking
+# with a hostfwd from 127.0.0.1. wrk (-t1, CONNS connections, default 16,
+# DURATION seconds, default 10, after a 2 s warm-up) GETs /hello. The host's
+# user-networking thread and wrk share the host's cores with the guest, so
+# this row shows the whole path's scaling, not the guest's alone.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(realpath -m "${1:-$top/build-bench-smp}")
 blocks=${BLOCKS:-2000}
 cpus=${CPUS:-1 2 4}
 cache=${YOLK_GUEST_CACHE:-$top/build-guest-cache}
+conns=${CONNS:-16}
+duration=${DURATION:-10}
+command -v wrk >/dev/null || { echo "bench/smp.sh: wrk missing (run tools/bootstrap)" >&2; exit 1; }
 
 if [ ! -f "$build/build.ninja" ]; then
 	meson setup "$build" "$top" --cross-file "$top/cross/x86_64-yolk.ini" -Ddefconfig=bench-smp >/dev/null
 fi
 ninja -C "$build" yolk >/dev/null
 gcc -O2 -static -pthread -o "$build/bench-smp-linux" "$top/apps/bench-smp/bench-smp.c"
+hbuild=$build/httpd-yolk
+if [ ! -f "$hbuild/build.ninja" ]; then
+	meson setup "$hbuild" "$top" --cross-file "$top/cross/x86_64-yolk.ini" -Ddefconfig=bench-smp-httpd >/dev/null
+fi
+ninja -C "$hbuild" yolk >/dev/null
+gcc -O2 -static -pthread -I "$top/tests/fuzz/include" -o "$build/httpd" \
+	"$top"/apps/httpd/{httpd,serve,http_parse}.c
 
 machine=(-machine q35 -cpu max -m 512M -nic none -display none -monitor none -no-reboot)
 : >"$build/bench-yolk.log"
@@ -36,7 +56,62 @@ for n in $cpus; do
 	cat "$build/bench-linux-$n.log" >>"$build/bench-linux.log"
 done
 
-python3 - "$build/bench-yolk.log" "$build/bench-linux.log" <<'PY'
+# httpd: the Linux side sets its address by hand, like bench/http.sh.
+cat >"$build/linux-httpd.sh" <<'EOF'
+#!/bin/busybox sh
+b=/bin/busybox
+$b ip link set lo up
+$b ip addr add 10.0.2.15/24 dev eth0
+$b ip link set eth0 up
+$b ip route add default via 10.0.2.2
+$b mkdir -p /www
+/httpd -p 8000 -r /www &
+$b sleep 100000
+EOF
+chmod +x "$build/linux-httpd.sh"
+hkernel=$(LINUX_GUEST_MODULES="virtio_pci virtio_net" LINUX_GUEST_FILES="$build/httpd" \
+	"$top/tools/linux-guest" "$cache" "$build/httpd-initrd.gz" "$build/linux-httpd.sh")
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+url="http://127.0.0.1:$port/hello"
+qemu_pid=
+stop_guest() {
+	[ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null && wait "$qemu_pid" 2>/dev/null || true
+	qemu_pid=
+}
+trap stop_guest EXIT
+# Boots $1 (yolk|linux) with $2 CPUs, waits for GET /hello, runs wrk into wrk-$1-$2.txt.
+measure_http() {
+	local who=$1 n=$2 i
+	local net=(-machine q35 -cpu max -smp "$n" -accel tcg,thread=multi -m 256M -display none -monitor none
+		-no-reboot -nic "user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:$port-:8000")
+	if [ "$who" = yolk ]; then
+		qemu-system-x86_64 "${net[@]}" -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$hbuild/yolk" \
+			-append "ip=10.0.2.15/24 gw=10.0.2.2" -serial "file:$build/httpd-yolk-$n.log" </dev/null &
+	else
+		qemu-system-x86_64 "${net[@]}" -kernel "$hkernel" -initrd "$build/httpd-initrd.gz" \
+			-append "console=ttyS0 quiet panic=-1" -serial "file:$build/httpd-linux-$n.log" </dev/null &
+	fi
+	qemu_pid=$!
+	for i in $(seq 240); do
+		[ "$(curl -s --noproxy "*" --max-time 2 "$url" 2>/dev/null)" = "hello yolk" ] && break
+		sleep 0.5
+	done
+	if [ "$(curl -s --noproxy "*" --max-time 5 "$url")" != "hello yolk" ]; then
+		echo "bench/smp.sh: $who guest (-smp $n) never answered $url (see $build/httpd-$who-$n.log)" >&2
+		stop_guest
+		exit 1
+	fi
+	wrk -t1 -c "$conns" -d 2s "$url" >/dev/null 2>&1 || true
+	wrk -t1 -c "$conns" -d "${duration}s" "$url" >"$build/wrk-$who-$n.txt" 2>&1 || true
+	curl -s --noproxy "*" --max-time 5 "${url%/hello}/status" >"$build/status-$who-$n.txt" || true
+	stop_guest
+}
+for n in $cpus; do
+	measure_http yolk "$n"
+	measure_http linux "$n"
+done
+
+python3 - "$build/bench-yolk.log" "$build/bench-linux.log" "$build" "$cpus" "$conns" "$duration" <<'PY'
 import re, sys
 def read(path):
     text = open(path, errors="replace").read()
@@ -53,4 +128,28 @@ print(f"{'CPUs':>4} {'yolk ms':>9} {'linux ms':>9} {'yolk scaling':>13} {'linux 
 for n in sorted(yolk):
     y, l = yolk[n][0], linux[n][0]
     print(f"{n:4} {y:9} {l:9} {yolk[base][0] / y:12.2f}x {linux[base][0] / l:13.2f}x {l / y:10.2f}x")
+build, cpus, conns, duration = sys.argv[3], [int(c) for c in sys.argv[4].split()], sys.argv[5], sys.argv[6]
+def rate(path):
+    text = open(path, errors="replace").read()
+    m = re.search(r"^Requests/sec:\s+([\d.]+)", text, re.M)
+    if not m:
+        sys.exit(f"{path}: no result\n{text}")
+    errors = re.search(r"Socket errors: .*$|Non-2xx or 3xx responses: \d+", text, re.M)
+    return float(m.group(1)), errors.group(0) if errors else ""
+print(f"httpd keep-alive GET /hello, one poll loop per CPU; virtio-net, QEMU user networking; "
+      f"wrk -t1 -c{conns} -d{duration}s")
+print(f"{'CPUs':>4} {'yolk req/s':>11} {'linux req/s':>12} {'yolk scaling':>13} {'linux scaling':>14} {'yolk/linux':>11}")
+res = {(w, n): rate(f"{build}/wrk-{w}-{n}.txt") for w in ("yolk", "linux") for n in cpus}
+b = min(cpus)
+for n in cpus:
+    y, l = res["yolk", n][0], res["linux", n][0]
+    print(f"{n:4} {y:11.0f} {l:12.0f} {y / res['yolk', b][0]:12.2f}x {l / res['linux', b][0]:13.2f}x {y / l:10.2f}x")
+for (w, n), (_, err) in res.items():
+    if err:
+        print(f"  {w} -smp {n}: {err}")
+for w in ("yolk", "linux"):
+    for n in cpus:
+        loops = re.findall(r"^loop \d+ cpu -?\d+ connections \d+ requests (\d+)$",
+                           open(f"{build}/status-{w}-{n}.txt", errors="replace").read(), re.M)
+        print(f"  {w} -smp {n}: requests per loop {' '.join(loops) or '?'}")
 PY
