@@ -42,10 +42,10 @@ struct handler {
 	void *arg;
 	int line; /* INTx: the interrupt line it shares; -1 for MSI/MSI-X */
 	int kind;
-	unsigned vector;             /* MSI/MSI-X: its own; INTx: line_vector[line] */
-	struct pci_dev dev;          /* which function (pci_irq_vectors) */
-	uint8_t cap;                 /* MSI: the capability's offset */
-	volatile uint32_t *msix;     /* MSI-X: its table entry */
+	unsigned vector;         /* MSI/MSI-X: its own; INTx: line_vector[line] */
+	struct pci_dev dev;      /* which function (pci_irq_vectors) */
+	uint8_t cap;             /* MSI: the capability's offset */
+	volatile uint32_t *msix; /* MSI-X: its table entry */
 };
 
 /*
@@ -98,7 +98,8 @@ static unsigned new_irq_cpu(void)
 	static int warned;
 	if (default_cpu != 0 && !cpu_is_online(default_cpu)) {
 		if (!warned++)
-			klog(KLOG_WARN, "irqaffinity=%u: cpu %u is not online; device interrupts go to cpu 0\n",
+			klog(KLOG_WARN,
+			     "irqaffinity=%u: cpu %u is not online; device interrupts go to cpu 0\n",
 			     default_cpu, default_cpu);
 		return 0;
 	}
@@ -304,7 +305,7 @@ int pci_irq_vectors(const struct pci_dev *d, unsigned *vectors, int max)
 static void move_message(struct handler *h, unsigned cpu)
 {
 	if (h->kind == PCI_IRQ_MSIX) {
-		/* Masked while the address changes: the device holds a message back (pending bit), never sends half of one. */
+		/* Masked while the address changes: the device holds a message back, never sends half of one. */
 		h->msix[3] |= MSIX_ENTRY_CTRL_MASKED;
 		h->msix[0] = msi_address(cpu);
 		h->msix[3] &= ~MSIX_ENTRY_CTRL_MASKED;

@@ -64,7 +64,8 @@ int ktest_irqroute(int argc, char **argv)
 	}
 	int nvec = pci_irq_vectors(&blk_fn, vec, MAX_VECTORS);
 	for (int i = 0; i < nvec; i++) {
-		printf("irqroute: %s vector %u starts on cpu %d\n", bd->name, vec[i], irq_get_affinity(vec[i]));
+		printf("irqroute: %s vector %u starts on cpu %d\n", bd->name, vec[i],
+		       irq_get_affinity(vec[i]));
 		int r = irq_set_affinity(vec[i], cpu);
 		printf("irqroute: %s vector %u -> cpu %u: %s (now cpu %d)\n", bd->name, vec[i], cpu,
 		       r ? strerror(-r) : "ok", irq_get_affinity(vec[i]));
@@ -88,7 +89,8 @@ int ktest_irqroute(int argc, char **argv)
 		int w = blkdev_write(bd, lba, out, SECTORS), rd = blkdev_read(bd, lba, in, SECTORS);
 		if (w < 0 || rd < 0 || memcmp(out, in, SECTORS * 512) != 0) {
 			printf("FAIL irqroute: round %d lba %llu: write %d read %d, data %s\n", round,
-			       (unsigned long long)lba, w, rd, memcmp(out, in, SECTORS * 512) ? "differs" : "same");
+			       (unsigned long long)lba, w, rd,
+			       memcmp(out, in, SECTORS * 512) ? "differs" : "same");
 			bad = 1;
 		}
 	}

@@ -18,8 +18,8 @@ static void show(const struct pci_dev *d, void *arg)
 	(void)arg;
 	int n = pci_irq_vectors(d, vec, 8);
 	for (int i = 0; i < n; i++) {
-		printf("%02x:%02x.%x %04x:%04x vector %3u cpu %d:", d->bus, d->dev, d->fn, d->vendor, d->device,
-		       vec[i], irq_get_affinity(vec[i]));
+		printf("%02x:%02x.%x %04x:%04x vector %3u cpu %d:", d->bus, d->dev, d->fn, d->vendor,
+		       d->device, vec[i], irq_get_affinity(vec[i]));
 		for (unsigned c = 0; c < cpu_count_found(); c++)
 			printf(" %llu", (unsigned long long)irq_count(c, vec[i]));
 		printf("\n");
