@@ -2,7 +2,7 @@
 """A network card end to end through QEMU's user network (any NIC model).
 
   nic_test.py --kernel IMAGE --nic MODEL [--nic MODEL ...] [--params 'ip=... gw=...']
-              [--irq MSI-X|MSI|INTx] [--link]
+              [--irq MSI-X|MSI|INTx] [--link] [--smp N] [--irq-cpu N]
 
 The host runs a TCP and a UDP echo server on 127.0.0.1 (free ports) and
 boots `ktest nic TCPPORT UDPPORT` (apps/ktest/nic.c) with one user-network
@@ -203,6 +203,11 @@ def check_output(out, args, code):
     if args.irq:
         kinds = re.findall(r"^nic: pci \S+ \S+ irq=(\S+)$", out, re.M)
         expect(kinds == [args.irq] * nics, f"cards interrupt by {kinds}, expected {args.irq}")
+    if args.irq_cpu is not None:
+        for bdf, counts in re.findall(r"^nic: pci (\S+) interrupts taken:((?: cpu\d+ \d+)+)$", out, re.M) or [("-", "")]:
+            per_cpu = {int(c): int(n) for c, n in re.findall(r"cpu(\d+) (\d+)", counts)}
+            expect(per_cpu.get(args.irq_cpu, 0) > 0 and all(n == 0 for c, n in per_cpu.items() if c != args.irq_cpu),
+                   f"card {bdf}: interrupts taken{counts or ' (none printed)'}, expected all on cpu {args.irq_cpu}")
     if args.link:
         expect(re.search(r"^nic: eth0 traffic after link up done$", out, re.M), "no traffic after link up")
     expect(re.search(r"^nic: 0 failures$", out, re.M), "guest reported failures")
@@ -217,6 +222,8 @@ def main():
     p.add_argument("--params", default="", help="kernel parameters before app=ktest")
     p.add_argument("--link", action="store_true", help="take the first card's link down and up")
     p.add_argument("--irq", choices=["MSI-X", "MSI", "INTx"], help="how every card must interrupt")
+    p.add_argument("--smp", type=int, default=1, help="QEMU CPUs (with irqaffinity= in --params)")
+    p.add_argument("--irq-cpu", type=int, help="every card's interrupts must be taken on this CPU alone")
     p.add_argument("--timeout", type=float, default=120)
     args = p.parse_args()
     servers = EchoServers()
@@ -225,7 +232,8 @@ def main():
         log, sock = os.path.join(tmp, "serial.log"), os.path.join(tmp, "monitor.sock")
         cmdline = f"{args.params} app=ktest nic {servers.tcp_port} {servers.udp_port}".strip()
         run_args = ["--kernel", args.kernel, "--cmdline", cmdline + (" link" if args.link else ""),
-                    "--log", log, "--timeout", str(args.timeout), "--monitor-socket", sock]
+                    "--log", log, "--timeout", str(args.timeout), "--monitor-socket", sock,
+                    "--smp", str(args.smp)]
         for i, (model, (tport, uport)) in enumerate(zip(args.nic, fwd)):
             run_args += ["--qemu-arg=-netdev", f"--qemu-arg=user,id=n{i},net=10.0.{2 + i}.0/24,"
                          f"hostfwd=tcp:127.0.0.1:{tport}-:7,hostfwd=udp:127.0.0.1:{uport}-:7",

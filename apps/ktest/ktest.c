@@ -260,7 +260,7 @@ static const struct {
 	{"thread-churn", ktest_thread_churn}, {"thread-concurrent", ktest_thread_concurrent},
 	{"files", ktest_files}, {"pipe", ktest_pipe}, {"devfs", ktest_devfs}, {"tree", ktest_tree},
 	{"fatwrite", ktest_fatwrite}, {"fatcrash", ktest_fatcrash},
-	{"blk", ktest_blk}, {"pciirq", ktest_pciirq},
+	{"blk", ktest_blk}, {"pciirq", ktest_pciirq}, {"irqroute", ktest_irqroute},
 	{"posix-threads", ktest_posix_threads}, {"posix-locks", ktest_posix_locks}, {"posix-sem", ktest_posix_sem},
 	{"posix-clock", ktest_posix_clock}, {"posix-sysconf", ktest_posix_sysconf},
 	{"posix-header", ktest_posix_header}, {"posix-timers", ktest_posix_timers}, {"posix-signals", ktest_posix_signals}, {"posix-barrier-stress", ktest_posix_barrier_stress},

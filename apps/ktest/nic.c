@@ -29,6 +29,8 @@
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+#include <yolk/cpu.h>
+#include <yolk/irq.h>
 #include <yolk/netdev.h>
 #include <yolk/pci.h>
 #include "ktest.h"
@@ -90,6 +92,24 @@ static void show_irq(const struct pci_dev *d, void *arg)
 	                   : !(pci_read16(d, PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE) ? "INTx"
 	                                                                              : "none";
 	printf("nic: pci %02x:%02x.%x %04x:%04x irq=%s\n", d->bus, d->dev, d->fn, d->vendor, d->device, kind);
+}
+
+/* Which CPUs took each card's interrupts (its vectors' counts; yolk/irq.h), for nic_test.py --irq-cpu. */
+static void show_irq_cpus(const struct pci_dev *d, void *arg)
+{
+	unsigned vec[8];
+	(void)arg;
+	if (d->class_code != PCI_CLASS_NETWORK)
+		return;
+	int nvec = pci_irq_vectors(d, vec, 8);
+	printf("nic: pci %02x:%02x.%x interrupts taken:", d->bus, d->dev, d->fn);
+	for (unsigned c = 0; c < cpu_count_found(); c++) {
+		uint64_t n = 0;
+		for (int i = 0; i < nvec; i++)
+			n += irq_count(c, vec[i]);
+		printf(" cpu%u %llu", c, (unsigned long long)n);
+	}
+	printf("\n");
 }
 
 /* --- the inbound side: a thread echoing on port 7 --- */
@@ -298,6 +318,7 @@ int ktest_nic(int argc, char **argv)
 	for (unsigned i = 0; i < n; i++)
 		printf("nic: %s rx %lu frames (%lu dropped), tx %lu frames (%lu errors)\n", devs[i]->name,
 		       devs[i]->rx_frames, devs[i]->rx_dropped, devs[i]->tx_frames, devs[i]->tx_errors);
+	pci_foreach(show_irq_cpus, NULL);
 	printf("nic: %d failures\n", ktest_failures);
 	return ktest_failures ? 1 : 0;
 }

@@ -190,6 +190,7 @@ static const struct builtin builtins[] = {
 	{"ps", "ps", "threads: id, name, state, priority, CPU (running or last), CPU ticks", sh_ps},
 	{"free", "free", "memory in use and free", sh_free},
 	{"cpuinfo", "cpuinfo", "CPUs: count, model, features, which are online", sh_cpuinfo},
+	{"irqs", "irqs [VECTOR CPU]", "device interrupts: vector, CPU, taken per CPU; or move one", sh_irqs},
 	{"uptime", "uptime", "time since boot", sh_uptime},
 	{"date", "date", "the time of day (UTC)", sh_date},
 	{"sleep", "sleep SECONDS", "wait", sh_sleep},

@@ -23,5 +23,6 @@ int shell_wait(int argc, char **argv);
 
 /* cpuinfo.c */
 int sh_cpuinfo(int argc, char **argv);
+int sh_irqs(int argc, char **argv);
 
 #endif

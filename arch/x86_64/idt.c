@@ -1,11 +1,13 @@
 /* The interrupt descriptor table and the dispatch of vectors to handlers. */
 #include <errno.h>
 #include <stdint.h>
+#include <arch/cpu.h>
 #include <arch/percpu.h>
 #include <arch/smp.h>
 #include <arch/tlb.h>
 #include <arch/trap.h>
 #include <yolk-config/core.h>
+#include <yolk/irq.h>
 #include <yolk/panic.h>
 #include <yolk/sched.h>
 #include <yolk/signal.h>
@@ -30,6 +32,14 @@ static struct {
 	irq_handler_t fn;
 	void *arg;
 } handlers[256];
+
+/* Interrupts taken, by CPU and vector: each CPU writes only its own row, so no lock (yolk/irq.h). */
+static volatile uint64_t counts[CPU_MAX][256];
+
+uint64_t irq_count(unsigned cpu, unsigned vector)
+{
+	return cpu < CPU_MAX && vector < 256 ? counts[cpu][vector] : 0;
+}
 
 static void set_gate(unsigned vec, uint64_t addr, uint8_t ist)
 {
@@ -95,6 +105,7 @@ void trap_dispatch(struct trap_frame *tf)
 	}
 	if (tf->vector == VECTOR_SPURIOUS)
 		return;
+	counts[arch_cpu_id()][tf->vector]++;
 	if (handlers[tf->vector].fn)
 		handlers[tf->vector].fn(tf, handlers[tf->vector].arg);
 	lapic_eoi();

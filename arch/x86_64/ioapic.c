@@ -6,7 +6,8 @@
  * The 8259 PICs are masked by lapic_init(). Level-triggered pins are
  * re-armed by the LAPIC EOI that trap_dispatch() sends after the handler
  * (the LAPIC broadcasts it to the I/O APIC), so a handler must quiet its
- * device before returning.
+ * device before returning. Each entry names one destination CPU by APIC id
+ * (physical mode); ioapic_set_dest() moves it (yolk/irq.h's affinity).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 #include <arch/trap.h>
 #include <yolk/console.h>
 #include <yolk/mm.h>
+#include <yolk/spinlock.h>
 
 #define IOAPIC_DEFAULT_BASE 0xfec00000ull
 #define IOREGSEL 0
@@ -31,6 +33,8 @@
 #define MPS_POLARITY_MASK 0x3 /* MADT flags: 0 bus default, 1 high, 3 low */
 #define MPS_TRIGGER_MASK 0xc  /* 0 bus default, 4 edge, 0xc level */
 
+/* IOREGSEL then IOWIN is a pair: two CPUs routing at once would mix them up. */
+static struct spinlock ioapic_lock = SPINLOCK_INIT("ioapic", LOCK_RANK_IOAPIC);
 static volatile uint32_t *regs;
 static unsigned gsi_base, npins;
 static const struct madt_override *overrides; /* by ISA IRQ; NULL without a MADT */
@@ -93,28 +97,54 @@ static unsigned apply_override(unsigned flags, uint16_t mps)
 	return flags;
 }
 
-int ioapic_route(unsigned irq, unsigned vector, unsigned flags)
+/* The pin serving ISA/PCI line irq (flags updated by its override), or -ENODEV. ioapic_lock held. */
+static int find_pin(unsigned irq, unsigned *flags)
 {
-	int on = irq_save();
-	int r = ioapic_init();
-	if (r) {
-		irq_restore(on);
-		return r;
-	}
 	unsigned gsi = irq;
 	if (irq < MADT_ISA_IRQS && overrides && overrides[irq].present) {
 		gsi = overrides[irq].gsi;
-		flags = apply_override(flags, overrides[irq].flags);
+		*flags = apply_override(*flags, overrides[irq].flags);
 	}
-	if (gsi < gsi_base || gsi - gsi_base >= npins) {
-		irq_restore(on);
+	if (gsi < gsi_base || gsi - gsi_base >= npins)
 		return -ENODEV;
+	return (int)(gsi - gsi_base);
+}
+
+int ioapic_route(unsigned irq, unsigned vector, unsigned flags, uint32_t apic_id)
+{
+	int on = spin_lock_irqsave(&ioapic_lock);
+	int r = ioapic_init();
+	if (r == 0)
+		r = find_pin(irq, &flags);
+	if (r < 0) {
+		spin_unlock_irqrestore(&ioapic_lock, on);
+		return r;
 	}
 	uint32_t lo = vector | (flags & IOAPIC_LEVEL ? RED_LEVEL : 0) |
 	              (flags & IOAPIC_ACTIVE_LOW ? RED_ACTIVE_LOW : 0);
-	unsigned pin = gsi - gsi_base;
-	reg_write(REG_REDTBL(pin) + 1, lapic_id() << 24); /* physical destination: this CPU */
-	reg_write(REG_REDTBL(pin), lo);                   /* fixed delivery, unmasked */
-	irq_restore(on);
-	return (int)gsi;
+	unsigned pin = (unsigned)r;
+	reg_write(REG_REDTBL(pin) + 1, apic_id << 24); /* physical destination */
+	reg_write(REG_REDTBL(pin), lo);                /* fixed delivery, unmasked */
+	spin_unlock_irqrestore(&ioapic_lock, on);
+	return (int)(gsi_base + pin);
+}
+
+int ioapic_set_dest(unsigned irq, uint32_t apic_id)
+{
+	unsigned flags = 0;
+	int on = spin_lock_irqsave(&ioapic_lock);
+	int pin = regs ? find_pin(irq, &flags) : -ENODEV;
+	if (pin >= 0) {
+		/*
+		 * Masked while the destination changes, so the entry is never
+		 * half-written when the line asserts; a level line still asserted
+		 * is delivered to the new CPU once unmasked.
+		 */
+		uint32_t lo = reg_read(REG_REDTBL(pin));
+		reg_write(REG_REDTBL(pin), lo | RED_MASKED);
+		reg_write(REG_REDTBL(pin) + 1, apic_id << 24);
+		reg_write(REG_REDTBL(pin), lo);
+	}
+	spin_unlock_irqrestore(&ioapic_lock, on);
+	return pin < 0 ? pin : 0;
 }

@@ -23,6 +23,7 @@
  *   driver              a driver's device state: virtio-blk slots, virtio-net rx, e1000 rings
  *   virtqueue           drivers/virtio: one virtqueue's free list and used index
  *   pci config          core/pci.c: the 0xcf8/0xcfc address-then-data pair
+ *   ioapic              arch/x86_64/ioapic.c: the IOREGSEL/IOWIN pair (routes and affinity)
  *   sched               core/sched.c: run queues, thread states, sleepers, the thread list
  *   time wakeup         core/time.c: the timer's next deadline (sched_park asks for one)
  *   console output      core/console.c: one message at a time on every console
@@ -55,6 +56,7 @@ enum lock_rank {
 	LOCK_RANK_DRIVER,
 	LOCK_RANK_VIRTQ,
 	LOCK_RANK_PCI_CONFIG,
+	LOCK_RANK_IOAPIC,
 	LOCK_RANK_SCHED,
 	LOCK_RANK_TIME_WAKEUP,
 	LOCK_RANK_CONSOLE,

@@ -88,6 +88,12 @@ int pci_irq_setup(const struct pci_dev *d, unsigned allow, void (*handler)(void 
  */
 int pci_irq_add_msix(const struct pci_dev *d, unsigned entry, void (*handler)(void *arg), void *arg);
 
+/*
+ * The vectors function d's interrupts arrive on (for irq_set_affinity() and
+ * irq_count(), yolk/irq.h), at most max; returns how many.
+ */
+int pci_irq_vectors(const struct pci_dev *d, unsigned *vectors, int max);
+
 /* "INTx", "MSI", "MSI-X" for messages. */
 const char *pci_irq_name(int kind);
 

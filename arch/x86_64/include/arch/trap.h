@@ -37,11 +37,15 @@ uint32_t lapic_id(void);
 
 /*
  * Routes ISA/PCI interrupt line `irq` (as the firmware numbers it, e.g. a
- * PCI device's interrupt line register) to `vector` on this CPU and unmasks
+ * PCI device's interrupt line register) to `vector` on the CPU with local
+ * APIC id `apic_id` and unmasks
  * it. `flags` is the bus's default polarity and trigger, which an ACPI
  * interrupt source override for irq replaces. Returns the GSI, -ENODEV if no
  * I/O APIC pin serves it, or -ENOMEM if its registers cannot be mapped.
  */
-int ioapic_route(unsigned irq, unsigned vector, unsigned flags);
+int ioapic_route(unsigned irq, unsigned vector, unsigned flags, uint32_t apic_id);
+
+/* Sends routed line `irq` to the CPU with APIC id `apic_id` instead. 0 or -ENODEV. */
+int ioapic_set_dest(unsigned irq, uint32_t apic_id);
 
 #endif
