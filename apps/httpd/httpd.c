@@ -71,7 +71,7 @@ struct loop {
 	int cpu;             /* pinned to it, or -1 */
 	pthread_t thread;
 	struct conn *conns[MAX_CONNS];
-	int nconns;
+	int nconns;          /* written by this loop only; read by the others (may_accept) */
 	struct pollfd fds[MAX_CONNS + 1];
 	unsigned long accepted, requests; /* read by any loop's /status: __atomic */
 };
@@ -264,9 +264,27 @@ static void conn_timeout(struct conn *c, uint64_t now)
 	conn_close(c);
 }
 
+/*
+ * A fair share: a loop takes a new connection only while it serves no more
+ * than the least busy loop. Without it, the loop on the CPU that heard of
+ * the listener first (the one taking the NIC's interrupts) accepted every
+ * connection and the other loops idled. Some loop always has the fewest, and
+ * it polls the listener, so a waiting connection is never left unserved.
+ */
+static int may_accept(const struct loop *l)
+{
+	int mine = l->nconns;
+	if (mine >= MAX_CONNS)
+		return 0;
+	for (int i = 0; i < nloops; i++)
+		if (__atomic_load_n(&loops[i].nconns, __ATOMIC_RELAXED) < mine)
+			return 0;
+	return 1;
+}
+
 static void accept_all(struct loop *l, uint64_t now)
 {
-	while (l->nconns < MAX_CONNS) {
+	while (may_accept(l)) {
 		int fd = accept4(listener, NULL, NULL, SOCK_NONBLOCK);
 		if (fd < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNABORTED)
@@ -289,7 +307,8 @@ static void accept_all(struct loop *l, uint64_t now)
 		c->file = -1;
 		c->out_len = c->out_off = 0;
 		c->loop = l;
-		l->conns[l->nconns++] = c;
+		l->conns[l->nconns] = c;
+		__atomic_store_n(&l->nconns, l->nconns + 1, __ATOMIC_RELAXED);
 		__atomic_add_fetch(&l->accepted, 1, __ATOMIC_RELAXED);
 	}
 }
@@ -333,7 +352,7 @@ static void *loop_run(void *arg)
 	for (;;) {
 		uint64_t now = now_ms(), next = UINT64_MAX;
 		int nfds = 0;
-		if (l->nconns < MAX_CONNS)
+		if (may_accept(l))
 			l->fds[nfds++] = (struct pollfd){.fd = listener, .events = POLLIN};
 		int first_conn = nfds;
 		for (int i = 0; i < l->nconns; i++) {
@@ -373,7 +392,7 @@ static void *loop_run(void *arg)
 			else
 				l->conns[kept++] = l->conns[i];
 		}
-		l->nconns = kept;
+		__atomic_store_n(&l->nconns, kept, __ATOMIC_RELAXED);
 	}
 }
 
