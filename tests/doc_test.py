@@ -189,6 +189,8 @@ COMMANDS = {
                                expect=(r"^\w+ +[\d.]+ +[\d.]+ +[\d.]+x$", r"fsck.fat -n \(yolk image, run 1\): clean")),
     (WORK, "bench/http.sh"): Cmd(env={"RUNS": "1", "DURATION": "2", "CONNS": "4"}, timeout=1200,
                                  expect=(r"^keepalive +\d+ +\d+ +[\d.]+x", r"^close +\d+ +\d+ +[\d.]+x")),
+    (WORK, "bench/iperf.sh"): Cmd(env={"RUNS": "1", "DURATION": "2"}, timeout=1500,
+                                  expect=(r"^to guest +[\d.]+ +[\d.]+ +[\d.]+x$", r"^from guest +[\d.]+ +[\d.]+ +[\d.]+x$")),
     (WORK, "bench/fuzz.sh 10"): Cmd(env={"FUZZ_SECONDS": "2", "FSCK": "10"}, timeout=900, expect=(
         r"^http-head +\d+ +[1-9]\d* +\d+ +\d+ +\d+ +\d+ +0$", r"^fat +\d+ +[1-9]\d* ", r"^fat fsck: \d+ clean images written to, 0 left damaged")),
     (WORK, "bench/smp.sh"): Cmd(env={"BLOCKS": "100", "CPUS": "1 2", "DURATION": "2", "CONNS": "4"}, timeout=1200,
