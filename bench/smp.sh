@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench/smp.sh [BUILD_DIR] — CPU-bound parallel scaling: yolk against Linux at 1, 2 and 4 CPUs.
+# bench/smp.sh [BUILD_DIR] — CPU-bound parallel scaling: yolk against Linux at 1, 2 and 4 CPUs;
+# 1,000,000 ping-pongs between CPUs; httpd keep-alive req/s.
 #
 # The same C program (apps/bench-smp/bench-smp.c: N threads hash BLOCKS 4 KiB
 # blocks between them, sharing nothing) runs as yolk's main app and as a
@@ -12,6 +13,12 @@
 # BLOCKS (default 8000, about 3.5 s on one CPU: shorter runs were mostly
 # noise) sets the work; each side runs RUNS times (default 3) per CPU count
 # and the median is compared, the runs printed beside it.
+#
+# Then no lost wakeups: PINGPONG (default 1,000,000, the issue's count)
+# round trips between threads pinned to cpu 0 and cpu 1 at -smp 2 (ktest
+# smp-pingpong, in the same image: a semaphore each way; a wakeup that went
+# missing would leave one waiting out its 5 s); prints the time, the rate
+# and how many were lost, and fails unless every one completed.
 #
 # Then httpd keep-alive requests/s at the same CPU counts: apps/httpd (one
 # poll loop per online CPU, configs/bench-smp-httpd_defconfig) on yolk, and
@@ -27,6 +34,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(realpath -m "${1:-$top/build-bench-smp}")
 blocks=${BLOCKS:-8000}
 runs=${RUNS:-3}
+pingpong=${PINGPONG:-1000000}
 cpus=${CPUS:-1 2 4}
 cache=${YOLK_GUEST_CACHE:-$top/build-guest-cache}
 conns=${CONNS:-16}
@@ -61,6 +69,21 @@ for n in $cpus; do
 		cat "$build/bench-linux-$n-$r.log" >>"$build/bench-linux.log"
 	done
 done
+
+python3 "$top/tools/yolkqemu.py" --kernel "$build/yolk" --smp 2 --memory 512M --log "$build/pingpong.log" \
+	--cmdline "loglevel=2 app=ktest smp-pingpong 2 $pingpong 3500" --timeout 3600 || true
+python3 - "$build/pingpong.log" "$pingpong" <<'PY'
+import re, sys
+text = open(sys.argv[1], errors="replace").read()
+m = re.search(r"^smp-pingpong: pingpong cpu 0 <-> cpu 1: (\d+) round trips in (\d+) ms \((all|time bound), (\d+)/s\), "
+              r"lost (\d+)\r?$", text, re.M)
+if not m:
+    sys.exit(f"bench/smp.sh: no ping-pong result in {sys.argv[1]}")
+n, ms, rate, lost = int(m.group(1)), int(m.group(2)), int(m.group(4)), int(m.group(5))
+print(f"ping-pong cpu 0 <-> cpu 1 (-smp 2): {n} of {sys.argv[2]} round trips in {ms} ms, {rate}/s, {lost} lost")
+if n != int(sys.argv[2]) or lost:
+    sys.exit("bench/smp.sh: ping-pong round trips lost or unfinished")
+PY
 
 # httpd: the Linux side sets its address by hand, like bench/http.sh.
 cat >"$build/linux-httpd.sh" <<'EOF'
