@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench/smp.sh [BUILD_DIR] — CPU-bound parallel scaling: yolk against Linux at 1, 2 and 4 CPUs.
+# bench/smp.sh [BUILD_DIR] — CPU-bound parallel scaling: yolk against Linux at 1, 2 and 4 CPUs;
+# 1,000,000 ping-pongs between CPUs; httpd keep-alive req/s.
 #
 # The same C program (apps/bench-smp/bench-smp.c: N threads hash BLOCKS 4 KiB
 # blocks between them, sharing nothing) runs as yolk's main app and as a
@@ -9,7 +10,15 @@
 # guest measures its own wall time; this prints both and each one's scaling
 # (its 1-CPU time / its N-CPU time). QEMU's multi-threaded TCG runs each vCPU
 # on its own host thread, so scaling is bounded by the host's free cores.
-# BLOCKS (default 2000) sets the work.
+# BLOCKS (default 8000, about 3.5 s on one CPU: shorter runs were mostly
+# noise) sets the work; each side runs RUNS times (default 3) per CPU count
+# and the median is compared, the runs printed beside it.
+#
+# Then no lost wakeups: PINGPONG (default 1,000,000, the issue's count)
+# round trips between threads pinned to cpu 0 and cpu 1 at -smp 2 (ktest
+# smp-pingpong, in the same image: a semaphore each way; a wakeup that went
+# missing would leave one waiting out its 5 s); prints the time, the rate
+# and how many were lost, and fails unless every one completed.
 #
 # Then httpd keep-alive requests/s at the same CPU counts: apps/httpd (one
 # poll loop per online CPU, configs/bench-smp-httpd_defconfig) on yolk, and
@@ -23,7 +32,9 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(realpath -m "${1:-$top/build-bench-smp}")
-blocks=${BLOCKS:-2000}
+blocks=${BLOCKS:-8000}
+runs=${RUNS:-3}
+pingpong=${PINGPONG:-1000000}
 cpus=${CPUS:-1 2 4}
 cache=${YOLK_GUEST_CACHE:-$top/build-guest-cache}
 conns=${CONNS:-16}
@@ -47,14 +58,32 @@ machine=(-machine q35 -cpu max -m 512M -nic none -display none -monitor none -no
 : >"$build/bench-yolk.log"
 : >"$build/bench-linux.log"
 for n in $cpus; do
-	python3 "$top/tools/yolkqemu.py" --kernel "$build/yolk" --smp "$n" --cmdline "loglevel=2 $n $blocks" \
-		--memory 512M --log "$build/bench-yolk-$n.log" --timeout 900
-	cat "$build/bench-yolk-$n.log" >>"$build/bench-yolk.log"
 	kernel=$("$top/tools/linux-guest" "$cache" "$build/bench-smp-initrd-$n.gz" "$build/bench-smp-linux" "$n" "$blocks")
-	timeout 900 qemu-system-x86_64 "${machine[@]}" -smp "$n" -kernel "$kernel" -initrd "$build/bench-smp-initrd-$n.gz" \
-		-append "console=ttyS0 quiet panic=-1" -serial "file:$build/bench-linux-$n.log" </dev/null
-	cat "$build/bench-linux-$n.log" >>"$build/bench-linux.log"
+	for r in $(seq "$runs"); do # the sides alternate, so a change in host load hits both
+		python3 "$top/tools/yolkqemu.py" --kernel "$build/yolk" --smp "$n" --cmdline "loglevel=2 $n $blocks" \
+			--memory 512M --log "$build/bench-yolk-$n-$r.log" --timeout 900
+		cat "$build/bench-yolk-$n-$r.log" >>"$build/bench-yolk.log"
+		timeout 900 qemu-system-x86_64 "${machine[@]}" -smp "$n" -kernel "$kernel" \
+			-initrd "$build/bench-smp-initrd-$n.gz" -append "console=ttyS0 quiet panic=-1" \
+			-serial "file:$build/bench-linux-$n-$r.log" </dev/null
+		cat "$build/bench-linux-$n-$r.log" >>"$build/bench-linux.log"
+	done
 done
+
+python3 "$top/tools/yolkqemu.py" --kernel "$build/yolk" --smp 2 --memory 512M --log "$build/pingpong.log" \
+	--cmdline "loglevel=2 app=ktest smp-pingpong 2 $pingpong 3500" --timeout 3600 || true
+python3 - "$build/pingpong.log" "$pingpong" <<'PY'
+import re, sys
+text = open(sys.argv[1], errors="replace").read()
+m = re.search(r"^smp-pingpong: pingpong cpu 0 <-> cpu 1: (\d+) round trips in (\d+) ms \((all|time bound), (\d+)/s\), "
+              r"lost (\d+)\r?$", text, re.M)
+if not m:
+    sys.exit(f"bench/smp.sh: no ping-pong result in {sys.argv[1]}")
+n, ms, rate, lost = int(m.group(1)), int(m.group(2)), int(m.group(4)), int(m.group(5))
+print(f"ping-pong cpu 0 <-> cpu 1 (-smp 2): {n} of {sys.argv[2]} round trips in {ms} ms, {rate}/s, {lost} lost")
+if n != int(sys.argv[2]) or lost:
+    sys.exit("bench/smp.sh: ping-pong round trips lost or unfinished")
+PY
 
 # httpd: the Linux side sets its address by hand, like bench/http.sh.
 cat >"$build/linux-httpd.sh" <<'EOF'
@@ -111,23 +140,32 @@ for n in $cpus; do
 	measure_http linux "$n"
 done
 
-python3 - "$build/bench-yolk.log" "$build/bench-linux.log" "$build" "$cpus" "$conns" "$duration" <<'PY'
-import re, sys
+python3 - "$build/bench-yolk.log" "$build/bench-linux.log" "$build" "$cpus" "$conns" "$duration" "$runs" "$blocks" <<'PY'
+import re, statistics, sys
+runs, blocks = int(sys.argv[7]), sys.argv[8]
 def read(path):
+    """{threads: [ms of each run]}, and the set of check values seen."""
     text = open(path, errors="replace").read()
-    return {int(m.group(1)): (int(m.group(2)), m.group(3))
-            for m in re.finditer(r"^bench smp threads=(\d+) blocks=\d+ ms=(\d+) check=(\w+)\r?$", text, re.M)}
-yolk, linux = read(sys.argv[1]), read(sys.argv[2])
-if not yolk or sorted(yolk) != sorted(linux):
-    sys.exit(f"missing results: yolk {yolk}, linux {linux}")
-checks = {c for _, c in list(yolk.values()) + list(linux.values())}
-if len(checks) != 1:
-    sys.exit(f"check values differ: {checks}")
+    times, checks = {}, set()
+    for m in re.finditer(r"^bench smp threads=(\d+) blocks=\d+ ms=(\d+) check=(\w+)\r?$", text, re.M):
+        times.setdefault(int(m.group(1)), []).append(int(m.group(2)))
+        checks.add(m.group(3))
+    return times, checks
+(yolk, yc), (linux, lc) = read(sys.argv[1]), read(sys.argv[2])
+if not yolk or sorted(yolk) != sorted(linux) or any(len(v) != runs for v in list(yolk.values()) + list(linux.values())):
+    sys.exit(f"missing results ({runs} runs each): yolk {yolk}, linux {linux}")
+if len(yc | lc) != 1:
+    sys.exit(f"check values differ: {yc | lc}")
+ym = {n: statistics.median(v) for n, v in yolk.items()}
+lm = {n: statistics.median(v) for n, v in linux.items()}
 base = min(yolk)
-print(f"{'CPUs':>4} {'yolk ms':>9} {'linux ms':>9} {'yolk scaling':>13} {'linux scaling':>14} {'yolk/linux':>11}")
+print(f"parallel hash, {blocks} blocks; median of {runs} runs per side (the runs in brackets)")
+print(f"{'CPUs':>4} {'yolk ms':>9} {'linux ms':>9} {'yolk scaling':>13} {'linux scaling':>14} {'yolk/linux':>11}"
+      f"  runs yolk | linux")
 for n in sorted(yolk):
-    y, l = yolk[n][0], linux[n][0]
-    print(f"{n:4} {y:9} {l:9} {yolk[base][0] / y:12.2f}x {linux[base][0] / l:13.2f}x {l / y:10.2f}x")
+    y, l = ym[n], lm[n]
+    print(f"{n:4} {y:9.0f} {l:9.0f} {ym[base] / y:12.2f}x {lm[base] / l:13.2f}x {l / y:10.2f}x"
+          f"  [{' '.join(map(str, yolk[n]))}] | [{' '.join(map(str, linux[n]))}]")
 build, cpus, conns, duration = sys.argv[3], [int(c) for c in sys.argv[4].split()], sys.argv[5], sys.argv[6]
 def rate(path):
     text = open(path, errors="replace").read()

@@ -55,11 +55,12 @@ void netdev_set_stack(const struct netdev_stack *s)
 void netdev_rx(struct netdev *dev, const void *frame, size_t len)
 {
 	const struct netdev_stack *s = __atomic_load_n(&stack, __ATOMIC_ACQUIRE);
+	/* Atomic: a multiqueue card's receive threads on several CPUs count here at once. */
 	if (s == NULL || dev->stack_priv == NULL) {
-		dev->rx_dropped++;
+		__atomic_fetch_add(&dev->rx_dropped, 1, __ATOMIC_RELAXED);
 		return;
 	}
-	dev->rx_frames++;
+	__atomic_fetch_add(&dev->rx_frames, 1, __ATOMIC_RELAXED);
 	s->rx(dev, frame, len);
 }
 

@@ -283,6 +283,7 @@ int pci_irq_add_msix(const struct pci_dev *d, unsigned entry, void (*fn)(void *a
 		} else {
 			vector_cpu[v] = (int)cpu;
 			__atomic_store_n(&nhandlers, nhandlers + 1, __ATOMIC_RELEASE);
+			r = v;
 		}
 	}
 	spin_unlock_irqrestore(&pci_irq_lock, on);

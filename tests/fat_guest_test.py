@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """fs/fat in the guest against images made and checked on the host.
 
-  fat_guest_test.py IMAGE SCENARIO [--keep DIR]
+  fat_guest_test.py IMAGE SCENARIO [--keep DIR] [--smp N]
 
 Every scenario makes a FAT image with mkfs.fat, fills it with mtools, boots
 IMAGE with it as a virtio disk (kernel parameter mount=/data:vda:fat) and
@@ -31,7 +31,8 @@ checks what the guest printed and what it left in the image:
               it. The bytes outside the partition (outside the volume, for the
               boot sector cases: the whole disk) must be unchanged afterwards.
 
-FAT_GUEST_SEED=N repeats the crash scenario's kill points.
+FAT_GUEST_SEED=N repeats the crash scenario's kill points. --smp N boots
+every guest with N CPUs.
 """
 import argparse
 import os
@@ -58,6 +59,7 @@ MIB = 1 << 20
 RECORD = 4096
 problems = []
 logs = []
+smp = 1  # CPUs of every boot (--smp)
 
 
 def expect(cond, what):
@@ -150,7 +152,7 @@ def fsck(img):
 # --- booting ---
 
 def qemu_cmd(image, img, cmdline, log):
-    args = yolkqemu.parser().parse_args(["--kernel", image, "--cmdline", cmdline,
+    args = yolkqemu.parser().parse_args(["--kernel", image, "--cmdline", cmdline, "--smp", str(smp),
                                          "--qemu-arg=-drive", f"--qemu-arg=file={img},if=virtio,format=raw"])
     return yolkqemu.qemu_command(args, ["-display", "none", "-monitor", "none", "-serial", f"file:{log}"])
 
@@ -164,6 +166,7 @@ def boot(tmp, image, img, args, timeout=60, dev="vda"):
     log = os.path.join(tmp, "serial.log")
     cmdline = f"mount=/data:{dev}:fat app=ktest {args}"
     code = yolkqemu.main(["--kernel", image, "--cmdline", cmdline, "--log", log, "--timeout", str(timeout),
+                          "--smp", str(smp),
                           "--qemu-arg=-drive", f"--qemu-arg=file={img},if=virtio,format=raw"])
     with open(log, "rb") as f:
         out = clean(f.read())
@@ -514,11 +517,14 @@ def scenario_crafted(image, tmp):
 
 
 def main():
+    global smp
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("image")
     ap.add_argument("scenario", choices=["read", "write", "write16", "crash", "corrupt", "crafted"])
     ap.add_argument("--keep", help="work in this directory and keep the images")
+    ap.add_argument("--smp", type=int, default=1, help="CPUs of every guest")
     args = ap.parse_args()
+    smp = args.smp
     tmp = args.keep or tempfile.mkdtemp(prefix="yolk-fat-guest-")
     os.makedirs(tmp, exist_ok=True)
     start = time.monotonic()

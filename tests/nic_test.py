@@ -2,7 +2,7 @@
 """A network card end to end through QEMU's user network (any NIC model).
 
   nic_test.py --kernel IMAGE --nic MODEL [--nic MODEL ...] [--params 'ip=... gw=...']
-              [--irq MSI-X|MSI|INTx] [--link] [--smp N] [--irq-cpu N]
+              [--irq MSI-X|MSI|INTx] [--link] [--smp N] [--irq-cpu N] [--mq PAIRS]
 
 The host runs a TCP and a UDP echo server on 127.0.0.1 (free ports) and
 boots `ktest nic TCPPORT UDPPORT` (apps/ktest/nic.c) with one user-network
@@ -15,12 +15,21 @@ trips; once it prints that it listens, the host echoes a UDP datagram and
 takes the first card's link down and up from the QEMU monitor when the
 guest asks. --irq checks how the cards interrupt (the guest reads their
 PCI configuration). Every wait is bounded; on failure the guest output is printed.
+
+--mq PAIRS (virtio-net multiqueue; QEMU's user network has one queue): the
+test runs in a network namespace of its own (unshare --net --map-root-user)
+with a multiqueue tap device, tap0 at 10.0.2.2/24, and one virtio-net card
+on it with PAIRS queue pairs (mq=on); the echo servers listen on 10.0.2.2,
+the guest is 10.0.2.15 and the host reaches its port 7 directly. The guest
+also echoes from a thread on every CPU at once; it must say it uses PAIRS
+queue pairs, and every CPU must have taken some of the card's interrupts.
 """
 import argparse
 import os
 import random
 import re
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -43,14 +52,14 @@ def expect(cond, what):
 class EchoServers:
     """TCP (a thread per connection) and UDP echo on 127.0.0.1, until stop()."""
 
-    def __init__(self):
+    def __init__(self, addr="127.0.0.1"):
         self.stopping = threading.Event()
         self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.tcp.bind(("127.0.0.1", 0))
+        self.tcp.bind((addr, 0))
         self.tcp.listen(8)
         self.tcp.settimeout(0.2)
         self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.udp.bind(("127.0.0.1", 0))
+        self.udp.bind((addr, 0))
         self.udp.settimeout(0.2)
         self.tcp_port, self.udp_port = self.tcp.getsockname()[1], self.udp.getsockname()[1]
         self.tcp_bytes = self.datagrams = 0
@@ -129,11 +138,11 @@ def monitor(path, command):
         time.sleep(0.3)  # HMP answers with a prompt; let the command run before closing
 
 
-def inbound_udp(port, msg):
+def inbound_udp(addr, msg):
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.settimeout(1)
         for _ in range(10):
-            s.sendto(msg, ("127.0.0.1", port))
+            s.sendto(msg, addr)
             try:
                 data, _ = s.recvfrom(2048)
             except socket.timeout:
@@ -142,20 +151,20 @@ def inbound_udp(port, msg):
     return False
 
 
-def finish(guest, port):
+def finish(guest, addr):
     """Tells the guest's server to stop; its answer may be lost as it exits, so watch its output."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         for _ in range(10):
-            s.sendto(b"done", ("127.0.0.1", port))
+            s.sendto(b"done", addr)
             if guest.wait_for(r"^nic: inbound ", 1):
                 return True
     return False
 
 
-def inbound_tcp(port):
+def inbound_tcp(addr):
     """INBOUND_BYTES through the guest's echo on port 7 and back, checked; returns the seconds taken."""
-    data = random.Random(port).randbytes(INBOUND_BYTES)
-    with socket.create_connection(("127.0.0.1", port), timeout=IO_TIMEOUT) as s:
+    data = random.Random(addr[1]).randbytes(INBOUND_BYTES)
+    with socket.create_connection(addr, timeout=IO_TIMEOUT) as s:
         start = time.monotonic()
 
         def send():
@@ -171,7 +180,7 @@ def inbound_tcp(port):
             got += chunk
         sender.join(IO_TIMEOUT)
         took = time.monotonic() - start
-    expect(bytes(got) == data, f"inbound TCP on port {port}: {len(got)} of {len(data)} bytes back"
+    expect(bytes(got) == data, f"inbound TCP to {addr[0]}:{addr[1]}: {len(got)} of {len(data)} bytes back"
            f"{', different' if len(got) == len(data) else ''}")
     return took
 
@@ -183,6 +192,14 @@ def link_cycle(guest, sock):
             return
         monitor(sock, f"set_link n0 {'off' if state == 'down' else 'on'}")
         expect(guest.wait_for(rf"^nic: \w+ link {state}$", 40), f"guest did not see link {state}")
+
+
+def tap_up(queues):
+    """tap0, multiqueue, at 10.0.2.2/24 in this (new) network namespace; QEMU opens one queue per pair."""
+    for cmd in (["link", "set", "lo", "up"], ["tuntap", "add", "dev", "tap0", "mode", "tap", "multi_queue"],
+                ["addr", "add", "10.0.2.2/24", "dev", "tap0"], ["link", "set", "tap0", "up"]):
+        subprocess.run(["ip"] + cmd, check=True)
+    print(f"tap0: multiqueue tap for {queues} queue pairs at 10.0.2.2/24 in a network namespace of its own")
 
 
 def check_output(out, args, code):
@@ -210,6 +227,16 @@ def check_output(out, args, code):
                    f"card {bdf}: interrupts taken{counts or ' (none printed)'}, expected all on cpu {args.irq_cpu}")
     if args.link:
         expect(re.search(r"^nic: eth0 traffic after link up done$", out, re.M), "no traffic after link up")
+    if args.mq:
+        expect(re.search(rf"^yolk: virtio-net eth0: .*, {args.mq} queue pairs?, link up$", out, re.M),
+               f"the card does not use {args.mq} queue pairs")
+        bytes_all = args.smp * 64 * 4096
+        expect(re.search(rf"^nic: eth0 tcp echo from {args.smp} cpus at once: {bytes_all} bytes, 0 wrong$", out, re.M),
+               f"no echo from all {args.smp} CPUs at once")
+        for bdf, counts in re.findall(r"^nic: pci (\S+) interrupts taken:((?: cpu\d+ \d+)+)$", out, re.M) or [("-", "")]:
+            per_cpu = {int(c): int(n) for c, n in re.findall(r"cpu(\d+) (\d+)", counts)}
+            expect(len(per_cpu) == args.smp and all(n > 0 for n in per_cpu.values()),
+                   f"card {bdf}: interrupts taken{counts or ' (none printed)'}, expected some on every CPU")
     expect(re.search(r"^nic: 0 failures$", out, re.M), "guest reported failures")
     expect(not re.search(r"^FAIL", out, re.M), "guest printed FAIL")
     expect(not re.search(r"^yolk: panic", out, re.M), "guest panicked")
@@ -224,33 +251,52 @@ def main():
     p.add_argument("--irq", choices=["MSI-X", "MSI", "INTx"], help="how every card must interrupt")
     p.add_argument("--smp", type=int, default=1, help="QEMU CPUs (with irqaffinity= in --params)")
     p.add_argument("--irq-cpu", type=int, help="every card's interrupts must be taken on this CPU alone")
+    p.add_argument("--mq", type=int, help="virtio-net with this many queue pairs on a multiqueue tap (own netns)")
     p.add_argument("--timeout", type=float, default=120)
     args = p.parse_args()
-    servers = EchoServers()
+    if args.mq and os.environ.get("NIC_TEST_NETNS") != "1":
+        # A network namespace of our own: the tap, its address and the echo servers are seen by nothing else.
+        env = dict(os.environ, NIC_TEST_NETNS="1")
+        os.execvpe("unshare", ["unshare", "--net", "--map-root-user", sys.executable] + sys.argv, env)
+    if args.mq:
+        if args.nic != ["virtio-net-pci"] or "ip=" in args.params:
+            p.error("--mq takes one --nic virtio-net-pci and sets the address itself")
+        tap_up(args.mq)
+        args.params = f"loglevel=3 ip=10.0.2.15/24 gw=10.0.2.2 {args.params}".strip()
+    servers = EchoServers("10.0.2.2" if args.mq else "127.0.0.1")
     fwd = [(free_port(socket.SOCK_STREAM), free_port(socket.SOCK_DGRAM)) for _ in args.nic]
+    # Where the host reaches each card's port 7: (tcp address, udp address).
+    inbound = [(("10.0.2.15", 7), ("10.0.2.15", 7))] if args.mq else \
+              [(("127.0.0.1", t), ("127.0.0.1", u)) for t, u in fwd]
     with tempfile.TemporaryDirectory() as tmp:
         log, sock = os.path.join(tmp, "serial.log"), os.path.join(tmp, "monitor.sock")
         cmdline = f"{args.params} app=ktest nic {servers.tcp_port} {servers.udp_port}".strip()
-        run_args = ["--kernel", args.kernel, "--cmdline", cmdline + (" link" if args.link else ""),
+        run_args = ["--kernel", args.kernel, "--cmdline", cmdline + (" link" if args.link else "") +
+                    (" spread" if args.mq else ""),
                     "--log", log, "--timeout", str(args.timeout), "--monitor-socket", sock,
                     "--smp", str(args.smp)]
         for i, (model, (tport, uport)) in enumerate(zip(args.nic, fwd)):
+            if args.mq:
+                run_args += ["--qemu-arg=-netdev", f"--qemu-arg=tap,id=n{i},ifname=tap0,script=no,downscript=no,"
+                             f"vhost=off,queues={args.mq}", "--qemu-arg=-device",
+                             f"--qemu-arg={model},netdev=n{i},mq=on,vectors={2 * args.mq + 2}"]
+                continue
             run_args += ["--qemu-arg=-netdev", f"--qemu-arg=user,id=n{i},net=10.0.{2 + i}.0/24,"
                          f"hostfwd=tcp:127.0.0.1:{tport}-:7,hostfwd=udp:127.0.0.1:{uport}-:7",
                          "--qemu-arg=-device", f"--qemu-arg={model},netdev=n{i}"]
         start = time.monotonic()
         guest = Guest(run_args, log)
         if guest.wait_for(r"^nic: listening on 7$", args.timeout):
-            for i, (tport, uport) in enumerate(fwd):
-                expect(inbound_udp(uport, b"inbound udp %d" % i), f"card {i}: no UDP echo through hostfwd port {uport}")
+            for i, (taddr, uaddr) in enumerate(inbound):
+                expect(inbound_udp(uaddr, b"inbound udp %d" % i), f"card {i}: no UDP echo from {uaddr}")
                 try:
-                    took = inbound_tcp(tport)
+                    took = inbound_tcp(taddr)
                     print(f"inbound TCP echo card {i}: {INBOUND_BYTES} bytes in {took:.2f} s "
                           f"({INBOUND_BYTES / 1024 / took:.0f} KiB/s)")
                 except OSError as e:
-                    problems.append(f"card {i}: inbound TCP through hostfwd port {tport}: {e}")
+                    problems.append(f"card {i}: inbound TCP to {taddr}: {e}")
             # Every echo is checked: the guest may stop serving (and exit) now.
-            expect(finish(guest, fwd[0][1]), "the guest did not stop serving after done")
+            expect(finish(guest, inbound[0][1]), "the guest did not stop serving after done")
             if args.link:
                 link_cycle(guest, sock)
         else:
@@ -258,7 +304,7 @@ def main():
         guest.thread.join(args.timeout + 30)
         out = guest.output()
         servers.stop()
-    for m in re.finditer(r"^nic: \w+ tcp echo .*$", out, re.M):
+    for m in re.finditer(r"^nic: \w+ tcp echo .*$|^nic: pci \S+ interrupts taken:.*$", out, re.M):
         print(m.group(0))
     print(f"guest ran {time.monotonic() - start:.1f} s; host echoed {servers.tcp_bytes} TCP bytes, "
           f"{servers.datagrams} datagrams")

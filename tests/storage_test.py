@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Block devices end to end: make a disk image, boot the image with it, check.
 
-  storage_test.py IMAGE SCENARIO
+  storage_test.py IMAGE SCENARIO [--smp N]
 
 The host makes each disk (known pseudo-random bytes; partition tables from
 sfdisk; a whole-disk FAT from mkfs.fat), boots `ktest blk ...` with it as a
 virtio disk, and checks every checksum, size and partition the guest prints
 against the image file, and that the guest's writes are in the file
 afterwards. Scenarios: raw, intx, threads, mbr, gpt, superfloppy, readonly.
+--smp N boots the guest with N CPUs (its reader threads then run on all of them).
 """
+import argparse
 import json
 import os
 import random
@@ -24,6 +26,7 @@ import yolkqemu  # noqa: E402
 MIB = 1 << 20
 SECTOR = 512
 problems = []
+smp = 1  # CPUs of every boot (--smp)
 
 
 def expect(cond, what):
@@ -69,7 +72,8 @@ def sfdisk(path, script):
 
 def boot(image, steps, disks, tmp, params=""):
     log = os.path.join(tmp, "serial.log")
-    args = ["--kernel", image, "--cmdline", params + "app=ktest blk " + steps, "--log", log, "--timeout", "90"]
+    args = ["--kernel", image, "--cmdline", params + "app=ktest blk " + steps, "--log", log, "--timeout", "90",
+            "--smp", str(smp)]
     for path, extra in disks:
         args += ["--qemu-arg=-drive", f"--qemu-arg=file={path},if=virtio,format=raw{extra}"]
     code = yolkqemu.main(args)
@@ -236,7 +240,13 @@ def scenario_readonly(image, tmp):
 
 
 def main():
-    image, scenario = sys.argv[1], sys.argv[2]
+    global smp
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("image")
+    ap.add_argument("scenario")
+    ap.add_argument("--smp", type=int, default=1, help="CPUs of the guest")
+    args = ap.parse_args()
+    image, scenario, smp = args.image, args.scenario, args.smp
     tmp = tempfile.mkdtemp(prefix="yolk-storage-")
     try:
         out = {"raw": scenario_msix, "intx": scenario_intx, "threads": scenario_threads, "mbr": scenario_mbr,

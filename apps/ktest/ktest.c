@@ -267,7 +267,7 @@ static const struct {
 	{"posix-sem-stress", ktest_posix_sem_stress},
 	{"posix-cancel", ktest_posix_cancel}, {"posix-sched", ktest_posix_sched},
 	{"smp", ktest_smp}, {"smp-fault", ktest_smp_fault}, {"smp-overflow", ktest_smp_fault}, {"smp-nmi", ktest_smp_nmi},
-	{"smp-sched", ktest_smp_sched}, {"smp-tlb", ktest_smp_tlb},
+	{"smp-sched", ktest_smp_sched}, {"smp-pingpong", ktest_smp_pingpong}, {"smp-tlb", ktest_smp_tlb},
 #ifdef CONFIG_NET_LWIP
 	{"net", ktest_net}, {"netdev", ktest_netdev}, {"nic", ktest_nic}, {"sendmsg", ktest_sendmsg},
 	{"tcp-churn", ktest_tcp_churn},

@@ -36,6 +36,7 @@ int ktest_smp(int argc, char **argv);
 int ktest_smp_fault(int argc, char **argv);
 int ktest_smp_nmi(int argc, char **argv);
 int ktest_smp_sched(int argc, char **argv);
+int ktest_smp_pingpong(int argc, char **argv);
 int ktest_smp_tlb(int argc, char **argv);
 
 int ktest_files(int argc, char **argv);

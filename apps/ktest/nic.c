@@ -12,9 +12,12 @@
  * for the host's inbound connections (one TCP connection per device) until
  * the host says "done".
  * With "link": wait for the host to take device 0's link down and up
- * again (QEMU monitor set_link) and check traffic flows afterwards.
+ * again (QEMU monitor set_link) and check traffic flows afterwards. With
+ * "spread": also one echo connection per online CPU at once, each from a
+ * thread pinned to its CPU (a multiqueue card sends each on its own queue).
  * Every wait has a deadline. Built only with net/lwip selected.
  */
+#define _GNU_SOURCE
 #include <yolk-config/net-lwip.h>
 #ifdef CONFIG_NET_LWIP
 #include <arpa/inet.h>
@@ -22,6 +25,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,6 +247,85 @@ static void udp_echo(struct netdev *dev, uint32_t host, int port)
 	CHECK(ok == (int)(sizeof(sizes) / sizeof(sizes[0])));
 }
 
+/* --- TCP echo from every CPU at once (a multiqueue card: each CPU sends on its own queue) --- */
+
+#define SPREAD_CHUNK 4096
+#define SPREAD_ROUNDS 64
+
+struct spread {
+	uint32_t host;
+	int port, cpu;
+	size_t bytes, wrong;
+	int err;
+};
+
+/* Chunks to the echo server and back in lock step, from a thread pinned to its CPU. */
+static void *spread_thread(void *arg)
+{
+	struct spread *sp = arg;
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(sp->cpu, &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = sockaddr(sp->host, sp->port);
+	set_timeouts(fd);
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+		sp->err = errno;
+		close(fd);
+		return NULL;
+	}
+	unsigned char out[SPREAD_CHUNK], in[SPREAD_CHUNK];
+	for (int r = 0; r < SPREAD_ROUNDS && !sp->err; r++) {
+		for (size_t i = 0; i < sizeof(out); i++)
+			out[i] = ktest_pattern(sp->bytes + i + (size_t)sp->cpu);
+		if (send(fd, out, sizeof(out), 0) != (ssize_t)sizeof(out)) {
+			sp->err = errno;
+			break;
+		}
+		for (size_t got = 0; got < sizeof(in);) {
+			ssize_t n = recv(fd, in + got, sizeof(in) - got, 0);
+			if (n <= 0) {
+				sp->err = n < 0 ? errno : EPIPE;
+				break;
+			}
+			got += (size_t)n;
+		}
+		for (size_t i = 0; i < sizeof(in) && !sp->err; i++)
+			sp->wrong += in[i] != out[i];
+		sp->bytes += sizeof(out);
+	}
+	close(fd);
+	return NULL;
+}
+
+/* One connection per online CPU, all at once, through dev to the host's echo server. */
+static void spread_echo(struct netdev *dev, uint32_t host, int port)
+{
+	struct spread sp[8];
+	pthread_t t[8];
+	unsigned n = 0;
+	for (unsigned c = 0; c < cpu_count_found() && n < 8; c++)
+		if (cpu_is_online(c)) {
+			sp[n] = (struct spread){host, port, (int)c, 0, 0, 0};
+			pthread_create(&t[n], NULL, spread_thread, &sp[n]);
+			n++;
+		}
+	size_t bytes = 0, wrong = 0;
+	int errs = 0;
+	for (unsigned i = 0; i < n; i++) {
+		pthread_join(t[i], NULL);
+		bytes += sp[i].bytes;
+		wrong += sp[i].wrong;
+		if (sp[i].err) {
+			printf("FAIL: %s: echo from cpu %d: %s\n", dev->name, sp[i].cpu, strerror(sp[i].err));
+			errs++;
+		}
+	}
+	printf("nic: %s tcp echo from %u cpus at once: %zu bytes, %zu wrong\n", dev->name, n, bytes, wrong);
+	CHECK(errs == 0 && wrong == 0 && bytes == (size_t)n * SPREAD_CHUNK * SPREAD_ROUNDS);
+}
+
 /* --- link down and up, from the QEMU monitor --- */
 
 static int wait_link(struct netdev *dev, int up)
@@ -274,10 +357,14 @@ static void link_cycle(struct netdev *dev, uint32_t host, int udp_port)
 int ktest_nic(int argc, char **argv)
 {
 	if (argc < 4) {
-		printf("usage: ktest nic TCPPORT UDPPORT [link]\n");
+		printf("usage: ktest nic TCPPORT UDPPORT [link] [spread]\n");
 		return 2;
 	}
-	int tcp_port = atoi(argv[2]), udp_port = atoi(argv[3]);
+	int tcp_port = atoi(argv[2]), udp_port = atoi(argv[3]), link = 0, spread = 0;
+	for (int i = 4; i < argc; i++) {
+		link |= strcmp(argv[i], "link") == 0;
+		spread |= strcmp(argv[i], "spread") == 0;
+	}
 	struct netdev *devs[NIC_MAX];
 	struct netdev_addr na[NIC_MAX];
 	unsigned n = 0;
@@ -306,6 +393,8 @@ int ktest_nic(int argc, char **argv)
 	for (unsigned i = 0; i < n; i++) {
 		tcp_echo(devs[i], na[i].gateway, tcp_port);
 		udp_echo(devs[i], na[i].gateway, udp_port);
+		if (spread)
+			spread_echo(devs[i], na[i].gateway, tcp_port);
 	}
 	pthread_join(srv, NULL);
 	printf("nic: inbound %u tcp connections (%zu bytes), %u udp datagrams\n", s.conns, s.bytes,
@@ -313,7 +402,7 @@ int ktest_nic(int argc, char **argv)
 	CHECK(s.conns == n && s.datagrams >= n);
 	close(s.tcp);
 	close(s.udp);
-	if (argc > 4 && strcmp(argv[4], "link") == 0)
+	if (link)
 		link_cycle(devs[0], na[0].gateway, udp_port);
 	for (unsigned i = 0; i < n; i++)
 		printf("nic: %s rx %lu frames (%lu dropped), tx %lu frames (%lu errors)\n", devs[i]->name,

@@ -4,7 +4,8 @@
  * CPUs lose nothing (exact counts); a pinned thread only ever runs on its
  * CPU; how long a wakeup of a thread pinned to another CPU takes (the
  * reschedule IPI); and round trips between threads pinned to the first and
- * last CPU, none lost. ktest smp-tlb: a page unmapped on CPU 0 faults when
+ * last CPU, none lost (ktest smp-pingpong: those alone, 1,000,000 of
+ * them). ktest smp-tlb: a page unmapped on CPU 0 faults when
  * CPU 1 touches it again (the TLB shootdown reached it).
  */
 #define _GNU_SOURCE
@@ -270,7 +271,12 @@ static void *ponger(void *arg)
 	}
 }
 
-static void check_pingpong(int ncpu, long rounds)
+/*
+ * ROUNDS round trips between threads pinned to cpu 0 and cpu NCPU-1, or as
+ * many as fit in limit_ns; a round trip whose wakeup went missing shows as
+ * a semaphore wait running out (WAIT_LIMIT_S) and is counted as lost.
+ */
+static void check_pingpong(const char *who, int ncpu, long rounds, uint64_t limit_ns)
 {
 	static struct pair p;
 	pthread_t t;
@@ -280,7 +286,7 @@ static void check_pingpong(int ncpu, long rounds)
 	pin(pthread_self(), 0);
 	pthread_create(&t, NULL, ponger, &p);
 	pin(t, ncpu - 1);
-	uint64_t t0 = now_ns(), deadline = t0 + PINGPONG_LIMIT_NS;
+	uint64_t t0 = now_ns(), deadline = t0 + limit_ns;
 	long n = 0;
 	while (n < rounds && now_ns() < deadline) {
 		sem_post(&p.ping);
@@ -294,10 +300,13 @@ static void check_pingpong(int ncpu, long rounds)
 	sem_post(&p.ping);
 	pthread_join(t, NULL);
 	uint64_t ms = (now_ns() - t0) / 1000000;
-	printf("smp-sched: pingpong cpu 0 <-> cpu %d: %ld round trips in %llu ms (%s), lost %d\n", ncpu - 1, n,
-	       (unsigned long long)ms, n == rounds ? "all" : "20 s bound", p.lost);
+	printf("%s: pingpong cpu 0 <-> cpu %d: %ld round trips in %llu ms (%s, %llu/s), lost %d\n", who, ncpu - 1, n,
+	       (unsigned long long)ms, n == rounds ? "all" : "time bound",
+	       (unsigned long long)(n * 1000ull / (ms ? ms : 1)), p.lost);
 	/* Bounded by count or time; either way no round trip may be lost, and a good many must be done. */
 	CHECK(p.lost == 0 && (n == rounds || n >= 1000));
+	sem_destroy(&p.ping);
+	sem_destroy(&p.pong);
 }
 
 /* ktest smp-sched NCPU [ROUNDS]: every check above; ROUNDS ping-pong round trips (default 100000). */
@@ -312,8 +321,26 @@ int ktest_smp_sched(int argc, char **argv)
 	check_shared();
 	check_affinity(ncpu);
 	check_latency(ncpu);
-	check_pingpong(ncpu, rounds);
+	check_pingpong("smp-sched", ncpu, rounds, PINGPONG_LIMIT_NS);
 	printf("smp-sched: %s\n", ktest_failures ? "FAILED" : "ok");
+	return ktest_failures != 0;
+}
+
+/*
+ * ktest smp-pingpong NCPU ROUNDS [LIMIT_S]: the ping-pong alone, ROUNDS
+ * round trips (the issue's 1,000,000) within LIMIT_S seconds (default 600):
+ * every one must complete, none lost.
+ */
+int ktest_smp_pingpong(int argc, char **argv)
+{
+	int ncpu = argc > 2 ? atoi(argv[2]) : 2;
+	long rounds = argc > 3 ? atol(argv[3]) : 1000000;
+	uint64_t limit_s = argc > 4 ? (uint64_t)atol(argv[4]) : 600;
+	CHECK(ncpu >= 2 && ncpu <= 8 && (int)cpu_count_online() == ncpu && rounds > 0);
+	if (ktest_failures)
+		return 1;
+	check_pingpong("smp-pingpong", ncpu, rounds, limit_s * 1000000000ull);
+	printf("smp-pingpong: %s\n", ktest_failures ? "FAILED" : "ok");
 	return ktest_failures != 0;
 }
 

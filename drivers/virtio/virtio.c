@@ -41,11 +41,11 @@
 #define STATUS_FEATURES_OK 8
 #define STATUS_FAILED 0x80
 
-#define NO_VECTOR 0xffff
+#define NO_VECTOR VIRTIO_NO_VECTOR
 #define RESET_SPINS 1000000 /* status reads; QEMU resets at once */
 #define ISR_QUEUE 1
 #define ISR_CONFIG 2
-#define CONFIG_ENTRY 1 /* MSI-X entry for configuration changes; queues use entry 0 */
+#define CONFIG_ENTRY 1 /* MSI-X entry for configuration changes; queues use entry 0 or their own */
 
 #define DESC_F_NEXT VIRTQ_DESC_F_NEXT
 #define DESC_F_WRITE VIRTQ_DESC_F_WRITE
@@ -160,7 +160,7 @@ int virtio_config_irq(struct virtio_dev *v, void (*handler)(void *arg), void *ar
 	v->config_handler = handler;
 	if (v->irq_kind != PCI_IRQ_MSIX)
 		return 0;
-	if (pci_irq_add_msix(v->pci, CONFIG_ENTRY, virtio_config_interrupt, v) == 0) {
+	if (pci_irq_add_msix(v->pci, CONFIG_ENTRY, virtio_config_interrupt, v) >= 0) {
 		reg16(v, COMMON_MSIX) = CONFIG_ENTRY;
 		if (reg16(v, COMMON_MSIX) == CONFIG_ENTRY)
 			return 0;
@@ -179,7 +179,19 @@ static void free_list_init(struct virtq *q)
 	q->nfree = q->size;
 }
 
+int virtio_queue_irq(struct virtio_dev *v, unsigned entry, void (*handler)(void *arg), void *arg)
+{
+	if (v->irq_kind != PCI_IRQ_MSIX || entry < VIRTIO_MSIX_FREE)
+		return -ENODEV;
+	return pci_irq_add_msix(v->pci, entry, handler, arg);
+}
+
 int virtq_setup(struct virtio_dev *v, struct virtq *q, unsigned index, unsigned max_size)
+{
+	return virtq_setup_on(v, q, index, max_size, 0);
+}
+
+int virtq_setup_on(struct virtio_dev *v, struct virtq *q, unsigned index, unsigned max_size, unsigned entry)
 {
 	reg16(v, COMMON_Q_SELECT) = (uint16_t)index;
 	unsigned size = reg16(v, COMMON_Q_SIZE);
@@ -211,8 +223,8 @@ int virtq_setup(struct virtio_dev *v, struct virtq *q, unsigned index, unsigned 
 	reg64(v, COMMON_Q_AVAIL, pa + desc_bytes);
 	reg64(v, COMMON_Q_USED, pa + used_off);
 	if (v->irq_kind == PCI_IRQ_MSIX) {
-		reg16(v, COMMON_Q_MSIX) = 0;
-		if (reg16(v, COMMON_Q_MSIX) != 0)
+		reg16(v, COMMON_Q_MSIX) = (uint16_t)entry;
+		if (reg16(v, COMMON_Q_MSIX) != (uint16_t)entry)
 			return -ENODEV; /* the device could not take the vector */
 	}
 	q->notify = (volatile uint16_t *)(v->notify + (size_t)reg16(v, COMMON_Q_NOFF) * v->notify_mul);

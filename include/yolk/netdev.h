@@ -73,8 +73,9 @@ int netdev_register(struct netdev *dev);
 /*
  * A frame arrived on dev: the stack copies it before this returns. Call it
  * from a thread (a driver's receive thread or worker), not from an
- * interrupt handler. Frames arriving while no stack is attached are counted
- * in rx_dropped.
+ * interrupt handler; several threads may call it at once (a multiqueue
+ * card's, one per queue). Frames arriving while no stack is attached are
+ * counted in rx_dropped.
  */
 void netdev_rx(struct netdev *dev, const void *frame, size_t len);
 

@@ -83,14 +83,16 @@ int pci_irq_setup(const struct pci_dev *d, unsigned allow, void (*handler)(void 
 /*
  * Another entry of the MSI-X table of a device pci_irq_setup() gave MSI-X:
  * its own vector and handler (same rules), for devices that tell interrupt
- * sources apart by entry (virtio's configuration changes). 0, -ENODEV (no
- * MSI-X, or the table has no such entry) or -ENOSPC (no vector left).
+ * sources apart by entry (virtio's configuration changes, virtio-net's
+ * queue pairs). Returns its vector (> 0: for irq_set_affinity()), -ENODEV
+ * (no MSI-X, or the table has no such entry) or -ENOSPC (no vector left).
  */
 int pci_irq_add_msix(const struct pci_dev *d, unsigned entry, void (*handler)(void *arg), void *arg);
 
 /*
  * The vectors function d's interrupts arrive on (for irq_set_affinity() and
- * irq_count(), yolk/irq.h), at most max; returns how many.
+ * irq_count(), yolk/irq.h), at most max, in the order they were set up (the
+ * first is pci_irq_setup()'s); returns how many.
  */
 int pci_irq_vectors(const struct pci_dev *d, unsigned *vectors, int max);
 

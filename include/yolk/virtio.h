@@ -83,6 +83,20 @@ int virtio_irq(struct virtio_dev *v, unsigned allow, void (*handler)(void *arg),
 int virtio_config_irq(struct virtio_dev *v, void (*handler)(void *arg), void *arg);
 /* Queue `index` with at most max_size entries (a power of two). 0, -ENODEV or -ENOMEM. */
 int virtq_setup(struct virtio_dev *v, struct virtq *q, unsigned index, unsigned max_size);
+
+/*
+ * Queues with interrupts of their own (virtio-net's queue pairs, one per
+ * CPU): virtio_queue_irq() gives MSI-X entry `entry` (VIRTIO_MSIX_FREE or
+ * above: 0 is virtio_irq()'s, 1 the configuration's) its own vector and
+ * handler (same rules as virtio_irq's) and returns the vector, or -ENODEV
+ * (no MSI-X, or no such entry) or -ENOSPC. virtq_setup_on() is
+ * virtq_setup() with the queue's interrupts on MSI-X entry `entry`
+ * (VIRTIO_NO_VECTOR: none at all); without MSI-X the entry is ignored.
+ */
+#define VIRTIO_MSIX_FREE 2
+#define VIRTIO_NO_VECTOR 0xffff
+int virtio_queue_irq(struct virtio_dev *v, unsigned entry, void (*handler)(void *arg), void *arg);
+int virtq_setup_on(struct virtio_dev *v, struct virtq *q, unsigned index, unsigned max_size, unsigned entry);
 void virtio_ready(struct virtio_dev *v);
 /* Marks the device failed (after a setup error): it stops using our memory. */
 void virtio_fail(struct virtio_dev *v);

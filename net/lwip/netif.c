@@ -165,13 +165,13 @@ static void stack_rx(struct netdev *dev, const void *frame, size_t len)
 	struct netif *nif = dev->stack_priv;
 	struct pbuf *p = len <= 0xffff ? pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL) : NULL;
 	if (p == NULL) {
-		dev->rx_dropped++;
+		__atomic_fetch_add(&dev->rx_dropped, 1, __ATOMIC_RELAXED); /* receive threads of several queues */
 		return;
 	}
 	pbuf_take(p, frame, (u16_t)len);
 	if (nif->input(p, nif) != ERR_OK) {
 		pbuf_free(p);
-		dev->rx_dropped++;
+		__atomic_fetch_add(&dev->rx_dropped, 1, __ATOMIC_RELAXED);
 	}
 }
 
