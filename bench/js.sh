@@ -21,51 +21,27 @@ tests=${TESTS:-empty_loop prop_read func_call func_closure_call int_arith float_
 guest_cache=${YOLK_GUEST_CACHE:-$top/build-guest-cache}
 start=$(date +%s)
 
-if [ ! -f "$build/build.ninja" ]; then
-	meson setup "$build" "$top" --cross-file "$top/cross/x86_64-yolk.ini" -Ddefconfig=js >/dev/null
-fi
-ninja -C "$build" yolk >/dev/null
-qjs_dir=$(ls -d "$build"/subprojects/quickjs-*/ | head -n 1)
+. "$top/bench/lib.sh"
+bench_image js
+qjs=$(bench_native_target quickjs qjs-static)
 src_dir=$(ls -d "$top"/subprojects/quickjs-*/ | head -n 1)
-ninja -C "$build" "${qjs_dir#"$build"/}qjs-static" >/dev/null
 rm -rf "$build/bench-js-root" && mkdir -p "$build/bench-js-root"
 cp "$src_dir/tests/microbench.js" "$build/bench-js-root/"
 python3 "$top/tools/mkinitrd.py" "$build/bench-js-root" "$build/bench-js-initrd.cpio"
 # shellcheck disable=SC2086
 kernel=$(LINUX_GUEST_FILES="$build/bench-js-root/microbench.js" "$top/tools/linux-guest" "$guest_cache" \
-	"$build/bench-js-linux-initrd.gz" "$qjs_dir/qjs-static" --std /microbench.js $tests)
+	"$build/bench-js-linux-initrd.gz" "$qjs" --std /microbench.js $tests)
 
-machine=(-machine q35 -cpu max -smp 1 -m 512M -nic none -display none -monitor none -no-reboot)
-for run in $(seq "$runs"); do
-	python3 "$top/tools/yolkqemu.py" --kernel "$build/yolk" --memory 512M --initrd "$build/bench-js-initrd.cpio" \
-		--cmdline "--std /microbench.js $tests" --log "$build/bench-js-yolk.$run.log" --timeout 1200 ||
-		echo "yolk guest failed (exit $?)"
-	timeout 1200 qemu-system-x86_64 "${machine[@]}" -kernel "$kernel" -initrd "$build/bench-js-linux-initrd.gz" \
-		-append "console=ttyS0 quiet panic=-1" -serial "file:$build/bench-js-linux.$run.log" </dev/null ||
-		echo "linux guest failed (exit $?)"
-done
+bench_alternate js "$runs" "$build/bench-js-initrd.cpio" "--std /microbench.js $tests" \
+	"$kernel" "$build/bench-js-linux-initrd.gz"
 
-python3 - "$build" "$runs" <<'PY'
-import math, re, statistics, sys
+PYTHONPATH="$top/bench" python3 - "$build" "$runs" <<'PY'
+import sys
+from ratio_table import medians, print_ratios
 build, runs = sys.argv[1], int(sys.argv[2])
-def read(path):
-    text = open(path, errors="replace").read().replace("\r", "")
-    res = {m.group(1): float(m.group(3)) for m in re.finditer(r"^ *(\w+) +(\d+) +([\d.]+)$", text, re.M)}
-    if "total" not in text or not res:
-        sys.exit(f"{path}: no results:\n{text}")
-    return res
-def median(who):
-    logs = [read(f"{build}/bench-js-{who}.{r}.log") for r in range(1, runs + 1)]
-    return {k: statistics.median(l[k] for l in logs if k in l) for k in logs[0]}
-yolk, linux = median("yolk"), median("linux")
+pattern = r"^ *(\w+) +\d+ +([\d.]+)$"
+yolk, linux = (medians(build, "js", who, runs, pattern) for who in ("yolk", "linux"))
 print(f"QuickJS 2025-04-26 tests/microbench.js subset; ns per operation; TCG, 1 CPU; median of {runs} run(s)")
-print(f"{'test':20} {'yolk':>10} {'linux':>10} {'linux/yolk':>11}")
-ratios = []
-for name in yolk:
-    if name in linux:
-        ratios.append(linux[name] / yolk[name])
-        print(f"{name:20} {yolk[name]:10.2f} {linux[name]:10.2f} {ratios[-1]:10.2f}x")
-print(f"{'geometric mean':20} {'':10} {'':10} {math.exp(sum(map(math.log, ratios)) / len(ratios)):10.2f}x")
+print_ratios(yolk, linux, 20, ".2f")
 PY
-echo "yolk image ($(sed -n 's/^PARTS=//p' "$build/yolk-selection.txt")): $(stat -c %s "$build/yolk") bytes"
-echo "run time: $(($(date +%s) - start)) s"
+bench_footer "$start"

@@ -25,12 +25,9 @@ txns=${TXNS:-10}
 guest_cache=${YOLK_GUEST_CACHE:-$top/build-guest-cache}
 start=$(date +%s)
 
-if [ ! -f "$build/build.ninja" ]; then
-	meson setup "$build" "$top" --cross-file "$top/cross/x86_64-yolk.ini" -Ddefconfig=sqlite >/dev/null
-fi
-ninja -C "$build" yolk >/dev/null
-sq_dir=$(ls -d "$build"/subprojects/sqlite3-*/ | head -n 1)
-ninja -C "$build" "${sq_dir#"$build"/}sqlite3-static" >/dev/null
+. "$top/bench/lib.sh"
+bench_image sqlite
+sqlite3=$(bench_native_target sqlite3 sqlite3-static)
 rm -rf "$build/bench-sqlite-root" && mkdir -p "$build/bench-sqlite-root"
 per=$((rows / txns))
 {
@@ -54,17 +51,10 @@ per=$((rows / txns))
 } >"$build/bench-sqlite-root/bench.sql"
 python3 "$top/tools/mkinitrd.py" "$build/bench-sqlite-root" "$build/bench-sqlite-initrd.cpio"
 kernel=$(LINUX_GUEST_FILES="$build/bench-sqlite-root/bench.sql" "$top/tools/linux-guest" "$guest_cache" \
-	"$build/bench-sqlite-linux-initrd.gz" "$sq_dir/sqlite3-static" /bench.db ".read /bench.sql")
+	"$build/bench-sqlite-linux-initrd.gz" "$sqlite3" /bench.db ".read /bench.sql")
 
-machine=(-machine q35 -cpu max -smp 1 -m 512M -nic none -display none -monitor none -no-reboot)
-for run in $(seq "$runs"); do
-	python3 "$top/tools/yolkqemu.py" --kernel "$build/yolk" --memory 512M --initrd "$build/bench-sqlite-initrd.cpio" \
-		--cmdline "/bench.db '.read /bench.sql'" --log "$build/bench-sqlite-yolk.$run.log" --timeout 1200 ||
-		echo "yolk guest failed (exit $?)"
-	timeout 1200 qemu-system-x86_64 "${machine[@]}" -kernel "$kernel" -initrd "$build/bench-sqlite-linux-initrd.gz" \
-		-append "console=ttyS0 quiet panic=-1 no_timer_check" -serial "file:$build/bench-sqlite-linux.$run.log" </dev/null ||
-		echo "linux guest failed (exit $?)"
-done
+bench_alternate sqlite "$runs" "$build/bench-sqlite-initrd.cpio" "/bench.db '.read /bench.sql'" \
+	"$kernel" "$build/bench-sqlite-linux-initrd.gz" no_timer_check
 
 python3 - "$build" "$runs" "$rows" "$txns" <<'PY'
 import re, statistics, sys
@@ -88,5 +78,4 @@ for name, y, l in ((f"{rows} inserts ({txns} txns)", yolk[0], linux[0]), ("index
                    ("total", sum(yolk), sum(linux))):
     print(f"{name:28} {y:8.2f} {l:8.2f} {l / y:10.2f}x")
 PY
-echo "yolk image ($(sed -n 's/^PARTS=//p' "$build/yolk-selection.txt")): $(stat -c %s "$build/yolk") bytes"
-echo "run time: $(($(date +%s) - start)) s"
+bench_footer "$start"

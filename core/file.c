@@ -45,10 +45,6 @@ static void fd_slot_set(int fd, struct file *f)
 	fd_run[fd] = f && fd >= 3 ? app_run_current() : NULL;
 }
 
-struct spinlock file_poll_lock = SPINLOCK_INIT("poll", LOCK_RANK_POLL);
-struct waitq file_pollq = WAITQ_INIT;
-unsigned long file_poll_gen;
-
 void fd_init(void)
 {
 	/*
@@ -93,14 +89,6 @@ void file_put(struct file *f)
 	if (f->vn)
 		vnode_put(f->vn);
 	free(f);
-}
-
-void file_notify(void)
-{
-	int irq = spin_lock_irqsave(&file_poll_lock);
-	__atomic_add_fetch(&file_poll_gen, 1, __ATOMIC_RELEASE);
-	waitq_wake_all(&file_pollq);
-	spin_unlock_irqrestore(&file_poll_lock, irq);
 }
 
 int fd_install(struct file *f, int min)

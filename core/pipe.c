@@ -46,7 +46,7 @@ static ssize_t pipe_read(struct file *f, void *dst, size_t len)
 	kcond_broadcast(&p->writable);
 	kmutex_unlock(&p->lock);
 	if (n)
-		file_notify();
+		file_notify_key(p);
 	return (ssize_t)n;
 }
 
@@ -80,7 +80,7 @@ static ssize_t pipe_write(struct file *f, const void *src, size_t len)
 		p->count += n;
 		done += n;
 		kcond_broadcast(&p->readable);
-		file_notify();
+		file_notify_key(p);
 	}
 	kmutex_unlock(&p->lock);
 	return (ssize_t)done;
@@ -131,7 +131,7 @@ static void pipe_release(struct file *f)
 	kcond_broadcast(&p->readable);
 	kcond_broadcast(&p->writable);
 	kmutex_unlock(&p->lock);
-	file_notify();
+	file_notify_key(p);
 	if (last)
 		free(p);
 }

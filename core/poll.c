@@ -1,48 +1,111 @@
 /*
- * poll() and select(). Each file reports what is ready now (file_ops.poll);
- * a file whose state changes calls file_notify(), which wakes every poller
- * to look again. The generation counter closes the window between looking
- * and sleeping: a notify in between makes the sleep return at once.
+ * poll() and select(). Each file reports what is ready now (file_ops.poll).
+ * A poller that finds nothing ready sleeps on a waiter of its own, listed
+ * with the keys of the files it watches; a file whose state changes calls
+ * file_notify_key() and wakes only the pollers that watch it, so one
+ * connection's packet does not wake every server loop on every CPU to scan
+ * all its descriptors again. The generation counter closes the window
+ * between looking and sleeping: any notify in between (keyed or not) makes
+ * the sleep return at once.
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
 #include <yolk/file.h>
+#include <yolk/lock_order.h>
 #include <yolk/sched.h>
 #include <yolk/time.h>
 
-extern unsigned long file_poll_gen;
+/* A sleeping poller; on the list while it sleeps, under file_poll_lock. */
+struct poll_waiter {
+	struct poll_waiter *prev, *next;
+	const void **keys; /* of the files it watches; NULL: wake at every notify */
+	nfds_t nkeys;
+	struct waitq q;
+};
 
-/* Ready events of one entry; files without a poll op are always ready (like regular files). */
-static short poll_one(struct pollfd *p)
+struct spinlock file_poll_lock = SPINLOCK_INIT("poll", LOCK_RANK_POLL);
+static unsigned long file_poll_gen;
+static struct poll_waiter pollers = {&pollers, &pollers, NULL, 0, WAITQ_INIT};
+
+int file_pollers_waiting(void) { return __atomic_load_n(&pollers.next, __ATOMIC_RELAXED) != &pollers; }
+
+static int watches(const struct poll_waiter *w, const void *key)
 {
+	if (w->keys == NULL)
+		return 1;
+	for (nfds_t i = 0; i < w->nkeys; i++)
+		if (w->keys[i] == key)
+			return 1;
+	return 0;
+}
+
+/* key NULL: every poller. */
+static void notify(const void *key)
+{
+	int irq = spin_lock_irqsave(&file_poll_lock);
+	__atomic_add_fetch(&file_poll_gen, 1, __ATOMIC_RELEASE);
+	for (struct poll_waiter *w = pollers.next; w != &pollers; w = w->next)
+		if (key == NULL || watches(w, key))
+			waitq_wake_all(&w->q);
+	spin_unlock_irqrestore(&file_poll_lock, irq);
+}
+
+void file_notify(void) { notify(NULL); }
+
+void file_notify_key(const void *key) { notify(key); }
+
+/*
+ * Ready events of one entry; files without a poll op are always ready (like
+ * regular files). *key: what the file's changes are announced with, NULL if
+ * nothing names them (then any notify must wake the poller).
+ */
+static short poll_one(struct pollfd *p, const void **key)
+{
+	*key = NULL;
 	if (p->fd < 0)
 		return 0;
 	struct file *f = fd_file(p->fd);
 	if (f == NULL)
 		return POLLNVAL;
 	short ready = f->ops->poll ? f->ops->poll(f) : (short)(POLLIN | POLLOUT);
+	*key = f->ops->poll_key ? f->ops->poll_key(f) : f->priv;
 	fd_put(f);
 	return (short)(ready & (p->events | POLLERR | POLLHUP | POLLNVAL));
 }
 
-static int poll_scan(struct pollfd *fds, nfds_t n)
+/* keys: room for n keys, or NULL (the poller then wakes at every notify). */
+static int poll_scan(struct pollfd *fds, nfds_t n, const void **keys, int *any)
 {
 	int count = 0;
+	*any = keys == NULL;
 	for (nfds_t i = 0; i < n; i++) {
-		fds[i].revents = poll_one(&fds[i]);
+		const void *key;
+		fds[i].revents = poll_one(&fds[i], &key);
 		count += fds[i].revents != 0;
+		if (keys)
+			keys[i] = key;
+		*any |= fds[i].fd >= 0 && key == NULL;
 	}
 	return count;
 }
 
-/* Waits for any file_notify() after generation `gen`, or the deadline: 0, -ETIMEDOUT or -EINTR. */
-static int poll_wait(unsigned long gen, uint64_t deadline)
+/* Waits for a notify of one of keys (any notify if keys is NULL) after generation `gen`, or the deadline. */
+static int poll_wait(unsigned long gen, const void **keys, nfds_t n, uint64_t deadline)
 {
+	struct poll_waiter w = {NULL, NULL, keys, n, WAITQ_INIT};
 	int r = 0, irq = spin_lock_irqsave(&file_poll_lock);
-	if (file_poll_gen == gen)
-		r = waitq_wait(&file_pollq, &file_poll_lock, deadline);
+	if (file_poll_gen == gen) {
+		w.prev = &pollers;
+		w.next = pollers.next;
+		pollers.next->prev = &w;
+		pollers.next = &w;
+		r = waitq_wait(&w.q, &file_poll_lock, deadline);
+		w.prev->next = w.next;
+		w.next->prev = w.prev;
+	}
 	spin_unlock_irqrestore(&file_poll_lock, irq);
 	return r;
 }
@@ -52,23 +115,37 @@ static uint64_t deadline_after_ms(int ms)
 	return ms < 0 ? WAIT_FOREVER : time_monotonic_ns() + (uint64_t)ms * 1000000u;
 }
 
+#define POLL_STACK_KEYS 64
+
 static int poll_uncancelled(struct pollfd *fds, nfds_t n, int timeout_ms)
 {
 	uint64_t deadline = deadline_after_ms(timeout_ms);
+	const void *stack_keys[POLL_STACK_KEYS];
+	/* Out of memory for a long list: wake at every notify instead. */
+	const void **keys = n <= POLL_STACK_KEYS ? stack_keys : malloc(n * sizeof(*keys));
+	int count;
 	for (;;) {
 		unsigned long gen = __atomic_load_n(&file_poll_gen, __ATOMIC_ACQUIRE);
-		int count = poll_scan(fds, n);
+		int any;
+		count = poll_scan(fds, n, keys, &any);
 		if (count || timeout_ms == 0)
-			return count;
-		int r = poll_wait(gen, deadline);
+			break;
+		int r = poll_wait(gen, any ? NULL : keys, n, deadline);
 		if (r == -EINTR) {
+			if (keys != stack_keys)
+				free(keys);
 			thread_kill_point();
 			errno = EINTR;
 			return -1;
 		}
-		if (r)
-			return 0;
+		if (r) {
+			count = 0;
+			break;
+		}
 	}
+	if (keys != stack_keys)
+		free(keys);
+	return count;
 }
 
 /* A cancellation point (POSIX.1-2017 2.9.5.2): a request acts at entry or if the call was cut short. */

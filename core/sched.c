@@ -902,12 +902,15 @@ uint64_t sched_process_cpu_ns(void)
 /* --- start-up --- */
 
 /*
- * How long an idle CPU polls the run queue before it halts. A reschedule
- * IPI ends the halt too, but under QEMU's TCG an IPI can reach a halted
- * vCPU late (up to its next tick): a thread queued within this time is
- * picked up at once. The poll is short, so an idle guest stays cheap.
+ * How long an idle CPU polls the run queue before it halts
+ * (CONFIG_SCHED_IDLE_POLL_US, 0 by default: see its help for the figures).
+ * A reschedule IPI or a tick ends the halt.
  */
-#define IDLE_POLL_NS (200 * 1000ull)
+#ifdef CONFIG_SCHED_IDLE_POLL_US
+#define IDLE_POLL_NS (CONFIG_SCHED_IDLE_POLL_US * 1000ull)
+#else
+#define IDLE_POLL_NS 0ull
+#endif
 
 static void *idle_loop(void *arg)
 {

@@ -149,7 +149,7 @@ void tty_poll_input(void)
 	 * it is seen at the next tick.
 	 */
 	if (__atomic_load_n(&nforeground, __ATOMIC_RELAXED) == 0 &&
-	    __atomic_load_n(&file_pollq.head, __ATOMIC_RELAXED) == NULL)
+	    !file_pollers_waiting())
 		return;
 	spin_lock(&tty_lock);
 	int got = fill_inq();

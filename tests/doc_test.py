@@ -54,6 +54,7 @@ class Cmd:
     stop: bool = False          # runs until stopped: stopped once `check` has returned
     elsewhere: str = ""         # run by another test, named here (and checked by `check`)
     after: Optional[Callable] = None  # after(tree) -> problem or None, once it ended well
+    needs: str = ""             # a path (relative to the tree) without which it cannot run: skipped, said why
 
 
 def port_answers(port, path, want, seconds=120):
@@ -188,7 +189,15 @@ COMMANDS = {
     (WORK, "bench/fs.sh"): Cmd(env={"RUNS": "1", "SIZE": "2", "FILES": "20"}, timeout=1200,
                                expect=(r"^\w+ +[\d.]+ +[\d.]+ +[\d.]+x$", r"fsck.fat -n \(yolk image, run 1\): clean")),
     (WORK, "bench/http.sh"): Cmd(env={"RUNS": "1", "DURATION": "2", "CONNS": "4"}, timeout=1200,
-                                 expect=(r"^keepalive +\d+ +\d+ +[\d.]+x", r"^close +\d+ +\d+ +[\d.]+x")),
+                                 expect=(r"^keepalive +4 \| +\d+ +\d+ +\d+ \| +[\d.]+x +[\d.]+x \|",
+                                         r"^close +4 \| +\d+ +\d+ +\d+ \| +[\d.]+x +[\d.]+x \|")),
+    (WORK, "bench/soak.sh"): Cmd(env={"SEQUENTIAL": "200", "BURSTS": "256", "CONNS": "64", "FLAT": "100",
+                                      "TIME_LIMIT": "300"}, timeout=900,
+                                 expect=(r"^ok: sequential: 200 of 200 connections", r"^ok: bursts: 256 of 256 ",
+                                         r"^ok: free pages \d+ before")),
+    (WORK, "bench/iperf.sh"): Cmd(env={"RUNS": "1", "DURATION": "2"}, timeout=1500,
+                                  needs="subprojects/packagefiles/iperf3_3.18.orig.tar.gz",
+                                  expect=(r"^to guest +[\d.]+ +[\d.]+ +[\d.]+x$", r"^from guest +[\d.]+ +[\d.]+ +[\d.]+x$")),
     (WORK, "bench/fuzz.sh 10"): Cmd(env={"FUZZ_SECONDS": "2", "FSCK": "10"}, timeout=900, expect=(
         r"^http-head +\d+ +[1-9]\d* +\d+ +\d+ +\d+ +\d+ +0$", r"^fat +\d+ +[1-9]\d* ", r"^fat fsck: \d+ clean images written to, 0 left damaged")),
     (WORK, "bench/smp.sh"): Cmd(env={"BLOCKS": "100", "CPUS": "1 2", "DURATION": "2", "CONNS": "4"}, timeout=1200,
@@ -438,6 +447,9 @@ def main():
             if only and not re.search(only, line):
                 print(f"not run (DOC_TEST_LINES): [{title}] {line}")
                 r.failures.append(f"[{title}] {line}: not run (DOC_TEST_LINES)")
+            elif c.needs and not os.path.exists(os.path.join(tree, c.needs)):
+                r.verdict(title, line, None, "", time.monotonic())
+                print(f"     (skipped: no {c.needs}; tools/bootstrap said why)")
             elif c.elsewhere:
                 problem = c.check(tree, None) if c.check else None
                 r.verdict(title, line, problem, "", time.monotonic())

@@ -46,6 +46,7 @@ here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "tools"))
 import yolkqemu  # noqa: E402
 from host_pty import run_on_pty  # noqa: E402
+from transcript import clean, differences, shell_problems  # noqa: E402
 
 MKINITRD = os.path.join(here, "..", "tools", "mkinitrd.py")
 SCRIPTS = os.path.join(here, "js")
@@ -85,35 +86,13 @@ def shell(image, keys, expected):
     with tempfile.TemporaryDirectory() as tmp:
         _, cpio = make_tree(tmp)
         code, out = run_guest(image, cpio, None, None, tmp, keys)
-    out = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out)
-    lines, at, problems = out.splitlines(), 0, []
-    for want in open(expected).read().splitlines():
-        while at < len(lines) and lines[at] != want:
-            at += 1
-        if at == len(lines):
-            problems.append(f"no line {want!r} (in this order)")
-            break
-    if code != 3:
-        problems.append(f"exit status {code}, expected 3 from the shell's poweroff")
+    out = clean(out)
+    problems = shell_problems(out, code, open(expected).read().splitlines())
     if problems:
         print("FAIL: " + "; ".join(problems) + "\n----- guest output -----\n" + out + "------")
         return 1
     print(f"ok: the lines of {os.path.basename(expected)} appeared in order, exit {code}")
     return 0
-
-
-def differences(gout, gcode, hout, hcode, what):
-    glines, hlines = gout.splitlines(), hout.splitlines()
-    problems = []
-    if gcode != hcode:
-        problems.append(f"exit status {gcode} in the guest, {hcode} {what}")
-    for i in range(max(len(glines), len(hlines))):
-        g = glines[i] if i < len(glines) else "<no line>"
-        h = hlines[i] if i < len(hlines) else "<no line>"
-        if g != h:
-            problems.append(f"line {i + 1} differs:\n  guest: {g!r}\n  {what}:  {h!r}")
-            break
-    return problems
 
 
 def compare(image, qjs, script, expected=None):

@@ -22,7 +22,6 @@ from the same Debian source (subprojects/lua).
       script (the shell goes on), then the shell's poweroff 3.
 """
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -32,11 +31,11 @@ here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "tools"))
 import yolkqemu  # noqa: E402
 from host_pty import run_on_pty  # noqa: E402
+from transcript import differences, shell_problems  # noqa: E402
 
 MKINITRD = os.path.join(here, "..", "tools", "mkinitrd.py")
 MKFS = shutil.which("mkfs.fat") or "/usr/sbin/mkfs.fat"
 SCRIPTS = os.path.join(here, "lua")
-ESC = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 def make_tree(tmp):
@@ -89,32 +88,11 @@ def compare(image, lua, script, where=None):
             " ".join(a for a in gargs if not a.startswith("mount="))
         gcode, gout = run_guest(image, cpio, cmd.strip(), tmp, extra)
         hcode, hout = run_host(lua, root, hargs)
-    glines, hlines = gout.splitlines(), hout.splitlines()
-    problems = []
-    if gcode != hcode:
-        problems.append(f"exit status {gcode} in the guest, {hcode} on the host")
-    for i in range(max(len(glines), len(hlines))):
-        g = glines[i] if i < len(glines) else "<no line>"
-        h = hlines[i] if i < len(hlines) else "<no line>"
-        if g != h:
-            problems.append(f"line {i + 1} differs:\n  guest: {g!r}\n  host:  {h!r}")
-            break
+    problems = differences(gout, gcode, hout, hcode, "on the host")
     if problems:
         return fail([rel + ":"] + problems, gout + "----- host -----\n" + hout)
-    print(f"ok: {rel}{' on ' + where if where else ''}: {len(glines)} lines as on the host, exit {gcode}")
+    print(f"ok: {rel}{' on ' + where if where else ''}: {len(gout.splitlines())} lines as on the host, exit {gcode}")
     return 0
-
-
-def in_order(out, wanted):
-    """The regexes of wanted, each on a line after the previous one's line; the missing one or None."""
-    lines, at = ESC.sub("", out).replace("\r", "").splitlines(), 0
-    for w in wanted:
-        while at < len(lines) and not re.search(w, lines[at]):
-            at += 1
-        if at == len(lines):
-            return w
-        at += 1
-    return None
 
 
 LEFT, UP = b"\x1b[D", b"\x1b[A"
@@ -142,20 +120,24 @@ REPL_EXPECT = [r"^Lua 5\.4\.7 ", r"^48$", r"^42$", r"^42$", r"^spinning$", r"^\^
                r"^stack traceback:", r"^nil\t.+\t\d+$", r"^nil\tls: .+\t\d+$", r"^still here\tnil$"]
 
 
-def repl(image):
+def typed(image, cmdline, keys_text, expect, status, why, what):
+    """Boots with cmdline, types keys_text (#wait steps), checks the expect regexes in order and the status."""
     with tempfile.TemporaryDirectory() as tmp:
         _, cpio = make_tree(tmp)
         keys = os.path.join(tmp, "keys")
         with open(keys, "wb") as f:
-            f.write(REPL_KEYS)
-        code, out = run_guest(image, cpio, "app=lua", tmp, keys=keys, timeout=120)
-    missing = in_order(out, REPL_EXPECT)
-    problems = ([f"no line matching {missing!r} (in order)"] if missing else []) + \
-        ([f"exit status {code}, expected 3 from os.exit(3)"] if code != 3 else [])
+            f.write(keys_text)
+        code, out = run_guest(image, cpio, cmdline, tmp, keys=keys, timeout=120)
+    problems = shell_problems(out, code, expect, regex=True, status=status, why=why)
     if problems:
         return fail(problems, out)
-    print(f"ok: REPL: expression, edited line, history, Ctrl-C interrupted a loop, exit {code}")
+    print(f"ok: {what}; exit {code}")
     return 0
+
+
+def repl(image):
+    return typed(image, "app=lua", REPL_KEYS, REPL_EXPECT, 3, "os.exit(3)",
+                 "REPL: expression, edited line, history, Ctrl-C interrupted a loop")
 
 
 SHELL_KEYS = (b"#wait yolk> \n"
@@ -177,19 +159,8 @@ SHELL_EXPECT = [r"^hello from /lua/hello\.lua\t2\tone two\tone\ttwo$", r"^xxx\t1
 
 
 def shell(image):
-    with tempfile.TemporaryDirectory() as tmp:
-        _, cpio = make_tree(tmp)
-        keys = os.path.join(tmp, "keys")
-        with open(keys, "wb") as f:
-            f.write(SHELL_KEYS)
-        code, out = run_guest(image, cpio, "app=shell", tmp, keys=keys, timeout=120)
-    missing = in_order(out, SHELL_EXPECT)
-    problems = ([f"no line matching {missing!r} (in order)"] if missing else []) + \
-        ([f"exit status {code}, expected 3 from the shell's poweroff"] if code != 3 else [])
-    if problems:
-        return fail(problems, out)
-    print(f"ok: lua from the shell: a script with arguments, -e, Ctrl-C, a missing file; exit {code}")
-    return 0
+    return typed(image, "app=shell", SHELL_KEYS, SHELL_EXPECT, 3, "the shell's poweroff",
+                 "lua from the shell: a script with arguments, -e, Ctrl-C, a missing file")
 
 
 def main(argv):

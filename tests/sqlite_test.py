@@ -42,6 +42,7 @@ here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "tools"))
 import yolkqemu  # noqa: E402
 from host_pty import run_on_pty  # noqa: E402
+from transcript import clean, first_difference, shell_problems  # noqa: E402
 
 MKINITRD = os.path.join(here, "..", "tools", "mkinitrd.py")
 MKFS = shutil.which("mkfs.fat") or "/usr/sbin/mkfs.fat"
@@ -70,10 +71,6 @@ def make_initrd(tmp, scripts):
     return root, cpio
 
 
-def clean(text):
-    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1bc", "", text.replace("\r", ""))
-
-
 def run_host(sqlite3, root, args):
     """sqlite3 ARGS in root, stdout and stderr on one pseudo-terminal; (status, text)."""
     status, text = run_on_pty([os.path.abspath(sqlite3)] + args, root, dict(os.environ, TZ="UTC"), 300)
@@ -89,16 +86,6 @@ def run_guest(image, cpio, disk, args, log, timeout=280):
                           "--timeout", str(timeout), "--memory", "512",
                           "--qemu-arg=-drive", f"--qemu-arg=file={disk},if=virtio,format=raw"])
     return code, clean(yolkqemu.read_log(log))
-
-
-def first_difference(gout, hout):
-    glines, hlines = gout.splitlines(), hout.splitlines()
-    for i in range(max(len(glines), len(hlines))):
-        g = glines[i] if i < len(glines) else "<no line>"
-        h = hlines[i] if i < len(hlines) else "<no line>"
-        if g != h:
-            return f"line {i + 1} differs:\n  guest: {g!r}\n  host:  {h!r}"
-    return None
 
 
 def host_check(sqlite3, tmp, disk, name):
@@ -163,15 +150,7 @@ def shell(image, sqlite3, script):
         code = yolkqemu.main(["--kernel", image, "--initrd", cpio, "--cmdline", "app=shell", "--log", log,
                               "--input", keys, "--timeout", "200"])
         gout = clean(yolkqemu.read_log(log))
-    lines, at, problems = gout.splitlines(), 0, []
-    for want in hout.splitlines():
-        while at < len(lines) and lines[at] != want:
-            at += 1
-        if at == len(lines):
-            problems.append(f"no line {want[:80]!r} (in this order)")
-            break
-    if code != 3:
-        problems.append(f"exit status {code}, expected 3 from the shell's poweroff")
+    problems = shell_problems(gout, code, hout.splitlines())
     if problems:
         print("FAIL: " + "; ".join(problems) + "\n----- guest output -----\n" + gout[-4000:] + "------")
         return 1

@@ -429,6 +429,19 @@ def cmd_olddefconfig(a):
     print(kconf.write_config(dotconfig, save_old=False))
 
 
+def unfetched_optional_parts(srctree):
+    """Symbols of parts whose optional Debian source (`# optional = SYMBOL` in a wrap) is not fetched."""
+    out = []
+    sub = os.path.join(srctree, "subprojects")
+    for wrap in sorted(f for f in os.listdir(sub) if f.endswith(".wrap")):
+        text = open(os.path.join(sub, wrap)).read()
+        sym = re.search(r"^# optional\s*=\s*(\w+)", text, re.M)
+        tarball = re.search(r"^source_filename\s*=\s*(\S+)", text, re.M)
+        if sym and tarball and not os.path.exists(os.path.join(sub, "packagefiles", tarball.group(1))):
+            out.append(sym.group(1))
+    return out
+
+
 def cmd_randconfig(a):
     """A random configuration that Kconfig accepts as it is (so configure takes it)."""
     kconfiglib = import_kconfiglib()
@@ -438,6 +451,7 @@ def cmd_randconfig(a):
     # A test build boots every random image, so the serial console stays on
     # and one application runs as main.
     keep = {"DRIVER_UART16550": "y"}
+    keep.update((sym, "n") for sym in unfetched_optional_parts(a.srctree) if sym in kconf.syms)
     for name, value in keep.items():
         kconf.syms[name].set_value(value)
     for sym in kconf.unique_defined_syms:

@@ -21,9 +21,10 @@ EXIT_PANIC = 126
 EXIT_LOST = 127
 EXIT_TIMEOUT = 124
 
-# What a server app prints once it serves (apps/httpd, tcp-echo, udp-echo): it
-# never returns from main, so test boots stop it there (--until-listening).
-SERVER_READY = r"^[\w-]+: listening on port \d+"
+# What a server app prints once it serves (apps/httpd, tcp-echo, udp-echo; and
+# upstream iperf3's own words, apps/iperf3): it never returns from main, so test
+# boots stop it there (--until-listening).
+SERVER_READY = r"^[\w-]+: listening on port \d+|^Server listening on \d+"
 
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS.fd"

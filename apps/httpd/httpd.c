@@ -80,7 +80,9 @@ struct loop {
 	pthread_t thread;
 	struct conn *conns[MAX_CONNS];
 	int nconns;          /* written by this loop only; read by the others (may_accept) */
-	struct pollfd fds[MAX_CONNS + 1];
+	int listening;       /* this round polls the listener; read by the others (wake_idle_loops) */
+	int wake[2];         /* a pipe another loop writes to when this one may have become least busy */
+	struct pollfd fds[MAX_CONNS + 2];
 	unsigned long accepted, requests; /* read by any loop's /status: __atomic */
 };
 
@@ -310,13 +312,49 @@ static int may_accept(const struct loop *l)
 	if (mine >= MAX_CONNS)
 		return 0;
 	for (int i = 0; i < nloops; i++)
-		if (__atomic_load_n(&loops[i].nconns, __ATOMIC_RELAXED) < mine)
+		if (__atomic_load_n(&loops[i].nconns, __ATOMIC_SEQ_CST) < mine)
 			return 0;
 	return 1;
 }
 
+/*
+ * A loop decides whether to poll the listener before it sleeps, from the
+ * counts it sees then. When another loop then accepts, the sleeper may have
+ * become the least busy while no loop polls the listener any more: a new
+ * connection would wait for the sleeper's next timeout (10 s of stalled
+ * requests, seen at -smp 2). So a loop that accepted wakes every loop not
+ * polling the listener, through its pipe, to decide again. The flag and
+ * the counts are sequentially consistent (each side stores, then loads the
+ * other's): either the sleeper saw the new count or the accepter sees the
+ * sleeper's flag down.
+ */
+static void wake_idle_loops(const struct loop *me)
+{
+	for (int i = 0; i < nloops; i++) {
+		struct loop *o = &loops[i];
+		if (o != me && !__atomic_load_n(&o->listening, __ATOMIC_SEQ_CST) && o->wake[1] >= 0) {
+			ssize_t n = write(o->wake[1], "w", 1); /* full pipe (EAGAIN): a wake is pending anyway */
+			(void)n;
+		}
+	}
+}
+
+static int make_wake_pipe(struct loop *l)
+{
+	l->wake[0] = l->wake[1] = -1;
+	if (nloops == 1)
+		return 0;
+	if (pipe(l->wake) != 0 || fcntl(l->wake[0], F_SETFL, O_NONBLOCK) != 0 ||
+	    fcntl(l->wake[1], F_SETFL, O_NONBLOCK) != 0) {
+		perror("httpd: pipe");
+		return -1;
+	}
+	return 0;
+}
+
 static void accept_all(struct loop *l, uint64_t now)
 {
+	unsigned long before = l->accepted;
 	while (may_accept(l)) {
 		int fd = accept4(listener, NULL, NULL, SOCK_NONBLOCK);
 		if (fd < 0) {
@@ -341,9 +379,11 @@ static void accept_all(struct loop *l, uint64_t now)
 		c->out_len = c->out_off = 0;
 		c->loop = l;
 		l->conns[l->nconns] = c;
-		__atomic_store_n(&l->nconns, l->nconns + 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&l->nconns, l->nconns + 1, __ATOMIC_SEQ_CST);
 		__atomic_add_fetch(&l->accepted, 1, __ATOMIC_RELAXED);
 	}
+	if (l->accepted != before)
+		wake_idle_loops(l);
 }
 
 static int listen_on(int port)
@@ -384,9 +424,17 @@ static void *loop_run(void *arg)
 	}
 	for (;;) {
 		uint64_t now = now_ms(), next = UINT64_MAX;
-		int nfds = 0;
-		if (may_accept(l))
+		int nfds = 0, wake_at = -1, listen_at = -1;
+		if (l->wake[0] >= 0) {
+			wake_at = nfds;
+			l->fds[nfds++] = (struct pollfd){.fd = l->wake[0], .events = POLLIN};
+		}
+		__atomic_store_n(&l->listening, 0, __ATOMIC_SEQ_CST); /* before reading the counts */
+		if (may_accept(l)) {
+			__atomic_store_n(&l->listening, 1, __ATOMIC_SEQ_CST);
+			listen_at = nfds;
 			l->fds[nfds++] = (struct pollfd){.fd = listener, .events = POLLIN};
+		}
 		int first_conn = nfds;
 		for (int i = 0; i < l->nconns; i++) {
 			struct conn *c = l->conns[i];
@@ -401,7 +449,12 @@ static void *loop_run(void *arg)
 		}
 		now = now_ms();
 		int polled = l->nconns; /* connections accepted below were not polled */
-		if (first_conn == 1 && l->fds[0].revents != 0)
+		if (wake_at >= 0 && l->fds[wake_at].revents != 0) {
+			char drain[16];
+			while (read(l->wake[0], drain, sizeof(drain)) > 0)
+				;
+		}
+		if (listen_at >= 0 && l->fds[listen_at].revents != 0)
 			accept_all(l, now);
 		for (int i = 0; i < polled; i++) {
 			struct conn *c = l->conns[i];
@@ -475,6 +528,8 @@ int main(int argc, char **argv)
 	for (int i = 0; i < nloops; i++) {
 		loops[i].id = i;
 		loops[i].cpu = ncpus > 1 ? (int)(i % ncpus) : -1;
+		if (make_wake_pipe(&loops[i]) != 0)
+			return 1;
 	}
 	for (int i = 1; i < nloops; i++) {
 		int e = pthread_create(&loops[i].thread, NULL, loop_run, &loops[i]);

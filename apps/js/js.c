@@ -32,7 +32,7 @@ extern const uint8_t qjsc_repl[];
 extern const uint32_t qjsc_repl_size;
 
 struct js_options {
-	struct js_heap heap; /* the engine's runtime allocates here */
+	struct run_heap heap; /* the engine's runtime allocates here */
 	int owns_console;    /* the boot's program, or the app a shell waits for */
 	int argc;         /* the script's arguments: argv[0] is the file */
 	char **argv;
@@ -280,7 +280,7 @@ int main(int argc, char **argv)
 	if (status)
 		return status;
 	struct thread *self = thread_self();
-	js_heap_init(&o.heap);
+	run_heap_init(&o.heap);
 	o.owns_console = !thread_is_app(self) || tty_foreground() == self;
 	/* Saved before the engine runs: its REPL sets the console raw at once. */
 	struct termios tty;
@@ -295,7 +295,7 @@ int main(int argc, char **argv)
 	/* The REPL sets the console raw; whatever way the engine ended, the line editor comes back. */
 	if (have_tty)
 		tcsetattr(0, TCSANOW, &tty);
-	js_heap_release(&o.heap); /* all of it, if the engine ended without JS_FreeRuntime */
+	run_heap_release(&o.heap); /* all of it, if the engine ended without JS_FreeRuntime */
 	if (o.owns_console && thread_is_app(self))
 		tty_set_foreground(self); /* back to the shell's view: it waits for this thread */
 	return (int)(intptr_t)ret;

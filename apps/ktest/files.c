@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -196,6 +197,38 @@ static void files_syscalls(void)
 	CHECK(syscall(SYS_getcwd, buf, sizeof(buf)) == 2 && strcmp(buf, "/") == 0);
 }
 
+/*
+ * A file mapped MAP_PRIVATE is a copy of its bytes (iperf3 maps its stream
+ * buffers from unlinked temp files so): the data, zeros past the file's end,
+ * writes that stay in the copy; MAP_SHARED and write-only fds are refused.
+ */
+static void files_mmap(void)
+{
+	char tmpl[] = "/t/mapXXXXXX";
+	int fd = mkstemp(tmpl);
+	CHECK(fd >= 0 && unlink(tmpl) == 0);
+	CHECK(write(fd, "mapped", 6) == 6 && ftruncate(fd, 5000) == 0);
+	char *p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	CHECK(p != MAP_FAILED);
+	if (p != MAP_FAILED) {
+		CHECK(memcmp(p, "mapped", 6) == 0 && p[4999] == 0 && p[8191] == 0);
+		p[0] = 'M';
+		char c = 0;
+		CHECK(pread(fd, &c, 1, 0) == 1 && c == 'm'); /* private: the file keeps its byte */
+		CHECK(munmap(p, 8192) == 0);
+	}
+	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 4096);
+	CHECK(p != MAP_FAILED && p[0] == 0);
+	if (p != MAP_FAILED)
+		CHECK(munmap(p, 4096) == 0);
+	CHECK(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED && errno == ENODEV);
+	CHECK(mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 999, 0) == MAP_FAILED && errno == EBADF);
+	CHECK(close(fd) == 0);
+	fd = open("/t/wronly", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	CHECK(mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0) == MAP_FAILED && errno == EACCES);
+	CHECK(close(fd) == 0 && unlink("/t/wronly") == 0);
+}
+
 int ktest_files(int argc, char **argv)
 {
 	(void)argc, (void)argv;
@@ -205,6 +238,7 @@ int ktest_files(int argc, char **argv)
 	files_dirs();
 	files_stdio();
 	files_syscalls();
+	files_mmap();
 	printf("files: %d failures\n", ktest_failures);
 	return ktest_failures ? 1 : 0;
 }

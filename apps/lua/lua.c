@@ -27,7 +27,7 @@
 int lua_main(int argc, char **argv);
 
 struct lua_run {
-	struct lua_heap heap;
+	struct run_heap heap;
 	int owns_console; /* the boot's program, or the app a shell waits for */
 	int argc;
 	char **argv;
@@ -51,7 +51,7 @@ int main(int argc, char **argv)
 {
 	struct lua_run r = {.argc = argc, .argv = argv};
 	struct thread *self = thread_self();
-	lua_heap_init(&r.heap);
+	run_heap_init(&r.heap);
 	r.owns_console = !thread_is_app(self) || tty_foreground() == self;
 	struct termios tty;
 	int have_tty = r.owns_console && tcgetattr(0, &tty) == 0;
@@ -65,7 +65,7 @@ int main(int argc, char **argv)
 	/* A script may have changed the console's mode and been cut short. */
 	if (have_tty)
 		tcsetattr(0, TCSANOW, &tty);
-	lua_heap_release(&r.heap); /* all of it, if lua.c ended without lua_close() */
+	run_heap_release(&r.heap); /* all of it, if lua.c ended without lua_close() */
 	if (r.owns_console && thread_is_app(self))
 		tty_set_foreground(self); /* back to the shell's view: it waits for this thread */
 	return (int)(intptr_t)ret;

@@ -4,6 +4,7 @@
  * interrupts that return to arbitrary code, so they also save the FPU/SSE
  * state: C code in handlers may use SSE registers.
  */
+#include <arch/gprs.h>
 #define ISR_STUB_SIZE 16 /* idt.c's too */
 	.macro stub vec
 	.balign ISR_STUB_SIZE
@@ -18,29 +19,15 @@
 
 	.text
 isr_common:
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	push_gprs
 	cld
 	mov %rsp, %rdi
 	/* Frame pointer chain through the interrupted code, for backtraces. */
-	mov 15*8+16(%rsp), %rax		/* rip of the interrupted code */
+	mov GPRS_SIZE+16(%rsp), %rax		/* rip of the interrupted code */
 	pushq %rax
 	pushq %rbp
 	mov %rsp, %rbp
-	cmpq $32, 15*8(%rdi)		/* frame->vector */
+	cmpq $32, GPRS_SIZE(%rdi)		/* frame->vector */
 	jb 1f
 	/* Interrupt: save FPU/SSE state in a 16-byte aligned area. */
 	mov %rsp, %rbx
@@ -55,21 +42,7 @@ isr_common:
 	call trap_dispatch
 	mov %rbp, %rsp
 2:	add $16, %rsp
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	pop_gprs
 	add $16, %rsp
 	iretq
 

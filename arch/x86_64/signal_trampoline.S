@@ -5,31 +5,18 @@
  * handlers with interrupts on, and resumes the code where it was: popfq
  * and ret through the rip and rflags signal_get_resume() gave back.
  */
+#include <arch/gprs.h>
 	.text
 	.globl arch_signal_trampoline
 arch_signal_trampoline:
 	sub $16, %rsp			/* 0(%rsp): rflags, 8(%rsp): rip (no red zone in the image) */
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	push_gprs
 	mov %rsp, %rbx			/* the saved registers; %rbx survives the calls */
 	and $~15, %rsp
-	lea 15*8(%rbx), %rdi
+	lea GPRS_SIZE(%rbx), %rdi
 	call signal_get_resume		/* fills the rflags and rip slots */
 	/* Frame pointer chain through the interrupted code, for backtraces. */
-	pushq 16*8(%rbx)		/* its rip */
+	pushq GPRS_SIZE+8(%rbx)		/* its rip */
 	pushq %rbp
 	mov %rsp, %rbp
 	sub $512, %rsp
@@ -40,20 +27,6 @@ arch_signal_trampoline:
 	cli				/* the FPU state back before another delivery can start */
 	fxrstor64 (%rsp)
 	mov %rbx, %rsp
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	pop_gprs
 	popfq				/* its rflags, interrupts on again */
 	ret				/* to its rip */

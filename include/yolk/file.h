@@ -36,8 +36,10 @@ struct file_ops {
 	/* Next directory entry at *pos: 1 and *de filled, 0 at the end. */
 	int (*readdir)(struct file *f, off_t *pos, struct dirent *de);
 	int (*ioctl)(struct file *f, unsigned long req, void *arg);
-	/* POLLIN/POLLOUT/POLLHUP... ready now; waiters sleep on file_pollq. */
+	/* POLLIN/POLLOUT/POLLHUP... ready now; see file_notify() for the wakeup. */
 	short (*poll)(struct file *f);
+	/* What the file's state changes are announced with (file_notify_key); without it f->priv. */
+	const void *(*poll_key)(struct file *f);
 	/* The last reference is gone. */
 	void (*release)(struct file *f);
 };
@@ -86,13 +88,19 @@ int fd_inherit(struct app_run *r, const int io[3]);
 void fd_close_run(struct app_run *r);
 
 /*
- * Woken whenever any file's poll() state may have changed (poll/select sleep
- * here); file_poll_lock protects it and file_poll_gen (core/poll.c).
- * file_notify() takes file_poll_lock: call it holding no spinlock of a rank
- * above it (yolk/lock_order.h), e.g. not from under a driver's lock.
+ * poll() and select() sleep until a file they watch may have changed:
+ * whoever changes a file's poll state calls file_notify_key(key), key being
+ * what the file's poll_key op (or, without one, its priv) gives, and only
+ * the pollers watching a file with that key wake. file_notify() wakes every
+ * poller (for a change no key names, such as console input). Both take
+ * file_poll_lock: call them holding no spinlock of a rank above it
+ * (yolk/lock_order.h), e.g. not from under a driver's lock. file_poll_lock
+ * also protects file_poll_gen and the list of sleeping pollers (core/poll.c).
  */
 extern struct spinlock file_poll_lock;
-extern struct waitq file_pollq;
 void file_notify(void);
+void file_notify_key(const void *key);
+/* Whether any thread sleeps in poll() or select() now (an unlocked look). */
+int file_pollers_waiting(void);
 
 #endif

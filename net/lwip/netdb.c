@@ -1,7 +1,8 @@
 /*
  * getaddrinfo and friends: numeric addresses, "localhost", and DNS through
  * lwIP's resolver (netconn_gethostbyname). IPv4 results only unless IPv6
- * is configured and the address is numeric IPv6.
+ * is configured and the address is numeric IPv6, or AF_INET6 is asked for
+ * the wildcard or loopback address.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -126,6 +127,10 @@ int getaddrinfo(const char *node, const char *service, const struct addrinfo *hi
 	if (port < 0)
 		return EAI_SERVICE;
 #if LWIP_IPV6
+	/* AF_INET6 asked by name: the wildcard :: for a passive socket (a
+	 * dual-stack listener, as iperf3 -s opens), else the loopback ::1. */
+	if (family == AF_INET6 && (node == NULL || strcmp(node, "localhost") == 0))
+		return numeric6(node == NULL && (flags & AI_PASSIVE) ? "::" : "::1", hints, port, res);
 	if (node && family != AF_INET && strchr(node, ':'))
 		return numeric6(node, hints, port, res);
 #endif

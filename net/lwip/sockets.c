@@ -2,8 +2,9 @@
  * BSD sockets on lwIP's netconn API, as files in yolk's one fd table.
  * Blocking, O_NONBLOCK and poll() are decided here: a socket's poll op
  * looks at its netconn's queues directly (under the core lock), and every
- * netconn event calls file_notify(), which wakes poll()/select() sleepers
- * to look again. Addresses and constants are Linux's (include/posix).
+ * netconn event calls file_notify_key() with the netconn (the socket's
+ * poll key), which wakes the poll()/select() sleepers watching it to look
+ * again. Addresses and constants are Linux's (include/posix).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -125,8 +126,8 @@ void sock_to_sockaddr(const ip_addr_t *ip, u16_t port, struct sockaddr *sa, sock
 /* Any netconn event (data, room to send, a connection, an error): pollers look again. */
 static void sock_event(struct netconn *conn, enum netconn_evt evt, u16_t len)
 {
-	(void)conn, (void)evt, (void)len;
-	file_notify();
+	(void)evt, (void)len;
+	file_notify_key(conn);
 }
 
 /* netconn's own blocking follows the file's O_NONBLOCK (accept, connect). */
@@ -198,7 +199,7 @@ static ssize_t sock_tcp_recv(struct sock *s, void *buf, size_t len, int flags, i
 			err_t e = netconn_recv_tcp_pbuf_flags(s->conn, &p, wait ? 0 : NETCONN_DONTBLOCK);
 			if (e == ERR_CLSD) {
 				s->rx_eof = 1;
-				file_notify();
+				file_notify_key(s->conn);
 				break;
 			}
 			if (e != ERR_OK) {
@@ -356,10 +357,13 @@ static void sock_release(struct file *f)
 		pbuf_free(s->rx_pbuf);
 	if (s->rx_netbuf)
 		netbuf_delete(s->rx_netbuf);
+	/* A poller still watching the closed fd looks again (and finds POLLNVAL). */
+	file_notify_key(s->conn);
 	netconn_delete(s->conn);
 	free(s);
-	file_notify();
 }
+
+static const void *sock_poll_key(struct file *f) { return ((struct sock *)f->priv)->conn; }
 
 static const struct file_ops sock_ops = {
     .read = sock_read,
@@ -367,6 +371,7 @@ static const struct file_ops sock_ops = {
     .fstat = sock_fstat,
     .ioctl = sock_ioctl,
     .poll = sock_poll,
+    .poll_key = sock_poll_key,
     .release = sock_release,
 };
 
@@ -471,7 +476,7 @@ static int accept4__uncancelled(int fd, struct sockaddr *addr, socklen_t *len, i
 	if (f == NULL)
 		return sock_ret(r);
 	struct sock *s = f->priv;
-	struct netconn *nc = NULL;
+	struct netconn *nc = NULL, *listener = s->conn;
 	sock_sync_nonblock(f);
 	err_t e = s->conn->state != NETCONN_LISTEN ? ERR_ARG : netconn_accept(s->conn, &nc);
 	thread_hold_begin(); /* until sock_install, the accepted connection is only in nc: no kill */
@@ -486,7 +491,7 @@ static int accept4__uncancelled(int fd, struct sockaddr *addr, socklen_t *len, i
 		if (netconn_peer(nc, &ip, &port) == ERR_OK)
 			sock_to_sockaddr(&ip, port, addr, len);
 	}
-	file_notify(); /* the listener's queue shrank */
+	file_notify_key(listener); /* its queue shrank */
 	r = sock_install(nc, SOCK_STREAM, flags & SOCK_NONBLOCK ? O_NONBLOCK : 0);
 	thread_hold_end();
 	return sock_ret(r);
@@ -707,7 +712,7 @@ int shutdown(int fd, int how)
 		if (r == 0) {
 			s->rx_eof |= rx;
 			s->tx_shut |= tx;
-			file_notify();
+			file_notify_key(s->conn);
 		}
 	}
 	fd_put(f);

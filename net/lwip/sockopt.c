@@ -108,6 +108,23 @@ static int ip_set(struct sock *s, int name, int v)
 	return 0;
 }
 
+/*
+ * IPV6_V6ONLY: whether an AF_INET6 socket bound to :: takes IPv4 peers too
+ * (lwIP's dual stack; off by default, as on Linux). Only AF_INET6 sockets
+ * have it (ENOPROTOOPT otherwise, as Linux says).
+ */
+static int ipv6_set(struct sock *s, int name, int v)
+{
+#if LWIP_IPV6
+	if (name == IPV6_V6ONLY && NETCONNTYPE_ISIPV6(netconn_type(s->conn))) {
+		netconn_set_ipv6only(s->conn, v);
+		return 0;
+	}
+#endif
+	(void)s, (void)name, (void)v;
+	return -ENOPROTOOPT;
+}
+
 int sock_setsockopt(struct sock *s, int level, int name, const void *val, socklen_t len)
 {
 	if (val == NULL)
@@ -121,6 +138,8 @@ int sock_setsockopt(struct sock *s, int level, int name, const void *val, sockle
 		r = tcp_set(s, name, v);
 	else if (level == IPPROTO_IP)
 		r = ip_set(s, name, v);
+	else if (level == IPPROTO_IPV6)
+		r = ipv6_set(s, name, v);
 	else
 		r = -ENOPROTOOPT;
 	UNLOCK_TCPIP_CORE();
@@ -176,6 +195,12 @@ static int get_int(struct sock *s, int level, int name, int *v)
 			return 0;
 		}
 	}
+#if LWIP_IPV6
+	if (level == IPPROTO_IPV6 && name == IPV6_V6ONLY && NETCONNTYPE_ISIPV6(netconn_type(c))) {
+		*v = netconn_get_ipv6only(c);
+		return 0;
+	}
+#endif
 	if (level == IPPROTO_IP && c->pcb.ip && (name == IP_TTL || name == IP_TOS)) {
 		*v = name == IP_TTL ? c->pcb.ip->ttl : c->pcb.ip->tos;
 		return 0;

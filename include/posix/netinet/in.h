@@ -88,6 +88,8 @@ extern const struct in6_addr in6addr_any, in6addr_loopback;
 	((a)->s6_addr32[0] == 0 && (a)->s6_addr32[1] == 0 && (a)->s6_addr32[2] == 0 && (a)->s6_addr32[3] == 0)
 #define IN6_IS_ADDR_LOOPBACK(a) \
 	((a)->s6_addr32[0] == 0 && (a)->s6_addr32[1] == 0 && (a)->s6_addr32[2] == 0 && (a)->s6_addr32[3] == htonl(1))
+/* fe80::/10 (RFC 4291 2.5.6); iperf3 asks it to add a scope to a peer's address. */
+#define IN6_IS_ADDR_LINKLOCAL(a) (((a)->s6_addr[0] == 0xfe) && (((a)->s6_addr[1] & 0xc0) == 0x80))
 #define IN6_IS_ADDR_V4MAPPED(a) \
 	((a)->s6_addr32[0] == 0 && (a)->s6_addr32[1] == 0 && (a)->s6_addr32[2] == htonl(0xffff))
 

@@ -1,8 +1,9 @@
 /*
  * Memory mappings (core/mman.c). One address space, no page faults to
- * load a file through: mmap() gives anonymous memory only; a mapping of a
- * file fails with ENODEV, which programs with a read()/write() fallback
- * (SQLite without memory-mapped I/O) handle.
+ * load a file through: mmap() gives anonymous memory, and a file only
+ * MAP_PRIVATE, as a copy of its bytes read at mmap() time (iperf3 maps its
+ * buffer file so). MAP_SHARED of a file fails with ENODEV, which programs
+ * with a read()/write() fallback (SQLite without memory-mapped I/O) handle.
  */
 #ifndef _SYS_MMAN_H
 #define _SYS_MMAN_H
