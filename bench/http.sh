@@ -1,28 +1,51 @@
 #!/usr/bin/env bash
-# bench/http.sh [BUILD_DIR] — HTTP requests/s: yolk's httpd against Linux.
+# bench/http.sh [BUILD_DIR] — HTTP requests/s: yolk's httpd against nginx and
+# busybox httpd on Linux, over a TAP device (default) or QEMU's user network.
 #
 # yolk: configs/httpd_defconfig (apps/httpd on lwIP and the NIC driver).
-# Linux: Debian's cloud kernel with busybox httpd in an initramfs
-# (tools/linux-guest; the NIC's modules from the same kernel package), the
-# address set statically like yolk's (ip=10.0.2.15/24). Both serve GET /hello
-# ("hello yolk\n", 11 bytes) under the same QEMU: TCG, -cpu max, one CPU,
-# 256 MiB, the same NIC model on user networking with a hostfwd from
-# 127.0.0.1. wrk (one thread, CONNS connections, DURATION seconds, after a
-# 2 s warm-up) measures two workloads:
+# Linux: Debian's cloud kernel with an initramfs (tools/linux-guest) holding
+# nginx from Debian's package (the .deb and its libraries unpacked, never
+# installed; one worker process, epoll, keep-alive on, access log off,
+# GET /hello answered by `return 200`) on port 8080 and busybox httpd (a
+# process per connection, a file /www/hello) on port 8000, in the same guest.
+# All three answer GET /hello with "hello yolk\n" (11 bytes), under the same
+# QEMU: TCG, -cpu max, one CPU, 256 MiB, the same NIC model.
+#
+# NET=tap (default): the guest's NIC is a TAP device in a network namespace
+# of this run's own (tools/netns-run: needs root); the guest is 10.0.0.2 and
+# wrk runs in the namespace. No traffic leaves it.
+# NET=user: QEMU's user networking with hostfwd from 127.0.0.1, what `ninja
+# qemu` uses. Its slirp thread bounds new connections and breaks bursts
+# (hostfwd listens with a backlog of 1), so it measures slirp as much as the
+# guest: kept to see what `ninja qemu` users see.
+#
+# wrk (one thread, C connections, DURATION seconds; one 2 s warm-up per
+# server) measures two workloads at each C of CONNS:
 #   keepalive  HTTP/1.1 connections reused (busybox httpd closes after every
 #              response, so for it wrk reconnects each time anyway);
 #   close      "Connection: close": a new TCP connection per request.
-# Prints requests/s and p99 latency of both, the ratio yolk/linux (> 1: yolk
-# is faster), and the image size. RUNS rounds (default 3) alternate yolk and
-# Linux; the table shows medians, since a loaded host moves single runs a lot.
+# Prints requests/s, p50 and p99 latency, wrk's socket errors (connect, read,
+# write, timeout; summed over the runs) and the ratios yolk/nginx and
+# yolk/busybox (> 1: yolk is faster). RUNS rounds (default 3) boot each guest
+# anew; the table shows medians, since a loaded host moves single runs a lot.
 #
-# NIC (QEMU model: virtio-net-pci, default, or e1000), CONNS (default 16),
-# DURATION (seconds, default 10), RUNS.
+# NIC (QEMU model: virtio-net-pci, default, or e1000), CONNS (default
+# "16 256"), DURATION (seconds, default 10), RUNS, NET.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+net=${NET:-tap}
+case $net in
+tap)
+	if [ -z "${YOLK_TAP:-}" ]; then
+		exec "$top/tools/netns-run" "$0" "$@" # back here inside the namespace
+	fi
+	;;
+user) ;;
+*) echo "bench/http.sh: NET must be tap or user" >&2; exit 2 ;;
+esac
 build=$(realpath -m "${1:-$top/build-bench-http}")
 nic=${NIC:-virtio-net-pci}
-conns=${CONNS:-16}
+conns_list=${CONNS:-16 256}
 duration=${DURATION:-10}
 runs=${RUNS:-3}
 guest_cache=${YOLK_GUEST_CACHE:-$top/build-guest-cache}
@@ -42,27 +65,67 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 ninja -C "$build" yolk >/dev/null
 
-# The Linux side: busybox httpd serving the same file, address set by hand.
-cat >"$build/linux-httpd.sh" <<'EOF'
+if [ "$net" = tap ]; then
+	guest=$YOLK_TAP_GUEST
+	gw=$YOLK_TAP_HOST
+	prefix=$YOLK_TAP_PREFIX
+else
+	guest=10.0.2.15 gw=10.0.2.2 prefix=24
+fi
+
+# The Linux side: nginx and busybox httpd serving the same bytes, address set by hand.
+cat >"$build/linux-httpd.sh" <<EOF
 #!/bin/busybox sh
 b=/bin/busybox
-$b ip link set lo up
-$b ip addr add 10.0.2.15/24 dev eth0
-$b ip link set eth0 up
-$b ip route add default via 10.0.2.2
-$b mkdir -p /www
+\$b ip link set lo up
+\$b ip addr add $guest/$prefix dev eth0
+\$b ip link set eth0 up
+\$b ip route add default via $gw
+\$b mkdir -p /www /etc/nginx /var/lib/nginx /var/log/nginx /tmp
 echo "hello yolk" >/www/hello
-$b httpd -f -p 8000 -h /www &
-echo "linux-httpd: listening on port 8000"
-$b sleep 100000
+# nginx looks its worker's user up even as root.
+echo 'root:x:0:0:root:/:/bin/sh' >/etc/passwd
+echo 'nobody:x:65534:65534:nobody:/:/bin/false' >>/etc/passwd
+printf 'root:x:0:\nnogroup:x:65534:\n' >/etc/group
+cat >/etc/nginx/nginx.conf <<'CONF'
+worker_processes 1;
+pid /tmp/nginx.pid;
+error_log stderr warn;
+events { use epoll; worker_connections 1024; }
+http {
+	access_log off;
+	keepalive_timeout 65;
+	keepalive_requests 1000000;
+	server {
+		listen 8080 backlog=511;
+		location = /hello { default_type text/plain; return 200 "hello yolk\n"; }
+	}
+}
+CONF
+/usr/sbin/nginx -e stderr -c /etc/nginx/nginx.conf -g 'daemon off;' &
+\$b httpd -f -p 8000 -h /www &
+echo "linux-httpd: listening on ports 8000 (busybox) and 8080 (nginx)"
+\$b sleep 100000
 EOF
 chmod +x "$build/linux-httpd.sh"
-kernel=$("$top/tools/linux-guest" "$guest_cache" "$build/http-initrd.gz" "$build/linux-httpd.sh")
+kernel=$(LINUX_GUEST_DEBS="nginx libc6 libcrypt1 libpcre2-8-0 libssl3 zlib1g" LINUX_GUEST_BINS=/usr/sbin/nginx \
+	"$top/tools/linux-guest" "$guest_cache" "$build/http-initrd.gz" "$build/linux-httpd.sh")
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-url="http://127.0.0.1:$port/hello"
-machine=(-machine q35 -cpu max -smp 1 -m 256M -display none -monitor none -no-reboot
-	-nic "user,model=$nic,hostfwd=tcp:127.0.0.1:$port-:8000")
+machine=(-machine q35 -cpu max -smp 1 -m 256M -display none -monitor none -no-reboot)
+declare -A url
+if [ "$net" = tap ]; then
+	machine+=(-netdev "tap,id=n0,ifname=$YOLK_TAP,script=no,downscript=no" -device "$nic,netdev=n0")
+	url[yolk]=http://$guest:8000/hello
+	url[busybox]=http://$guest:8000/hello
+	url[nginx]=http://$guest:8080/hello
+else
+	free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+	p1=$(free_port) p2=$(free_port)
+	machine+=(-nic "user,model=$nic,hostfwd=tcp:127.0.0.1:$p1-:8000,hostfwd=tcp:127.0.0.1:$p2-:8080")
+	url[yolk]=http://127.0.0.1:$p1/hello
+	url[busybox]=http://127.0.0.1:$p1/hello
+	url[nginx]=http://127.0.0.1:$p2/hello
+fi
 qemu_pid=
 
 stop_guest() {
@@ -71,31 +134,51 @@ stop_guest() {
 }
 trap stop_guest EXIT
 
-# Boots $1 (yolk|linux), waits until GET /hello answers, runs wrk for both workloads.
-measure() {
-	local who=$1 run=$2 i
-	if [ "$who" = yolk ]; then
-		qemu-system-x86_64 "${machine[@]}" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-			-kernel "$build/yolk" -append "ip=10.0.2.15/24 gw=10.0.2.2" \
-			-serial "file:$build/http-yolk.$run.log" </dev/null &
-	else
-		qemu-system-x86_64 "${machine[@]}" -kernel "$kernel" -initrd "$build/http-initrd.gz" \
-			-append "console=ttyS0 quiet panic=-1" -serial "file:$build/http-linux.$run.log" </dev/null &
-	fi
-	qemu_pid=$!
+# Waits until server $1 answers GET /hello; 1 if it never does.
+wait_ready() {
+	local i
 	for i in $(seq 240); do
-		[ "$(curl -s --noproxy "*" --max-time 2 "$url" 2>/dev/null)" = "hello yolk" ] && break
+		[ "$(curl -s --noproxy "*" --max-time 2 "${url[$1]}" 2>/dev/null)" = "hello yolk" ] && return 0
+		kill -0 "$qemu_pid" 2>/dev/null || break
 		sleep 0.5
 	done
-	if [ "$(curl -s --noproxy "*" --max-time 5 "$url")" != "hello yolk" ]; then
-		echo "bench/http.sh: $who guest never answered $url (see $build/http-$who.$run.log)" >&2
-		stop_guest
-		return 1
+	return 1
+}
+
+# Runs every workload against server $1 (the guest is up), results in wrk-$1-LOAD-C.RUN.txt.
+load() {
+	local who=$1 run=$2 c
+	wrk -t1 -c 16 -d 2s "${url[$who]}" >/dev/null 2>&1 || true
+	for c in $conns_list; do
+		wrk -t1 -c "$c" -d "${duration}s" --latency "${url[$who]}" >"$build/wrk-$who-keepalive-$c.$run.txt" 2>&1 || true
+		wrk -t1 -c "$c" -d "${duration}s" --latency -H "Connection: close" "${url[$who]}" \
+			>"$build/wrk-$who-close-$c.$run.txt" 2>&1 || true
+	done
+}
+
+# Boots $1 (yolk|linux) and measures the servers in it.
+measure() {
+	local guest_os=$1 run=$2 who
+	if [ "$guest_os" = yolk ]; then
+		qemu-system-x86_64 "${machine[@]}" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+			-kernel "$build/yolk" -append "ip=$guest/$prefix gw=$gw" \
+			-serial "file:$build/http-yolk.$run.log" </dev/null 2>>"$build/http-qemu.log" &
+		servers=(yolk)
+	else
+		qemu-system-x86_64 "${machine[@]}" -kernel "$kernel" -initrd "$build/http-initrd.gz" \
+			-append "console=ttyS0 quiet panic=-1" -serial "file:$build/http-linux.$run.log" </dev/null \
+			2>>"$build/http-qemu.log" &
+		servers=(nginx busybox)
 	fi
-	wrk -t1 -c "$conns" -d 2s "$url" >/dev/null 2>&1 || true
-	wrk -t1 -c "$conns" -d "${duration}s" --latency "$url" >"$build/wrk-$who-keepalive.$run.txt" 2>&1 || true
-	wrk -t1 -c "$conns" -d "${duration}s" --latency -H "Connection: close" "$url" \
-		>"$build/wrk-$who-close.$run.txt" 2>&1 || true
+	qemu_pid=$!
+	for who in "${servers[@]}"; do
+		if ! wait_ready "$who"; then
+			echo "bench/http.sh: $who never answered ${url[$who]} (see $build/http-$guest_os.$run.log)" >&2
+			stop_guest
+			return 1
+		fi
+		load "$who" "$run"
+	done
 	stop_guest
 }
 
@@ -104,33 +187,50 @@ for run in $(seq "$runs"); do
 	measure linux "$run"
 done
 
-python3 - "$build" "$runs" "$nic" "$conns" "$duration" <<'PY'
+python3 - "$build" "$runs" "$nic" "$duration" "$net" $conns_list <<'PY'
 import re, statistics, sys
-build, runs, nic, conns, duration = sys.argv[1:6]
+build, runs, nic, duration, net = sys.argv[1:6]
+conns = sys.argv[6:]
+servers = ("yolk", "nginx", "busybox")
 def ms(v, unit):
     return float(v) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 def read(path):
     text = open(path, errors="replace").read()
     rate = re.search(r"^Requests/sec:\s+([\d.]+)", text, re.M)
-    p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
-    errors = re.search(r"Socket errors: (.*)$|Non-2xx or 3xx responses: (\d+)", text, re.M)
     if not rate:
         sys.exit(f"{path}: no result\n{text}")
-    return float(rate.group(1)), ms(*p99.groups()) if p99 else float("nan"), errors.group(0) if errors else ""
-print(f"GET /hello (11-byte body) over {nic} on QEMU user networking; TCG, 1 CPU; wrk -t1 -c{conns} "
-      f"-d{duration}s; median of {runs} alternating runs")
-print(f"{'workload':11} {'yolk req/s':>11} {'linux req/s':>12} {'ratio':>7} {'yolk p99':>10} {'linux p99':>10}")
-for load in ("keepalive", "close"):
-    res = {who: [read(f"{build}/wrk-{who}-{load}.{r}.txt") for r in range(1, int(runs) + 1)]
-           for who in ("yolk", "linux")}
-    rate = {w: statistics.median(x[0] for x in res[w]) for w in res}
-    p99 = {w: statistics.median(x[1] for x in res[w]) for w in res}
-    print(f"{load:11} {rate['yolk']:11.0f} {rate['linux']:12.0f} {rate['yolk'] / rate['linux']:6.2f}x "
-          f"{p99['yolk']:8.2f}ms {p99['linux']:8.2f}ms")
-    for w in res:
-        for i, x in enumerate(res[w]):
-            if x[2]:
-                print(f"  {w} run {i + 1}: {x[2]}")
+    lat = {q: re.search(rf"^\s+{q}%\s+([\d.]+)(us|ms|s)\s*$", text, re.M) for q in ("50", "99")}
+    errs = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    kinds = [int(x) for x in errs.groups()] if errs else [0, 0, 0, 0]
+    kinds.append(int(non2xx.group(1)) if non2xx else 0)
+    return (float(rate.group(1)), ms(*lat["50"].groups()) if lat["50"] else float("nan"),
+            ms(*lat["99"].groups()) if lat["99"] else float("nan"), kinds)
+where = "a TAP device (network namespace)" if net == "tap" else "QEMU user networking (hostfwd)"
+print(f"GET /hello (11-byte body) over {nic} on {where}; TCG, 1 CPU; wrk -t1 -cC -d{duration}s; "
+      f"median of {runs} runs; errors summed over the runs")
+print(f"{'workload':9} {'c':>4} | {'req/s yolk':>10} {'nginx':>7} {'busybox':>7} | {'yolk/nginx':>10} {'yolk/bb':>7} | "
+      f"{'p50 ms yolk':>11} {'nginx':>6} {'bb':>6} | {'p99 ms yolk':>11} {'nginx':>6} {'bb':>6} | "
+      f"{'errors yolk':>11} {'nginx':>5} {'bb':>5}")
+notes = []
+for c in conns:
+    for load in ("keepalive", "close"):
+        res = {w: [read(f"{build}/wrk-{w}-{load}-{c}.{r}.txt") for r in range(1, int(runs) + 1)] for w in servers}
+        med = {w: [statistics.median(x[i] for x in res[w]) for i in range(3)] for w in servers}
+        err = {w: [sum(x[3][k] for x in res[w]) for k in range(5)] for w in servers}
+        print(f"{load:9} {c:>4} | {med['yolk'][0]:10.0f} {med['nginx'][0]:7.0f} {med['busybox'][0]:7.0f} | "
+              f"{med['yolk'][0] / med['nginx'][0]:9.2f}x {med['yolk'][0] / med['busybox'][0]:6.2f}x | "
+              f"{med['yolk'][1]:11.2f} {med['nginx'][1]:6.2f} {med['busybox'][1]:6.2f} | "
+              f"{med['yolk'][2]:11.2f} {med['nginx'][2]:6.2f} {med['busybox'][2]:6.2f} | "
+              f"{sum(err['yolk']):11d} {sum(err['nginx']):5d} {sum(err['busybox']):5d}")
+        for w in servers:
+            if sum(err[w]):
+                e = err[w]
+                notes.append(f"  {w} {load} c={c}: connect {e[0]}, read {e[1]}, write {e[2]}, timeout {e[3]}, "
+                             f"non-2xx {e[4]}")
+if notes:
+    print("errors by kind (wrk: read = reset or closed before the answer; timeout = no answer in 2 s):")
+    print("\n".join(notes))
 PY
 echo "yolk image ($(sed -n 's/^PARTS=//p' "$build/yolk-selection.txt")): $(stat -c %s "$build/yolk") bytes"
 echo "run time: $(($(date +%s) - start)) s"

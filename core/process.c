@@ -148,6 +148,10 @@ long sysconf(int name)
 		return cpu_count_online();
 	case _SC_CHILD_MAX:
 		return 0;
+	case _SC_PHYS_PAGES: /* as glibc: RAM in pages of _SC_PAGESIZE, all of it / free now */
+		return (long)pmm_total_pages();
+	case _SC_AVPHYS_PAGES:
+		return (long)pmm_free_pages();
 	case _SC_THREAD_PRIORITY_SCHEDULING:
 		return _POSIX_THREAD_PRIORITY_SCHEDULING;
 	case _SC_PRIORITY_SCHEDULING:

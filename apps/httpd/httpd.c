@@ -14,11 +14,19 @@
  *
  * Every connection is nonblocking and moves between three states: reading
  * a request head, writing a response (head, then a file in buffer-sized
- * pieces), and draining after the last response of a closing connection
- * (so the client reads the answer before our FIN, not a reset). Keep-alive
- * and pipelining are the normal case; a connection that is idle (or slow to
- * send its request) for CONFIG_APP_HTTPD_IDLE_TIMEOUT seconds is closed, a
- * partial request then gets a 408.
+ * pieces), and draining after the last response of a closing connection.
+ * Keep-alive and pipelining are the normal case; a connection that is idle
+ * (or slow to send its request) for CONFIG_APP_HTTPD_IDLE_TIMEOUT seconds
+ * is closed, a partial request then gets a 408.
+ *
+ * Closing is graceful ("lingering close", as nginx does): after the last
+ * response (Connection: close, an error, HTTP/1.0) and on the idle timeout,
+ * shutdown(SHUT_WR) sends our FIN behind the response, then whatever the
+ * client still sends is read and thrown away until its FIN, or DRAIN_MS,
+ * and only then is the socket closed. Closing at once would reset the
+ * client: a TCP stack answers data that arrives for a closed socket, or
+ * closes one with unread data, with RST (lwIP's tcp_close does), and a RST
+ * makes the client's kernel drop the response it has not read yet.
  */
 #define _GNU_SOURCE /* accept4 on Linux */
 #include <errno.h>
@@ -91,6 +99,7 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* Closes at once: the client is gone, or it stopped reading (a graceful close needs the peer). */
 static void conn_close(struct conn *c)
 {
 	if (c->file >= 0)
@@ -112,11 +121,16 @@ static void conn_reply(struct conn *c, const struct reply *r)
 	c->state = C_WRITE;
 }
 
-/* GET /status: every loop's CPU and counts, one line each. */
+/*
+ * GET /status: every loop's CPU and counts, one line each, and the free
+ * memory (sysconf's free pages, as on Linux: a soak compares it before and
+ * after).
+ */
 static void status_page(const struct http_request *req, char *out, size_t cap, struct reply *r)
 {
-	char body[80 * LOOPS_MAX + 32];
-	size_t n = (size_t)snprintf(body, sizeof(body), "httpd: %d loops\n", nloops);
+	char body[80 * LOOPS_MAX + 96];
+	size_t n = (size_t)snprintf(body, sizeof(body), "httpd: %d loops\nmemory: %ld pages free of %ld\n", nloops,
+				    sysconf(_SC_AVPHYS_PAGES), sysconf(_SC_PHYS_PAGES));
 	for (int i = 0; i < nloops && n < sizeof(body); i++)
 		n += (size_t)snprintf(body + n, sizeof(body) - n, "loop %d cpu %d connections %lu requests %lu\n", i,
 				      loops[i].cpu, __atomic_load_n(&loops[i].accepted, __ATOMIC_RELAXED),
@@ -201,6 +215,19 @@ static int conn_flush(struct conn *c)
 	return 1;
 }
 
+/* The graceful close: our FIN now, the socket closed once the client's FIN came (conn_readable) or DRAIN_MS passed. */
+static void conn_linger(struct conn *c, uint64_t now)
+{
+	if (shutdown(c->fd, SHUT_WR) != 0) {
+		conn_close(c);
+		return;
+	}
+	c->in_len = 0;
+	c->discard = 0;
+	c->state = C_DRAIN;
+	c->deadline = now + DRAIN_MS;
+}
+
 /* Advances c as far as it goes without waiting. */
 static void conn_run(struct conn *c, uint64_t now)
 {
@@ -216,9 +243,7 @@ static void conn_run(struct conn *c, uint64_t now)
 			if (r == 0)
 				return;
 			if (c->close_after) {
-				shutdown(c->fd, SHUT_WR);
-				c->state = C_DRAIN;
-				c->deadline = now + DRAIN_MS;
+				conn_linger(c, now);
 				return;
 			}
 			c->state = C_READ; /* the idle timeout runs from the end of the response, set above */
@@ -230,9 +255,9 @@ static void conn_run(struct conn *c, uint64_t now)
 
 static void conn_readable(struct conn *c, uint64_t now)
 {
-	char scratch[512];
-	char *buf = c->state == C_DRAIN ? scratch : c->in + c->in_len;
-	size_t room = c->state == C_DRAIN ? sizeof(scratch) : sizeof(c->in) - c->in_len;
+	/* Draining reads into the head buffer, which has no use any more, and throws it away. */
+	char *buf = c->state == C_DRAIN ? c->in : c->in + c->in_len;
+	size_t room = c->state == C_DRAIN ? sizeof(c->in) : sizeof(c->in) - c->in_len;
 
 	if (room == 0)
 		return; /* a full head: the parser has answered 431 already */
@@ -252,8 +277,16 @@ static void conn_readable(struct conn *c, uint64_t now)
 static void conn_timeout(struct conn *c, uint64_t now)
 {
 	struct reply r;
-	/* A partial request hears why; an idle connection, or a client that stopped reading, is closed. */
-	if (c->state == C_READ && (c->in_len > 0 || c->discard > 0)) {
+	/*
+	 * A partial request hears why; an idle connection is closed gracefully
+	 * (a request may be on its way); a client that stopped reading, or one
+	 * whose drain ran out of time, is closed at once.
+	 */
+	if (c->state == C_READ && c->in_len == 0 && c->discard == 0) {
+		conn_linger(c, now);
+		return;
+	}
+	if (c->state == C_READ) {
 		serve_error(408, 0, c->out, sizeof(c->out), &r);
 		c->in_len = 0;
 		c->discard = 0;

@@ -15,7 +15,7 @@
 #include <yolk/sync.h>
 #include <yolk/waitq.h>
 
-#define FD_MAX 256 /* descriptors in the table, 0-2 included */
+#define FD_MAX 1024 /* descriptors in the table, 0-2 included (a server with hundreds of clients) */
 
 #define FILE_IOCTL_ISATTY 0x5401 /* TCGETS: a file_ops.ioctl answers 0 if it is a terminal */
 

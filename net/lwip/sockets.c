@@ -461,7 +461,8 @@ int listen(int fd, int backlog)
 	if (f == NULL)
 		return sock_ret(r);
 	struct sock *s = f->priv;
-	backlog = backlog < 1 ? 1 : backlog > 255 ? 255 : backlog;
+	/* Never past the accept queue: lwIP would reset what completes beyond it (lwipopts.h). */
+	backlog = backlog < 1 ? 1 : backlog > DEFAULT_ACCEPTMBOX_SIZE ? DEFAULT_ACCEPTMBOX_SIZE : backlog;
 	r = s->type != SOCK_STREAM ? -EOPNOTSUPP
 	                           : -sock_errno(netconn_listen_with_backlog(s->conn, (u8_t)backlog));
 	fd_put(f);

@@ -12,6 +12,14 @@
 #define NO_SYS 0
 #define SYS_LIGHTWEIGHT_PROT 1
 #define LWIP_TCPIP_CORE_LOCKING 1
+/*
+ * Received frames are processed by the thread that received them (a NIC's
+ * receive thread) under the core lock, not posted to the tcpip thread: no
+ * thread switch per frame, and no message pool (MEMP_NUM_TCPIP_MSG_INPKT)
+ * that a burst of SYNs overflows, which dropped frames the client resent
+ * a second later.
+ */
+#define LWIP_TCPIP_CORE_LOCKING_INPUT 1
 #define LWIP_NETCONN 1
 #define LWIP_SOCKET 0 /* yolk's own sockets (sockets.c) sit on netconns */
 #define LWIP_NETCONN_SEM_PER_THREAD 0
@@ -24,7 +32,13 @@
 #define DEFAULT_RAW_RECVMBOX_SIZE 32
 #define DEFAULT_UDP_RECVMBOX_SIZE 64
 #define DEFAULT_TCP_RECVMBOX_SIZE 64
-#define DEFAULT_ACCEPTMBOX_SIZE 16
+/*
+ * Connections waiting for accept(): listen() caps its backlog at this, so
+ * lwIP drops a SYN past it (the client tries again) and never completes a
+ * handshake it cannot queue: with a longer backlog than queue, lwIP aborted
+ * the established connection with a RST when the queue was full.
+ */
+#define DEFAULT_ACCEPTMBOX_SIZE CONFIG_NET_LWIP_ACCEPT_BACKLOG
 #define LWIP_SO_RCVTIMEO 1
 #define LWIP_SO_SNDTIMEO 1
 #define LWIP_SO_RCVBUF 0
@@ -91,6 +105,11 @@
 #define TCP_SND_BUF (CONFIG_NET_LWIP_TCP_WND_SEGS * TCP_MSS)
 #define TCP_SND_QUEUELEN ((4 * TCP_SND_BUF + TCP_MSS - 1) / TCP_MSS)
 #define TCP_LISTEN_BACKLOG 1
+#define TCP_DEFAULT_LISTEN_BACKLOG CONFIG_NET_LWIP_ACCEPT_BACKLOG
+/*
+ * TIME_WAIT lasts 2 * TCP_MSL (lwIP's 60 s). It refuses nothing: when the
+ * pool of PCBs runs out, tcp_alloc() takes the oldest TIME_WAIT one.
+ */
 #define TCP_QUEUE_OOSEQ 1
 #define LWIP_TCP_TIMESTAMPS 0
 

@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""apps/httpd soaked with new connections over a TAP device.
+
+  http_soak.py --kernel IMAGE [--sequential N] [--bursts N] [--conns C]
+               [--flat PCT] [--pages P] [--time-limit S] [--nic MODEL] [--cmdline PARAMS]
+
+Runs itself inside a network namespace of its own (tools/netns-run: root, a
+TAP device; without root it skips with status 77). The guest runs httpd with
+ip=10.0.0.2/24 and this client talks to it from the namespace; nothing leaves.
+  1. a warm-up burst of C connections (the heap grows to what C connections
+     need), then GET /status: the guest's free pages before;
+  2. N sequential connections, each `GET /hello` with `Connection: close`,
+     the answer read to the server's FIN and checked byte for byte; the
+     requests/s of each tenth of them, per second of CPU time QEMU ran (a
+     shared host takes QEMU's CPU away for seconds), must lie within PCT % of
+     their median;
+  3. N more in bursts: C connections opened at once, each one request, the
+     next burst when all are answered; every one must be answered exactly
+     (a reset, a refused or timed-out connection, a short answer: failures);
+  4. GET /status again: free pages within P of step 1 (each read once two
+     readings 0.5 s apart agree: closing connections linger); then 10 keep-alive
+     requests on one connection: the guest still serves; no panic on its console.
+Everything is bounded: each connection by 30 s, the whole run by S seconds.
+"""
+import argparse
+import asyncio
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from guest import Guest, GuestError  # noqa: E402
+
+TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+PORT = 8000
+REQUEST = b"GET /hello HTTP/1.1\r\nHost: yolk\r\nConnection: close\r\n\r\n"
+CONN_TIMEOUT = 30.0
+
+
+def answer_ok(data):
+    return data.startswith(b"HTTP/1.1 200 ") and data.endswith(b"\r\n\r\nhello yolk\n")
+
+
+def one_request(host):
+    """One connection, one request, read to EOF: None if answered exactly, else what went wrong."""
+    try:
+        with socket.create_connection((host, PORT), timeout=CONN_TIMEOUT) as s:
+            s.sendall(REQUEST)
+            data = b""
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+    except OSError as e:
+        return f"{type(e).__name__}: {e}"
+    return None if answer_ok(data) else f"wrong answer {data[:60]!r}"
+
+
+async def one_request_async(host):
+    try:
+        r, w = await asyncio.wait_for(asyncio.open_connection(host, PORT), CONN_TIMEOUT)
+        try:
+            w.write(REQUEST)
+            await w.drain()
+            data = await asyncio.wait_for(r.read(), CONN_TIMEOUT)
+        finally:
+            w.close()
+    except (OSError, asyncio.TimeoutError) as e:
+        return f"{type(e).__name__}: {e}"
+    return None if answer_ok(data) else f"wrong answer {data[:60]!r}"
+
+
+def bursts(host, total, conns, deadline):
+    """total connections in bursts of conns: (failures, the first few reasons, seconds)."""
+    async def run():
+        failures, reasons, done = 0, [], 0
+        while done < total and time.monotonic() < deadline:
+            n = min(conns, total - done)
+            for r in await asyncio.gather(*(one_request_async(host) for _ in range(n))):
+                if r:
+                    failures += 1
+                    if len(reasons) < 5:
+                        reasons.append(r)
+            done += n
+        return failures + (total - done), reasons, done
+    t0 = time.monotonic()
+    failures, reasons, done = asyncio.run(run())
+    return failures, reasons, done, time.monotonic() - t0
+
+
+def status(host):
+    """The /status page's free pages (and the page text)."""
+    with socket.create_connection((host, PORT), timeout=CONN_TIMEOUT) as s:
+        s.sendall(b"GET /status HTTP/1.1\r\nHost: yolk\r\nConnection: close\r\n\r\n")
+        data = b""
+        while chunk := s.recv(4096):
+            data += chunk
+    m = re.search(rb"^memory: (\d+) pages free of (\d+)$", data, re.M)
+    if not m:
+        raise GuestError(f"/status has no memory line: {data!r}")
+    return int(m.group(1))
+
+
+def qemu_cpu_ns(pid):
+    """CPU time QEMU (every thread of it) has run, in ns (/proc/PID/task/*/schedstat)."""
+    total = 0
+    for t in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{t}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass  # a thread that just ended
+    return total
+
+
+def settled_pages(host):
+    """Free pages once they hold still: connections the clients have just closed
+    linger until their FIN reaches httpd (up to 2 s), holding their buffers.
+    Two equal readings 0.5 s apart, at most 8 s; (pages, every reading)."""
+    seen = [status(host)]
+    for _ in range(16):
+        time.sleep(0.5)
+        seen.append(status(host))
+        if seen[-1] == seen[-2]:
+            break
+    return seen[-1], seen
+
+
+def keepalive(host, n):
+    ok = 0
+    with socket.create_connection((host, PORT), timeout=CONN_TIMEOUT) as s:
+        f = s.makefile("rb")
+        for _ in range(n):
+            s.sendall(b"GET /hello HTTP/1.1\r\nHost: yolk\r\n\r\n")
+            head = b""
+            while not head.endswith(b"\r\n\r\n"):
+                line = f.readline()
+                if not line:
+                    return ok
+                head += line
+            if head.startswith(b"HTTP/1.1 200 ") and f.read(11) == b"hello yolk\n":
+                ok += 1
+    return ok
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--kernel", required=True)
+    p.add_argument("--sequential", type=int, default=2000)
+    p.add_argument("--bursts", type=int, default=1000, help="connections in bursts (total)")
+    p.add_argument("--conns", type=int, default=64, help="connections per burst")
+    p.add_argument("--flat", type=float, default=15.0, help="each tenth's req/s within this %% of their median")
+    p.add_argument("--pages", type=int, default=4, help="free pages may differ by this many after the soak")
+    p.add_argument("--time-limit", type=float, default=400.0)
+    p.add_argument("--nic", default="virtio-net-pci")
+    p.add_argument("--cmdline", default="app=httpd", help="kernel parameters after ip=/gw=")
+    p.add_argument("--memory", default="256M")
+    a = p.parse_args()
+
+    if "YOLK_TAP" not in os.environ:
+        if os.geteuid() != 0:
+            print("SKIP: needs root for a network namespace and a TAP device (tools/netns-run)")
+            return 77
+        return subprocess.call([os.path.join(TOP, "tools", "netns-run"), sys.executable] + sys.argv)
+
+    start = time.monotonic()
+    deadline = start + a.time_limit
+    host, gw, tap = os.environ["YOLK_TAP_GUEST"], os.environ["YOLK_TAP_HOST"], os.environ["YOLK_TAP"]
+    problems = []
+
+    def expect(cond, what):
+        print(("ok: " if cond else "FAIL: ") + what, flush=True)
+        if not cond:
+            problems.append(what)
+        return cond
+
+    netdev = [f"-netdev", f"tap,id=n0,ifname={tap},script=no,downscript=no", "-device", f"{a.nic},netdev=n0"]
+    cmdline = f"ip={host}/{os.environ['YOLK_TAP_PREFIX']} gw={gw} {a.cmdline}"
+    with Guest(a.kernel, cmdline=cmdline, qemu_args=netdev, memory=a.memory, timeout=a.time_limit + 60) as g:
+        try:
+            g.wait_for(r"^httpd: listening on port 8000", 120)
+            failures, reasons, done, secs = bursts(host, a.conns, a.conns, deadline)
+            expect(failures == 0, f"warm-up burst of {a.conns}: {failures} failures {reasons}")
+            pages0, seen0 = settled_pages(host)
+
+            # Sequential connections, timed per tenth.
+            # A tenth's rate is counted per second of host CPU that QEMU ran (all its
+            # threads): on a shared host QEMU loses its CPU for whole seconds, which
+            # moves the per-second count of a tenth by tens of percent (printed too),
+            # while a guest that slows down as it goes (longer lists, leaks) needs
+            # more CPU per connection and moves both.
+            tenth = max(1, a.sequential // 10)
+            rates, raw, failures, reasons, done = [], [], 0, [], 0
+            t0 = t = time.monotonic()
+            cpu = qemu_cpu_ns(g.proc.pid)
+            while done < a.sequential and time.monotonic() < deadline:
+                r = one_request(host)
+                done += 1
+                if r:
+                    failures += 1
+                    if len(reasons) < 5:
+                        reasons.append(r)
+                if done % tenth == 0:
+                    now, cpu_now = time.monotonic(), qemu_cpu_ns(g.proc.pid)
+                    raw.append(tenth / (now - t))
+                    rates.append(tenth / max(cpu_now - cpu, 1) * 1e9)
+                    t, cpu = now, cpu_now
+            secs = time.monotonic() - t0
+            expect(done == a.sequential and failures == 0,
+                   f"sequential: {done} of {a.sequential} connections in {secs:.1f} s "
+                   f"({done / secs:.0f}/s), {failures} failures {reasons}; host load {os.getloadavg()[0]:.1f}")
+            if rates:
+                med = statistics.median(rates)
+                worst = max(abs(x - med) / med * 100 for x in rates)
+                expect(worst <= a.flat, f"sequential req/s per tenth (per second of QEMU's CPU time) within "
+                       f"{a.flat:.0f}% of their median {med:.0f}: worst {worst:.1f}% "
+                       f"({' '.join(f'{x:.0f}' for x in rates)}; counted per second: "
+                       f"{' '.join(f'{x:.0f}' for x in raw)})")
+
+            failures, reasons, done, secs = bursts(host, a.bursts, a.conns, deadline)
+            expect(done == a.bursts and failures == 0,
+                   f"bursts: {done} of {a.bursts} connections, {a.conns} at once, in {secs:.1f} s "
+                   f"({done / secs:.0f}/s), {failures} failures {reasons}")
+
+            pages1, seen1 = settled_pages(host)
+            expect(abs(pages1 - pages0) <= a.pages,
+                   f"free pages {pages0} before, {pages1} after (differ by {pages1 - pages0:+d}, allowed {a.pages}; "
+                   f"read {' '.join(map(str, seen0))} / {' '.join(map(str, seen1))})")
+            n = keepalive(host, 10)
+            expect(n == 10, f"still serving: {n} of 10 keep-alive requests answered")
+        except (GuestError, OSError) as e:
+            expect(False, f"{type(e).__name__}: {e}")
+        text = g.stop()
+    expect(not re.search(r"panic|fault", text), "no panic or fault on the guest's console")
+    expect(time.monotonic() - start < a.time_limit + 60, f"done in {time.monotonic() - start:.0f} s")
+    if problems:
+        print(text[-3000:])
+        print(f"{len(problems)} problems")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
