@@ -391,6 +391,7 @@ def cmd_configure(a):
            f"SMP={kconf.syms['SMP'].str_value}",
            f"PCI={kconf.syms['PCI'].str_value}",
            f"OPTIMIZE_SIZE={kconf.syms['OPTIMIZE_SIZE'].str_value}",
+           f"LIBC_INTEGER_IO={kconf.syms['LIBC_INTEGER_IO'].str_value}",
            f"DEPS={' '.join(d for d in deps if not d.startswith(real_build + os.sep))}"]
     write_if_changed(a.out, "\n".join(out) + "\n")
 
