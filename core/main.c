@@ -78,12 +78,21 @@ static __attribute__((no_stack_protector)) void canary_init(void)
 	__stack_chk_guard = (uintptr_t)(v & ~0xfful);
 }
 
+/*
+ * Weak: strerror's table of messages (4 KB) comes only with whatever else
+ * calls it (an app, the VFS, a driver); hello has nothing else, and then a
+ * part that fails to start is reported with its errno value.
+ */
+#pragma weak strerror
+
 static void run_initcalls(void)
 {
 	for (const struct yolk_init *i = __start_yolk_init; i < __stop_yolk_init; i++) {
 		int r = i->fn();
-		if (r != 0)
-			kprintf("yolk: %s failed to start: %s\n", i->name, r < 0 ? strerror(-r) : "error");
+		if (r < 0 && strerror)
+			kprintf("yolk: %s failed to start: %s\n", i->name, strerror(-r));
+		else if (r != 0)
+			kprintf("yolk: %s failed to start: error %d\n", i->name, r < 0 ? -r : r);
 	}
 }
 
