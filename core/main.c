@@ -26,6 +26,7 @@
 #include <yolk/param.h>
 #include <yolk/sched.h>
 #include <yolk/time.h>
+#include "apprun.h"
 
 #define MAIN_STACK_SIZE (CONFIG_MAIN_STACK_SIZE_KB * 1024ul)
 #define MAX_ARGS 64
@@ -148,6 +149,7 @@ __attribute__((noreturn, no_stack_protector)) void kernel_entry(uint32_t magic, 
 	_set_tls(boot_tls);
 	console_init();
 	fd_init();
+	stdio_init();
 	gdt_init();
 	idt_init();
 	if (boot_info_parse(magic, info))
