@@ -38,18 +38,6 @@ printf '  ratio        %.3f (goal <= 1.2)\n' "$(echo "$yolk_med / $null_med" | b
 echo "image size ($(sed -n 's/^PARTS=//p' "$build/yolk-selection.txt"))"
 # What the loader places from the file: .boot, .text, .rodata (with the symbol
 # table) and .data; .bss and the boot stacks are zeroed memory, not image.
-ksyms_hex=$(nm -S "$build/yolk.elf" | awk '$4 == "yolk_ksyms" { print $2 }')
-size -A "$build/yolk.elf" | awk -v ksyms="$((16#${ksyms_hex:-0}))" '
-	$1 == ".boot" || $1 == ".text" { text += $2 }
-	$1 == ".rodata" { rodata = $2 }
-	$1 == ".data" { data = $2 }
-	$1 == ".bss" || $1 == ".boot.bss" || $1 == ".tbss" { bss += $2 }
-	END {
-		printf "  text         %6d (.boot + .text)\n", text
-		printf "  rodata       %6d (symbol table %d of it)\n", rodata, ksyms
-		printf "  data         %6d\n", data
-		printf "  loaded       %6d (text + rodata + data; goal for hello <= 49152)\n", text + rodata + data
-		printf "  bss          %6d (zeroed at load, not in the file)\n", bss
-	}'
+python3 "$top/tools/image-size" "$build/yolk.elf"
 printf '  file bytes   %d (stripped boot image %s)\n' \
 	"$(stat -c %s "$build/yolk")" "$build/yolk"

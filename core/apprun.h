@@ -18,6 +18,9 @@ struct app_run {
 	struct stdio_run *stdio; /* stdin/stdout/stderr's buffers, made on first use (core/stdio.c) */
 };
 
+/* Sets up stdin, stdout and stderr (core/stdio.c); at start-up, before anything uses them. */
+void stdio_init(void);
+
 /*
  * Flushes what the run's threads left in stdout/stderr and frees the
  * buffers; the run's last thread has ended (no lock held, r->std still set).

@@ -7,4 +7,7 @@
 extern const struct file_ops console_file_ops;
 extern struct file console_files[3];
 
+/* Makes console_files[] the console opened for reading (0) and writing (1, 2); fd_init() calls it. */
+void console_files_init(void);
+
 #endif

@@ -52,6 +52,7 @@ void fd_init(void)
 	 * one, so close() or dup2() onto 0-2 never drops a console file to zero
 	 * refs and frees an object that malloc never gave out.
 	 */
+	console_files_init();
 	for (int fd = 0; fd < 3; fd++) {
 		file_get(&console_files[fd]);
 		fds[fd] = &console_files[fd];

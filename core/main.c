@@ -26,6 +26,7 @@
 #include <yolk/param.h>
 #include <yolk/sched.h>
 #include <yolk/time.h>
+#include "apprun.h"
 
 #define MAIN_STACK_SIZE (CONFIG_MAIN_STACK_SIZE_KB * 1024ul)
 #define MAX_ARGS 64
@@ -78,12 +79,21 @@ static __attribute__((no_stack_protector)) void canary_init(void)
 	__stack_chk_guard = (uintptr_t)(v & ~0xfful);
 }
 
+/*
+ * Weak: strerror's table of messages (4 KB) comes only with whatever else
+ * calls it (an app, the VFS, a driver); hello has nothing else, and then a
+ * part that fails to start is reported with its errno value.
+ */
+#pragma weak strerror
+
 static void run_initcalls(void)
 {
 	for (const struct yolk_init *i = __start_yolk_init; i < __stop_yolk_init; i++) {
 		int r = i->fn();
-		if (r != 0)
-			kprintf("yolk: %s failed to start: %s\n", i->name, r < 0 ? strerror(-r) : "error");
+		if (r < 0 && strerror)
+			kprintf("yolk: %s failed to start: %s\n", i->name, strerror(-r));
+		else if (r != 0)
+			kprintf("yolk: %s failed to start: error %d\n", i->name, r < 0 ? -r : r);
 	}
 }
 
@@ -139,6 +149,7 @@ __attribute__((noreturn, no_stack_protector)) void kernel_entry(uint32_t magic, 
 	_set_tls(boot_tls);
 	console_init();
 	fd_init();
+	stdio_init();
 	gdt_init();
 	idt_init();
 	if (boot_info_parse(magic, info))

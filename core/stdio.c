@@ -38,13 +38,13 @@ struct stdio_run {
 };
 
 /*
- * For threads of no run (boot, drivers, the image's main program): the first 0-2.
- * The buffers live apart from the locks (which start non-zero) so that they
- * land in .bss, not 3 KiB of .data in the image.
+ * For threads of no run (boot, drivers, the image's main program): the first
+ * 0-2. Zeroed memory that stdio_init() fills in, like std_locks and std_files
+ * below: their locks start non-zero, which would put their initial values
+ * (650 bytes) and 3 KiB of buffers in the image's .data.
  */
 static char no_run_buf[3][STDIO_BUF];
-#define STREAM_INIT(i) {.lock = KMUTEX_RECURSIVE_INIT, .buf = no_run_buf[i]}
-static struct stdio_run no_run = {{STREAM_INIT(0), STREAM_INIT(1), STREAM_INIT(2)}};
+static struct stdio_run no_run;
 
 static struct stdio_run *stdio_run_new(void)
 {
@@ -151,14 +151,24 @@ static int std_get(FILE *f)
 static struct kmutex *std_lock_which(struct __lock *l);
 static void std_unlocking(struct __lock *l);
 
-#define STD_LOCK {.m = KMUTEX_RECURSIVE_INIT, .which = std_lock_which, .unlocking = std_unlocking}
-static struct __lock std_locks[3] = {STD_LOCK, STD_LOCK, STD_LOCK};
+static struct __lock std_locks[3];
+static struct __file std_files[3];
 
-static struct __file std_files[3] = {
-	{.flags = __SRD, .get = std_get, .lock = &std_locks[0]},
-	{.flags = __SWR, .put = std_put, .flush = std_flush, .lock = &std_locks[1]},
-	{.flags = __SWR, .put = std_put, .flush = std_flush, .lock = &std_locks[2]},
-};
+void stdio_init(void)
+{
+	for (int i = 0; i < 3; i++) {
+		no_run.s[i].lock = (struct kmutex)KMUTEX_RECURSIVE_INIT;
+		no_run.s[i].buf = no_run_buf[i];
+		std_locks[i].m = (struct kmutex)KMUTEX_RECURSIVE_INIT;
+		std_locks[i].which = std_lock_which;
+		std_locks[i].unlocking = std_unlocking;
+		std_files[i].lock = &std_locks[i];
+		std_files[i].flags = i == 0 ? __SRD : __SWR;
+		std_files[i].put = i == 0 ? NULL : std_put;
+		std_files[i].flush = i == 0 ? NULL : std_flush;
+	}
+	std_files[0].get = std_get;
+}
 
 FILE *const stdin = &std_files[0];
 FILE *const stdout = &std_files[1];

@@ -2,11 +2,14 @@
 """Writes the assembly for an image's symbol table from `nm -S -n` output.
 
 Usage: gen-ksyms.py NM ELF OUT.S
+       gen-ksyms.py --list SYMBOLS.txt OUT.c   (the unit test's table)
 
 Only text symbols are kept: backtraces symbolize return addresses. The table
 lands at the end of .rodata (see kernel.ld), so adding it does not move code
 and the addresses read from the first link hold in the second.
 """
+import collections
+import heapq
 import subprocess
 import sys
 
@@ -41,16 +44,66 @@ def text_symbols(nm, elf):
 
 
 NAME_MAX = 127  # KSYM_NAME_MAX in include/yolk/ksyms.h, less the NUL
+CODE_MAX = 16   # longest Huffman code core/ksyms.c decodes
+SIZE_LOW_BITS = 5  # KSYM_SIZE_LOW_BITS in core/ksyms.c
 
 
-def uleb(v):
-    out = bytearray()
-    while True:
-        b = v & 0x7f
-        v >>= 7
-        out.append(b | (0x80 if v else 0))
-        if not v:
-            return out
+class Bits:
+    """A bit string, least significant bit of each byte first."""
+
+    def __init__(self):
+        self.out, self.n = bytearray(), 0
+
+    def put(self, bit):
+        if self.n % 8 == 0:
+            self.out.append(0)
+        self.out[-1] |= bit << (self.n % 8)
+        self.n += 1
+
+    def gamma(self, v):
+        """Elias gamma code of v >= 1: as many 0s as v has bits after its
+        leading 1, then v's bits from the top."""
+        width = v.bit_length()
+        for _ in range(width - 1):
+            self.put(0)
+        for i in reversed(range(width)):
+            self.put((v >> i) & 1)
+
+
+def code_lengths(freq):
+    """Huffman code length of each byte in freq {byte: count}."""
+    if len(freq) == 1:
+        return {b: 1 for b in freq}
+    heap = [(n, i, [b]) for i, (b, n) in enumerate(sorted(freq.items()))]
+    heapq.heapify(heap)
+    depth = dict.fromkeys(freq, 0)
+    tie = len(heap)
+    while len(heap) > 1:
+        n1, _, a = heapq.heappop(heap)
+        n2, _, b = heapq.heappop(heap)
+        for sym in a + b:
+            depth[sym] += 1
+        heapq.heappush(heap, (n1 + n2, tie, a + b))
+        tie += 1
+    if max(depth.values()) > CODE_MAX:
+        raise SystemExit(f"gen-ksyms: a Huffman code longer than {CODE_MAX} bits")
+    return depth
+
+
+def canonical(lengths):
+    """The canonical code {byte: (code, length)} for the lengths, and the
+    table core/ksyms.c rebuilds it from: the longest length L, how many
+    codes of each length 1..L, then the bytes in code order."""
+    order = sorted(lengths, key=lambda b: (lengths[b], b))
+    longest = max(lengths.values())
+    counts = [sum(1 for b in order if lengths[b] == n) for n in range(1, longest + 1)]
+    codes, code, prev = {}, 0, lengths[order[0]]
+    for b in order:
+        code <<= lengths[b] - prev
+        prev = lengths[b]
+        codes[b] = (code, lengths[b])
+        code += 1
+    return codes, bytes([longest] + counts + order)
 
 
 def encode(syms):
@@ -67,17 +120,59 @@ def encode(syms):
             entries.append((addr, size, name.encode()[:NAME_MAX]))
     base = entries[0][0] if entries else 0
     out = bytearray(base.to_bytes(8, "little") + len(entries).to_bytes(4, "little"))
-    end, prev = base, b""
-    for addr, size, name in entries:
+    if not entries:
+        return out
+    # Each name as the length it shares with the previous one and the rest.
+    parts, prev = [], b""
+    for _, _, name in entries:
         shared = 0
         while shared < min(len(prev), len(name)) and prev[shared] == name[shared]:
             shared += 1
-        out += uleb(addr - end) + uleb(size) + bytes([shared]) + name[shared:] + b"\0"
-        end, prev = addr + size, name
-    return out
+        parts.append((shared, name[shared:] + b"\0"))
+        prev = name
+    codes, table = canonical(code_lengths(collections.Counter(b for _, rest in parts for b in rest)))
+    out += table
+    bits, end = Bits(), base
+    for (addr, size, _), (shared, rest) in zip(entries, parts):
+        bits.gamma(addr - end + 1)
+        # Sizes are tens to hundreds of bytes: Exp-Golomb with 5 low bits.
+        bits.gamma(((size - 1) >> SIZE_LOW_BITS) + 1)
+        for i in reversed(range(SIZE_LOW_BITS)):
+            bits.put(((size - 1) >> i) & 1)
+        bits.gamma(shared + 1)
+        for b in rest:
+            code, length = codes[b]
+            for i in reversed(range(length)):
+                bits.put((code >> i) & 1)
+        end = addr + size
+    return out + bits.out
+
+
+def listed_symbols(path):
+    """[(addr, (size, name))] from a file of "ADDR SIZE NAME" lines (hex;
+    SIZE 0: up to the next), its last line the end address alone: the
+    unit test's tables (tests/unit/ksyms-cases.txt)."""
+    syms = []
+    for line in open(path):
+        words = line.split("#", 1)[0].split()
+        if len(words) == 3:
+            syms.append((int(words[0], 16), (int(words[1], 16), words[2])))
+        elif len(words) == 1:
+            syms.append((int(words[0], 16), (0, "")))
+    return syms
 
 
 def main():
+    if sys.argv[1] == "--list":
+        # The unit test's table, as C.
+        path, out = sys.argv[2:4]
+        table = encode(listed_symbols(path))
+        with open(out, "w") as f:
+            f.write("#include <stdint.h>\nconst uint8_t yolk_ksyms[] = {\n")
+            for i in range(0, len(table), 16):
+                f.write("\t" + ", ".join(str(b) for b in table[i:i + 16]) + ",\n")
+            f.write("};\n")
+        return
     nm, elf, out = sys.argv[1:4]
     table = encode(text_symbols(nm, elf))
     lines = ['\t.section .rodata.ksyms, "a"', "\t.globl yolk_ksyms", "yolk_ksyms:"]

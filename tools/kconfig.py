@@ -389,7 +389,10 @@ def cmd_configure(a):
            f"STACK_PROTECTOR={kconf.syms['STACK_PROTECTOR'].str_value}",
            f"VFS={kconf.syms['VFS'].str_value}",
            f"SMP={kconf.syms['SMP'].str_value}",
+           f"PCI={kconf.syms['PCI'].str_value}",
+           f"SYSCALL={kconf.syms['SYSCALL'].str_value}",
            f"OPTIMIZE_SIZE={kconf.syms['OPTIMIZE_SIZE'].str_value}",
+           f"LIBC_INTEGER_IO={kconf.syms['LIBC_INTEGER_IO'].str_value}",
            f"DEPS={' '.join(d for d in deps if not d.startswith(real_build + os.sep))}"]
     write_if_changed(a.out, "\n".join(out) + "\n")
 

@@ -11,6 +11,7 @@
 #include <arch/percpu.h>
 #include <arch/smp.h>
 #include <arch/trap.h>
+#include <yolk-config/core.h>
 #include <yolk/sched.h>
 
 void _init_tls(void *tls);
@@ -40,7 +41,10 @@ __attribute__((noreturn)) void ap_entry(struct cpu *c, uint64_t kernel_cr3)
 	idt_load();
 	_init_tls(c->tls);
 	_set_tls(c->tls);
+#ifdef CONFIG_SYSCALL
+	/* Each CPU's `syscall` instruction needs its own MSRs (the boot CPU's: core/syscall.c). */
 	arch_syscall_init();
+#endif
 	lapic_init_ap();
 	c->seen_id = this_cpu()->id;
 	c->seen_apic_id = lapic_id();

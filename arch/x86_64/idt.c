@@ -24,7 +24,7 @@ struct idt_gate {
 } __attribute__((packed));
 
 /* isr.S: vector v's entry stub is at isr_stubs + v * ISR_STUB_SIZE. */
-#define ISR_STUB_SIZE 16
+#define ISR_STUB_SIZE 8
 extern const char isr_stubs[];
 static struct idt_gate idt[256];
 

@@ -5,20 +5,31 @@
  * state: C code in handlers may use SSE registers.
  */
 #include <arch/gprs.h>
-#define ISR_STUB_SIZE 16 /* idt.c's too */
+#define ISR_STUB_SIZE 8 /* idt.c's too */
+	/*
+	 * A stub is `push $vector` with an 8-bit immediate (2 bytes; the CPU
+	 * sign-extends it, so isr_common masks the vector back to 0-255) and a
+	 * 5-byte jump: 7 bytes, half the size of pushing a dummy error code in
+	 * each stub. Vectors whose exception pushes an error code jump to
+	 * isr_common; the others to isr_noerr, which puts a zero error code
+	 * under the vector.
+	 */
 	.macro stub vec
 	.balign ISR_STUB_SIZE
-.Lisr_\vec:
+	.byte 0x6a, \vec		/* pushq $imm8 */
 	.if (\vec == 8) || (\vec >= 10 && \vec <= 14) || (\vec == 17) || (\vec == 21) || (\vec == 29) || (\vec == 30)
-	.else
-	pushq $0
-	.endif
-	pushq $\vec
 	jmp isr_common
+	.else
+	jmp isr_noerr
+	.endif
 	.endm
 
 	.text
+isr_noerr:
+	pushq (%rsp)			/* the vector again, one slot lower */
+	movq $0, 8(%rsp)		/* and a zero error code where it was */
 isr_common:
+	andq $0xff, (%rsp)		/* vectors >= 128 were sign-extended */
 	push_gprs
 	cld
 	mov %rsp, %rdi
@@ -47,11 +58,11 @@ isr_common:
 	iretq
 
 	/*
-	 * The stubs, 16 bytes apart (each is at most 12): vector v's is at
-	 * isr_stubs + 16 * v, so no table of their addresses is needed (idt.c).
+	 * The stubs, 8 bytes apart (each is at most 7): vector v's is at
+	 * isr_stubs + 8 * v, so no table of their addresses is needed (idt.c).
 	 */
 	.altmacro
-	.balign 16
+	.balign ISR_STUB_SIZE
 	.globl isr_stubs
 isr_stubs:
 	.set i, 0

@@ -8,12 +8,20 @@
 /*
  * The table is one byte string (tools/gen-ksyms.py writes it), compact
  * because every image carries it:
- *   u64 base address, u32 count, then per symbol in address order
- *   ULEB128 gap (from the end of the previous symbol, or from base),
- *   ULEB128 size (never 0: an unsized label runs to the next symbol),
- *   u8 bytes shared with the previous name, the rest of the name, NUL.
- * About 11 bytes a symbol against 16 plus the whole name in a flat table;
- * a lookup decodes from the start, which only a backtrace ever does.
+ *   u64 base address, u32 count (nothing more when 0);
+ *   the canonical Huffman code of the name bytes: u8 longest code length L,
+ *   L u8 counts of codes of length 1..L, the bytes in code order;
+ *   then a bit string (each byte's least significant bit first), per symbol
+ *   in address order:
+ *     gap + 1 from the end of the previous symbol (or from base), Elias gamma;
+ *     size (never 0: an unsized label runs to the next symbol): (size - 1) >> 5
+ *       plus 1 in Elias gamma, then its 5 low bits;
+ *     bytes shared with the previous name + 1, Elias gamma;
+ *     the rest of the name and a NUL, each byte's Huffman code.
+ * Elias gamma of v >= 1: as many 0 bits as v has bits after its leading 1,
+ * then v's bits from the top. About 7 bytes a symbol (hello: 345 symbols
+ * in 2,362 bytes, against 4,329 with byte-aligned ULEB128 sizes and plain
+ * name bytes); a lookup decodes from the start, which only a backtrace does.
  */
 #define KSYM_NAME_MAX 128 /* with the NUL; the generator truncates longer names */
 

@@ -1,4 +1,7 @@
-/* yolk's system call table: register handlers for new numbers. */
+/*
+ * yolk's system call table: register handlers for new numbers. Linked with
+ * CONFIG_SYSCALL only (an application that uses it selects SYSCALL_NEEDED).
+ */
 #ifndef YOLK_SYSCALL_H
 #define YOLK_SYSCALL_H
 
