@@ -20,7 +20,7 @@
 
 /* A sleeping poller; on the list while it sleeps, under file_poll_lock. */
 struct poll_waiter {
-	struct poll_waiter *prev, *next;
+	struct poll_waiter *next, **pprev;
 	const void **keys; /* of the files it watches; NULL: wake at every notify */
 	nfds_t nkeys;
 	struct waitq q;
@@ -28,9 +28,9 @@ struct poll_waiter {
 
 struct spinlock file_poll_lock = SPINLOCK_INIT("poll", LOCK_RANK_POLL);
 static unsigned long file_poll_gen;
-static struct poll_waiter pollers = {&pollers, &pollers, NULL, 0, WAITQ_INIT};
+static struct poll_waiter *pollers; /* zero-initialized: no .data in the smallest images */
 
-int file_pollers_waiting(void) { return __atomic_load_n(&pollers.next, __ATOMIC_RELAXED) != &pollers; }
+int file_pollers_waiting(void) { return __atomic_load_n(&pollers, __ATOMIC_RELAXED) != NULL; }
 
 static int watches(const struct poll_waiter *w, const void *key)
 {
@@ -47,7 +47,7 @@ static void notify(const void *key)
 {
 	int irq = spin_lock_irqsave(&file_poll_lock);
 	__atomic_add_fetch(&file_poll_gen, 1, __ATOMIC_RELEASE);
-	for (struct poll_waiter *w = pollers.next; w != &pollers; w = w->next)
+	for (struct poll_waiter *w = pollers; w; w = w->next)
 		if (key == NULL || watches(w, key))
 			waitq_wake_all(&w->q);
 	spin_unlock_irqrestore(&file_poll_lock, irq);
@@ -98,13 +98,15 @@ static int poll_wait(unsigned long gen, const void **keys, nfds_t n, uint64_t de
 	struct poll_waiter w = {NULL, NULL, keys, n, WAITQ_INIT};
 	int r = 0, irq = spin_lock_irqsave(&file_poll_lock);
 	if (file_poll_gen == gen) {
-		w.prev = &pollers;
-		w.next = pollers.next;
-		pollers.next->prev = &w;
-		pollers.next = &w;
+		w.next = pollers;
+		w.pprev = &pollers;
+		if (pollers)
+			pollers->pprev = &w.next;
+		pollers = &w;
 		r = waitq_wait(&w.q, &file_poll_lock, deadline);
-		w.prev->next = w.next;
-		w.next->prev = w.prev;
+		*w.pprev = w.next;
+		if (w.next)
+			w.next->pprev = w.pprev;
 	}
 	spin_unlock_irqrestore(&file_poll_lock, irq);
 	return r;
