@@ -34,13 +34,14 @@ class GuestError(Exception):
 
 class Guest:
     def __init__(self, kernel, cmdline="", nic=None, hostfwd=(), initrd=None, timeout=300, memory="128M",
-                 smp=1):
+                 smp=1, qemu_args=()):
         self.log = tempfile.NamedTemporaryFile(prefix="yolk-guest-", suffix=".log", delete=False).name
         argv = ["--kernel", kernel, "--cmdline", cmdline, "--memory", memory, "--smp", str(smp)]
         if nic:
             argv += ["--nic", nic] + [f"--hostfwd={h}" for h in hostfwd]
         if initrd:
             argv += ["--initrd", initrd]
+        argv += [f"--qemu-arg={a}" for a in qemu_args]
         args = yolkqemu.parser().parse_args(argv)
         # QEMU itself is the child (not the runner), so stop() surely ends it.
         self.cmd = yolkqemu.qemu_command(args, ["-display", "none", "-monitor", "none",
