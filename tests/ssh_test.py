@@ -59,7 +59,8 @@ class Client:
 
     def opts(self, key=None, strict="accept-new", batch=True):
         o = ["-F", "/dev/null", "-o", f"UserKnownHostsFile={self.known}", "-o", f"StrictHostKeyChecking={strict}",
-             "-o", "ConnectTimeout=60", "-o", "ServerAliveInterval=0", "-o", "LogLevel=ERROR"]
+             "-o", "ConnectTimeout=60", "-o", "LogLevel=ERROR",
+             "-o", "HostKeyAlias=yolk-ssh-test"]  # the port changes per boot; the key must not
         if batch:
             o += ["-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-i", key or self.key,
                   "-o", "PreferredAuthentications=publickey"]
@@ -101,7 +102,7 @@ def make_files(work):
     disk = os.path.join(work, "disk.img")
     with open(disk, "wb") as f:
         f.truncate(32 << 20)
-    subprocess.run(["/usr/sbin/mkfs.fat", "-F", "32", disk], check=True, capture_output=True)
+    subprocess.run(["/usr/sbin/mkfs.fat", "-F", "16", disk], check=True, capture_output=True)
     return initrd, disk
 
 
@@ -161,7 +162,7 @@ def check_concurrent(c):
 
     with concurrent.futures.ThreadPoolExecutor(8) as ex:
         results = list(ex.map(one, range(8)))
-    ok = all(r[1][0] == 0 and r[1][1] == f"session-{i}-{'x' * i}\n" for i, r in results)
+    ok = len(results) == 8 and all(r[0] == 0 and r[1] == f"session-{i}-{'x' * i}\n" for i, r in results)
     expect(ok, "8 sessions at once each see only their own output: " +
            ", ".join(f"{i}:{r[0]}:{r[1]!r}" for i, r in results if r[0] != 0 or r[1] != f"session-{i}-{'x' * i}\n"))
 
@@ -219,6 +220,10 @@ def main():
         g.stop()
         if problems:
             print("--- guest console ---\n" + g.text(), flush=True)
+    key_on_disk = subprocess.run(["mcopy", "-n", "-i", disk, "::/etc/ssh/ssh_host_ed25519_key", "-"],
+                                 capture_output=True, timeout=60).stdout
+    expect(key_on_disk.startswith(b"-----BEGIN OPENSSH PRIVATE KEY-----"),
+           "the host key is on the FAT disk (read with mcopy)")
     if want("reboot") and not problems:
         port = free_port()
         c = Client(args.work, port)

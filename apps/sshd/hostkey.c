@@ -12,7 +12,12 @@
 #include <unistd.h>
 #include "sshd.h"
 
-/* mkdir -p of path's directory: 0, or -1 (errno). */
+/*
+ * mkdir -p of path's directory below its first component, which must
+ * exist: that is the mount point (/disk). Without a disk mounted there it
+ * is absent (the root is a ramfs) and nothing is written, rather than a key
+ * the next boot will not find. 0, or -1 (errno).
+ */
 static int make_parent(const char *path)
 {
 	char dir[256];
@@ -25,7 +30,15 @@ static int make_parent(const char *path)
 	if (slash == NULL || slash == dir)
 		return 0;
 	*slash = '\0';
-	for (char *p = dir + 1;; p++) {
+	char *second = strchr(dir + 1, '/');
+	struct stat st;
+	if (second) {
+		*second = '\0';
+		if (stat(dir, &st) != 0)
+			return -1;
+		*second = '/';
+	}
+	for (char *p = second ? second + 1 : dir + 1;; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
 		char c = *p;
