@@ -167,6 +167,31 @@ def check_concurrent(c):
            ", ".join(f"{i}:{r[0]}:{r[1]!r}" for i, r in results if r[0] != 0 or r[1] != f"session-{i}-{'x' * i}\n"))
 
 
+def check_sftp(c, work):
+    """put and get of 1 MiB onto the FAT disk; returns the data (checked again on the host later)."""
+    data = os.urandom(1 << 20)
+    src, back = os.path.join(work, "big.bin"), os.path.join(work, "back.bin")
+    with open(src, "wb") as f:
+        f.write(data)
+    batch = os.path.join(work, "sftp.batch")
+    for phase, cmds in (("put", [f"put {src} /disk/big.bin", "ls -l /disk/big.bin"]),
+                        ("get", [f"get /disk/big.bin {back}"])):
+        with open(batch, "w") as f:
+            f.write("\n".join(cmds) + "\n")
+        argv = ["sftp", "-P", str(c.port), "-b", batch] + c.opts() + ["root@127.0.0.1"]
+        t0 = time.monotonic()
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=600)
+        dt = time.monotonic() - t0
+        expect(p.returncode == 0, f"sftp {phase} of 1 MiB: status {p.returncode} "
+               f"{p.stderr.decode(errors='replace').strip()[-300:]!r}")
+        print(f"sftp {phase}: 1 MiB in {dt:.2f} s ({1 / dt:.2f} MiB/s, login included)", flush=True)
+    rc, out, err, _ = c.ssh("sync")  # the FAT block cache writes back; the guest is killed, not shut down
+    expect(rc == 0, f"sync over ssh: {rc} {err!r}")
+    got = open(back, "rb").read() if os.path.exists(back) else b""
+    expect(got == data, f"sftp get returns the 1 MiB byte for byte ({len(got)} bytes)")
+    return data
+
+
 def check_garbage(c, port):
     with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
         s.sendall(b"GET / HTTP/1.0\r\n\r\n" + os.urandom(3000))
@@ -200,6 +225,7 @@ def main():
     port = free_port()
     c = Client(args.work, port)
     g, fp = boot(args, initrd, disk, port)
+    sftp_data = None
     try:
         expect(fp is not None, f"sshd printed its host key fingerprint: {fp}")
         served = served_fingerprint(port)
@@ -210,6 +236,7 @@ def main():
             check_refusals(c, g, args.password)
         if want("concurrent"):
             check_concurrent(c)
+        sftp_data = check_sftp(c, args.work) if want("sftp") else None
         if want("garbage"):
             check_garbage(c, port)
         log = g.text()
@@ -224,6 +251,10 @@ def main():
                                  capture_output=True, timeout=60).stdout
     expect(key_on_disk.startswith(b"-----BEGIN OPENSSH PRIVATE KEY-----"),
            "the host key is on the FAT disk (read with mcopy)")
+    if sftp_data is not None:
+        on_fat = subprocess.run(["mcopy", "-n", "-i", disk, "::/big.bin", "-"], capture_output=True,
+                                timeout=60).stdout
+        expect(on_fat == sftp_data, f"the file sftp put is on the FAT image byte for byte ({len(on_fat)} bytes, mcopy)")
     if want("reboot") and not problems:
         port = free_port()
         c = Client(args.work, port)

@@ -6,7 +6,9 @@
  *   exec CMD     `shell -c CMD`: stdout and stderr come back as the
  *                channel's data and extended data, then its exit status
  *   shell        `shell`, reading what the client types
- *   subsystem    sftp (sftp.c)
+ *   subsystem    sftp: libssh's SFTP server (sftpserver.c, its default
+ *                callbacks: open/read/write/stat/readdir... on the VFS),
+ *                run in this thread on the channel's data
  *
  * The run's fds 0-2 are pipes whose other ends this thread holds: channel
  * data goes into stdin (without waiting: what the pipe cannot take stays in
@@ -29,6 +31,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <libssh/callbacks.h>
+#include <libssh/sftp.h>
+#include <libssh/sftpserver.h>
 #include <yolk/app.h>
 #include <yolk/sched.h>
 #include "sshd.h"
@@ -47,6 +51,7 @@ struct conn {
 	int in_fd, out_fd, err_fd, done_fd; /* our ends; -1 when closed */
 	int status, exited;
 	int stdin_eof;        /* the client sent EOF: close in_fd once it is drained */
+	sftp_session sftp;    /* the SFTP subsystem's state, or NULL */
 };
 
 static void close_fd(int *fd)
@@ -192,6 +197,25 @@ static int on_data(ssh_session s, ssh_channel ch, void *data, uint32_t len, int 
 {
 	(void)s, (void)ch, (void)is_stderr;
 	struct conn *c = userdata;
+	if (c->sftp) {
+		/*
+		 * libssh's SFTP callback handles one request per call, and libssh calls
+		 * us once per SSH packet: a packet carrying several pipelined requests
+		 * (sftp get sends many READs at once) must be handled to its end here,
+		 * or the rest would wait for a packet the client never sends.
+		 * A request cut off at the end stays in the buffer (the callback
+		 * returns -1 without taking it) until more data arrives.
+		 */
+		uint32_t done = 0;
+		while (done < len) {
+			int n = sftp_channel_default_data_callback(s, ch, (char *)data + done, len - done, is_stderr,
+								   &c->sftp);
+			if (n <= 0)
+				break;
+			done += (uint32_t)n;
+		}
+		return (int)done;
+	}
 	if (c->in_fd < 0)
 		return (int)len; /* nobody reads: drop it */
 	ssize_t n = write(c->in_fd, data, len);
@@ -231,6 +255,17 @@ static int on_shell(ssh_session s, ssh_channel ch, void *userdata)
 	return SSH_OK;
 }
 
+static int on_subsystem(ssh_session s, ssh_channel ch, const char *name, void *userdata)
+{
+	struct conn *c = userdata;
+	if (c->started || strcmp(name, "sftp") != 0)
+		return SSH_ERROR;
+	if (sftp_channel_default_subsystem_request(s, ch, name, &c->sftp) != SSH_OK)
+		return SSH_ERROR;
+	c->started = 1;
+	return SSH_OK;
+}
+
 static int on_pty(ssh_session s, ssh_channel ch, const char *term, int cols, int rows, int py, int px,
 		  void *userdata)
 {
@@ -258,6 +293,7 @@ static ssh_channel on_channel_open(ssh_session s, void *userdata)
 	c->ccb.channel_eof_function = on_eof;
 	c->ccb.channel_exec_request_function = on_exec;
 	c->ccb.channel_shell_request_function = on_shell;
+	c->ccb.channel_subsystem_request_function = on_subsystem;
 	c->ccb.channel_pty_request_function = on_pty;
 	c->ccb.channel_pty_window_change_function = on_winch;
 	ssh_set_channel_callbacks(c->channel, &c->ccb);
@@ -282,6 +318,8 @@ static void run(struct conn *c)
 	while (!gone(c)) {
 		if (c->stdin_eof && c->in_fd >= 0)
 			close_fd(&c->in_fd);
+		if (c->stdin_eof && c->sftp)
+			break; /* the client is done with SFTP: close the channel as sftp-server would exit */
 		if (c->exited && c->out_fd < 0 && c->err_fd < 0)
 			break;
 		if (c->exited) {
@@ -302,8 +340,9 @@ static void run(struct conn *c)
 		if (ssh_event_dopoll(c->event, 1000) == SSH_ERROR)
 			break;
 	}
-	if (c->exited && !gone(c) && ssh_channel_is_open(c->channel)) {
-		ssh_channel_request_send_exit_status(c->channel, c->status);
+	if ((c->exited || c->sftp) && !gone(c) && ssh_channel_is_open(c->channel)) {
+		if (c->exited)
+			ssh_channel_request_send_exit_status(c->channel, c->status);
 		ssh_channel_send_eof(c->channel);
 		ssh_channel_close(c->channel);
 		/* The client closes its side and the connection; give it a moment. */
@@ -354,6 +393,8 @@ void sshd_serve(ssh_session session)
 		ssh_event_free(c->event);
 	}
 	close_fd(&c->in_fd), close_fd(&c->out_fd), close_fd(&c->err_fd), close_fd(&c->done_fd);
+	if (c->sftp)
+		sftp_server_free(c->sftp);
 	ssh_disconnect(session);
 	ssh_free(session);
 	free(c);
