@@ -29,7 +29,9 @@ prompt) and the sftp throughput.
 import argparse
 import concurrent.futures
 import os
+import pty
 import re
+import select
 import shutil
 import socket
 import subprocess
@@ -167,6 +169,78 @@ def check_concurrent(c):
            ", ".join(f"{i}:{r[0]}:{r[1]!r}" for i, r in results if r[0] != 0 or r[1] != f"session-{i}-{'x' * i}\n"))
 
 
+class PtySession:
+    """ssh -tt on a host pseudo-terminal, as a person at a terminal would run it."""
+
+    def __init__(self, c):
+        self.master, slave = pty.openpty()
+        argv = ["ssh", "-tt", "-p", str(c.port)] + c.opts() + ["root@127.0.0.1"]
+        self.t0 = time.monotonic()
+        self.p = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
+        os.close(slave)
+        self.out = b""
+
+    def expect(self, pattern, timeout=60):
+        """Reads until pattern (bytes regex) matches what came after the last match; the match or None."""
+        rx = re.compile(pattern)
+        end = time.monotonic() + timeout
+        while True:
+            m = rx.search(self.out)
+            if m:
+                self.out = self.out[m.end():]
+                return m
+            left = end - time.monotonic()
+            if left <= 0:
+                return None
+            r, _, _ = select.select([self.master], [], [], left)
+            if r:
+                try:
+                    chunk = os.read(self.master, 65536)
+                except OSError:
+                    return None
+                if not chunk:
+                    return None
+                self.out += chunk
+
+    def type(self, data):
+        os.write(self.master, data)
+
+    def close(self):
+        try:
+            status = self.p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.p.pid, 9)
+            status = self.p.wait()
+        os.close(self.master)
+        return status
+
+
+def check_pty(c):
+    s = PtySession(c)
+    try:
+        got = s.expect(rb"yolk> ", 120)
+        expect(got is not None, f"a shell prompt on a pty: {s.out[-200:]!r}")
+        print(f"login time (connect to the shell prompt): {time.monotonic() - s.t0:.2f} s", flush=True)
+        # "echo abX", Backspace, "c", Left, Left, "Z": the line that runs is "echo aZbc".
+        s.type(b"echo abX\x7fc\x1b[D\x1b[DZ\r")
+        expect(s.expect(rb"\r\naZbc\r\n", 60) is not None, f"a line edited with Backspace and Left runs as edited: "
+               f"{s.out[-200:]!r}")
+        expect(s.expect(rb"yolk> ", 60) is not None, "the prompt again")
+        s.type(b"sleep 60\r")
+        time.sleep(2)
+        t0 = time.monotonic()
+        s.type(b"\x03")
+        ok = s.expect(rb"\^C\r\n(.|\r|\n)*yolk> ", 30) is not None
+        expect(ok and time.monotonic() - t0 < 20, f"Ctrl-C ends a running command (sleep 60) and gives a prompt: "
+               f"{s.out[-200:]!r}")
+        s.type(b"echo after ctrl-c\r")
+        expect(s.expect(rb"\r\nafter ctrl-c\r\n", 60) is not None, "the session goes on after Ctrl-C")
+        s.type(b"exit 3\r")
+    finally:
+        status = s.close()
+    expect(status == 3, f"`exit 3` ends the session with status 3: {status}")
+
+
 def check_sftp(c, work):
     """put and get of 1 MiB onto the FAT disk; returns the data (checked again on the host later)."""
     data = os.urandom(1 << 20)
@@ -234,6 +308,8 @@ def main():
             check_exec(c, g)
         if want("refuse"):
             check_refusals(c, g, args.password)
+        if want("pty"):
+            check_pty(c)
         if want("concurrent"):
             check_concurrent(c)
         sftp_data = check_sftp(c, args.work) if want("sftp") else None

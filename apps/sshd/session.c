@@ -5,7 +5,11 @@
  *
  *   exec CMD     `shell -c CMD`: stdout and stderr come back as the
  *                channel's data and extended data, then its exit status
- *   shell        `shell`, reading what the client types
+ *   shell        `shell`, reading what the client types; with a pty
+ *                (ssh's default at a terminal) this thread is the terminal
+ *                instead: pty.c edits each line, which runs as `shell -c
+ *                LINE` (or goes to the stdin of the command running), and
+ *                Ctrl-C ends the running command as on the console
  *   subsystem    sftp: libssh's SFTP server (sftpserver.c, its default
  *                callbacks: open/read/write/stat/readdir... on the VFS),
  *                run in this thread on the channel's data
@@ -35,6 +39,7 @@
 #include <libssh/sftpserver.h>
 #include <yolk/app.h>
 #include <yolk/sched.h>
+#include "pty.h"
 #include "sshd.h"
 
 #define LOGIN_GRACE_S 30
@@ -52,6 +57,11 @@ struct conn {
 	int status, exited;
 	int stdin_eof;        /* the client sent EOF: close in_fd once it is drained */
 	sftp_session sftp;    /* the SFTP subsystem's state, or NULL */
+	int has_pty;          /* the client asked for a terminal */
+	int interactive;      /* a shell on a pty: this thread edits lines and runs them */
+	struct pty pty;
+	char pending[PTY_LINE_MAX + 1]; /* a command line typed, to start from the loop */
+	int pending_set, quit, interrupt;
 };
 
 static void close_fd(int *fd)
@@ -78,8 +88,14 @@ static int pump(int fd, int is_err, struct conn *c)
 	char buf[BUF];
 	ssize_t n = read(fd, buf, sizeof(buf));
 	if (n > 0) {
+		char crlf[2 * BUF];
+		const char *p = buf;
+		if (c->has_pty) { /* ONLCR, as a terminal's output processing does */
+			n = (ssize_t)pty_onlcr(buf, (size_t)n, crlf);
+			p = crlf;
+		}
 		if (c->channel)
-			(is_err ? ssh_channel_write_stderr : ssh_channel_write)(c->channel, buf, (uint32_t)n);
+			(is_err ? ssh_channel_write_stderr : ssh_channel_write)(c->channel, p, (uint32_t)n);
 		return (int)n;
 	}
 	return n == 0 || errno != EAGAIN ? -1 : 0;
@@ -193,6 +209,48 @@ static int kill_app(struct thread *t, void *arg)
 
 /* --- channel requests --- */
 
+/* What the client types on a pty: edited here, each line a command (or input of the one running). */
+static void typed(struct conn *c, const unsigned char *data, uint32_t len)
+{
+	char line[PTY_LINE_MAX + 1];
+	size_t n;
+	int running = c->app && !c->exited;
+	for (uint32_t i = 0; i < len; i++) {
+		switch (pty_input(&c->pty, data[i], line, &n)) {
+		case PTY_LINE:
+			if (running && c->in_fd >= 0)
+				(void)!write(c->in_fd, line, n);
+			else if (!running && !c->pending_set) {
+				memcpy(c->pending, line, n - 1);
+				c->pending[n - 1] = '\0';
+				c->pending_set = 1;
+			}
+			break;
+		case PTY_INTR:
+			if (running)
+				c->interrupt = 1;
+			else
+				c->pending_set = 1, c->pending[0] = '\0'; /* a fresh prompt */
+			break;
+		case PTY_EOF:
+			if (running)
+				close_fd(&c->in_fd);
+			else
+				c->quit = 1;
+			break;
+		case PTY_NONE:
+			break;
+		}
+	}
+}
+
+static void echo_to_channel(void *ctx, const char *s, size_t n)
+{
+	struct conn *c = ctx;
+	if (c->channel && n)
+		ssh_channel_write(c->channel, s, (uint32_t)n);
+}
+
 static int on_data(ssh_session s, ssh_channel ch, void *data, uint32_t len, int is_stderr, void *userdata)
 {
 	(void)s, (void)ch, (void)is_stderr;
@@ -216,6 +274,12 @@ static int on_data(ssh_session s, ssh_channel ch, void *data, uint32_t len, int 
 		}
 		return (int)done;
 	}
+	if (c->interactive) {
+		typed(c, data, len);
+		return (int)len;
+	}
+	if (c->has_pty && memchr(data, 3, len) && c->app && !c->exited)
+		c->interrupt = 1; /* Ctrl-C on a pty: the command ends, as on the console */
 	if (c->in_fd < 0)
 		return (int)len; /* nobody reads: drop it */
 	ssize_t n = write(c->in_fd, data, len);
@@ -248,6 +312,11 @@ static int on_shell(ssh_session s, ssh_channel ch, void *userdata)
 	struct conn *c = userdata;
 	if (c->started)
 		return SSH_ERROR;
+	if (c->has_pty) {
+		c->interactive = c->started = 1;
+		c->pending_set = 1; /* the first prompt */
+		return SSH_OK;
+	}
 	char *argv[] = {"shell", NULL};
 	if (start_app(c, 1, argv) != 0)
 		return SSH_ERROR;
@@ -269,13 +338,21 @@ static int on_subsystem(ssh_session s, ssh_channel ch, const char *name, void *u
 static int on_pty(ssh_session s, ssh_channel ch, const char *term, int cols, int rows, int py, int px,
 		  void *userdata)
 {
-	(void)s, (void)ch, (void)term, (void)cols, (void)rows, (void)py, (void)px, (void)userdata;
+	(void)s, (void)ch, (void)term, (void)py, (void)px;
+	struct conn *c = userdata;
+	c->has_pty = 1;
+	c->pty.cols = cols, c->pty.rows = rows;
+	c->pty.echo = echo_to_channel;
+	c->pty.ctx = c;
 	return SSH_OK;
 }
 
 static int on_winch(ssh_session s, ssh_channel ch, int cols, int rows, int py, int px, void *userdata)
 {
-	(void)s, (void)ch, (void)cols, (void)rows, (void)py, (void)px, (void)userdata;
+	(void)s, (void)ch, (void)py, (void)px;
+	struct conn *c = userdata;
+	/* Kept for TIOCGWINSZ-minded code to come; yolk's apps do not ask yet. */
+	c->pty.cols = cols, c->pty.rows = rows;
 	return SSH_OK;
 }
 
@@ -307,6 +384,46 @@ static int gone(struct conn *c)
 	return (ssh_get_status(c->session) & (SSH_CLOSED | SSH_CLOSED_ERROR)) != 0;
 }
 
+static void prompt(struct conn *c)
+{
+	static const char p[] = "yolk> ";
+	ssh_channel_write(c->channel, p, sizeof(p) - 1);
+}
+
+/* The interactive session's command has ended and its output is sent: back to the prompt. */
+static void command_done(struct conn *c)
+{
+	close_fd(&c->in_fd);
+	close_fd(&c->done_fd);
+	c->app = 0;
+	c->exited = 0;
+	prompt(c);
+}
+
+/* Runs the line typed (`exit` ends the session; an empty line or Ctrl-C gives a new prompt). */
+static void start_line(struct conn *c)
+{
+	c->pending_set = 0;
+	char *l = c->pending;
+	while (*l == ' ')
+		l++;
+	if (strcmp(l, "exit") == 0 || strncmp(l, "exit ", 5) == 0) {
+		c->status = atoi(l + 4);
+		c->quit = 1;
+		return;
+	}
+	if (*l == '\0') {
+		prompt(c);
+		return;
+	}
+	char *argv[] = {"shell", "-c", l, NULL};
+	if (start_app(c, 3, argv) != 0) {
+		static const char msg[] = "sshd: cannot start the shell\r\n";
+		ssh_channel_write(c->channel, msg, sizeof(msg) - 1);
+		prompt(c);
+	}
+}
+
 static void run(struct conn *c)
 {
 	time_t deadline = time(NULL) + LOGIN_GRACE_S;
@@ -320,7 +437,18 @@ static void run(struct conn *c)
 			close_fd(&c->in_fd);
 		if (c->stdin_eof && c->sftp)
 			break; /* the client is done with SFTP: close the channel as sftp-server would exit */
-		if (c->exited && c->out_fd < 0 && c->err_fd < 0)
+		if (c->interrupt) {
+			c->interrupt = 0;
+			if (c->app && !c->exited)
+				thread_with_handle(c->app, kill_app, NULL);
+		}
+		if (c->interactive && c->exited && c->out_fd < 0 && c->err_fd < 0)
+			command_done(c);
+		if (c->interactive && c->quit)
+			break;
+		if (c->interactive && c->pending_set && !c->app)
+			start_line(c);
+		if (!c->interactive && c->exited && c->out_fd < 0 && c->err_fd < 0)
 			break;
 		if (c->exited) {
 			/* Main has returned; output still buffered in the pipes goes first, then we stop
@@ -340,8 +468,8 @@ static void run(struct conn *c)
 		if (ssh_event_dopoll(c->event, 1000) == SSH_ERROR)
 			break;
 	}
-	if ((c->exited || c->sftp) && !gone(c) && ssh_channel_is_open(c->channel)) {
-		if (c->exited)
+	if ((c->exited || c->sftp || c->quit) && !gone(c) && ssh_channel_is_open(c->channel)) {
+		if (c->exited || c->quit)
 			ssh_channel_request_send_exit_status(c->channel, c->status);
 		ssh_channel_send_eof(c->channel);
 		ssh_channel_close(c->channel);
