@@ -140,6 +140,7 @@ def check_exec(c, g):
 def check_refusals(c, g, password):
     rc, out, err, t = c.ssh("echo no", key=c.wrong)
     expect(rc == 255 and "Permission denied" in err and out == "", f"a wrong key is refused: {rc} {err.strip()!r}")
+    expect(t >= 0.9, f"the refusal came after the failure delay (1 s): {t:.2f} s")
     rc, out, err, _ = c.ssh("echo no", user="bob")
     expect(rc == 255 and "Permission denied" in err, f"an unknown user is refused: {rc} {err.strip()!r}")
     if password:
