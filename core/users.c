@@ -186,3 +186,15 @@ char *ttyname(int fd)
 	}
 	return name;
 }
+
+/* The machine's name: one image, one name ("yolk"); what `ssh` sessions and logs show. */
+int gethostname(char *name, size_t len)
+{
+	static const char host[] = "yolk";
+	if (len < sizeof(host)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(name, host, sizeof(host));
+	return 0;
+}

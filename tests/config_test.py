@@ -89,6 +89,7 @@ def symbols():
 
 # What some defconfigs must show when booted as the README says (the rest must just run).
 FIRST_WORDS = {"hello": "hello yolk\n", "js": "qjs > ", "lua": "Lua 5.4.7  Copyright", "httpd": "httpd: listening on port 8000",
+               "sshd": "sshd: listening on port 22",
                "default": "yolk shell", "sqlite": "SQLite version 3.46.1 ",
                "iperf3": "Server listening on 5201"}
 

@@ -235,3 +235,18 @@ static int lwip_start(void)
 	return 0;
 }
 YOLK_INIT(YOLK_INIT_SERVICE, lwip_start);
+
+/*
+ * POSIX if_nametoindex() on lwIP's interface names (e.g. "en0"); 0 and
+ * ENXIO for none. Programs reach it for scoped IPv6 addresses ("fe80::1%en0").
+ */
+unsigned if_nametoindex(const char *name);
+unsigned if_nametoindex(const char *name)
+{
+	LOCK_TCPIP_CORE();
+	unsigned i = netif_name_to_index(name);
+	UNLOCK_TCPIP_CORE();
+	if (i == 0)
+		errno = ENXIO;
+	return i;
+}

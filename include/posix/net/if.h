@@ -5,4 +5,7 @@
 #define IF_NAMESIZE 16
 #define IFNAMSIZ IF_NAMESIZE
 
+/* The interface's index, or 0 (ENXIO): net/lwip answers. */
+unsigned if_nametoindex(const char *name);
+
 #endif

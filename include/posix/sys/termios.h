@@ -53,6 +53,12 @@ struct termios {
 #define CLOCAL 0004000
 #define NOFLSH 0000200
 #define TOSTOP 0000400
+#define IMAXBEL 0020000
+#define OCRNL 0000010
+#define ONOCR 0000020
+#define ONLRET 0000040
+#define ECHOCTL 0001000
+#define ECHOKE 0004000
 /* c_lflag */
 #define ISIG 0000001
 #define ICANON 0000002
@@ -69,12 +75,42 @@ struct termios {
 #define VEOF 4
 #define VTIME 5
 #define VMIN 6
+/* The other control characters (Linux's slots), for programs that carry terminal modes (an SSH server). */
+#define VQUIT 1
+#define VSTART 8
+#define VSTOP 9
+#define VSUSP 10
+#define VEOL 11
+#define VREPRINT 12
+#define VDISCARD 13
+#define VWERASE 14
+#define VLNEXT 15
+#define VEOL2 16
 
 #define TCSANOW 0
 #define TCSADRAIN 1
 #define TCSAFLUSH 2
 
+/* Line speeds, Linux's codes: a terminal's speed means nothing to the console, but programs name them. */
+#define B0 0000000
+#define B50 0000001
+#define B75 0000002
+#define B110 0000003
+#define B134 0000004
+#define B150 0000005
+#define B200 0000006
+#define B300 0000007
+#define B600 0000010
+#define B1200 0000011
+#define B1800 0000012
+#define B2400 0000013
+#define B4800 0000014
+#define B9600 0000015
+#define B19200 0000016
+#define B38400 0000017
+#define B57600 0010001
 #define B115200 0010002
+#define B230400 0010003
 
 #ifdef __cplusplus
 extern "C" {
