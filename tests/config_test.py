@@ -33,6 +33,8 @@ import urllib.request
 
 src, scratch = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 runner = os.path.join(src, "tools", "yolkqemu.py")
+sys.path.insert(0, os.path.join(src, "tools"))
+import kconfig  # noqa: E402  (its optional-source check; Kconfiglib itself is imported only on use)
 failures = []
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # 127.0.0.1 directly
 
@@ -133,21 +135,8 @@ def prepare():
              "-Ddefconfig=hello"])
 
 
-def missing_sources():
-    """Kconfig symbols whose optional Debian source (`# optional = SYMBOL` in a wrap) was not fetched."""
-    missing = set()
-    sub = os.path.join(src, "subprojects")
-    for wrap in (f for f in os.listdir(sub) if f.endswith(".wrap")):
-        text = open(os.path.join(sub, wrap)).read()
-        sym = re.search(r"^# optional\s*=\s*(\w+)", text, re.M)
-        tarball = re.search(r"^source_filename\s*=\s*(\S+)", text, re.M)
-        if sym and tarball and not os.path.exists(os.path.join(sub, "packagefiles", tarball.group(1))):
-            missing.add(sym.group(1))
-    return missing
-
-
 def check_defconfigs():
-    missing = missing_sources()
+    missing = kconfig.unfetched_optional_parts(src)
     for name in sorted(f[:-len("_defconfig")] for f in os.listdir(os.path.join(src, "configs"))):
         if name == "test":
             continue

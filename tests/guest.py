@@ -32,6 +32,16 @@ class GuestError(Exception):
     pass
 
 
+class Checks(list):
+    """The checks that failed; calling it records one: prints ok or FAIL, returns cond."""
+
+    def __call__(self, cond, what):
+        print(("ok: " if cond else "FAIL: ") + what, flush=True)
+        if not cond:
+            self.append(what)
+        return cond
+
+
 class Guest:
     def __init__(self, kernel, cmdline="", nic=None, hostfwd=(), initrd=None, timeout=300, memory="128M",
                  smp=1, qemu_args=()):

@@ -33,7 +33,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from guest import Guest, GuestError  # noqa: E402
+from guest import Checks, Guest, GuestError  # noqa: E402
 
 TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 PORT = 8000
@@ -171,15 +171,10 @@ def main():
     start = time.monotonic()
     deadline = start + a.time_limit
     host, gw, tap = os.environ["YOLK_TAP_GUEST"], os.environ["YOLK_TAP_HOST"], os.environ["YOLK_TAP"]
-    problems = []
+    problems = Checks()
+    expect = problems
 
-    def expect(cond, what):
-        print(("ok: " if cond else "FAIL: ") + what, flush=True)
-        if not cond:
-            problems.append(what)
-        return cond
-
-    netdev = [f"-netdev", f"tap,id=n0,ifname={tap},script=no,downscript=no", "-device", f"{a.nic},netdev=n0"]
+    netdev = ["-netdev", f"tap,id=n0,ifname={tap},script=no,downscript=no", "-device", f"{a.nic},netdev=n0"]
     cmdline = f"ip={host}/{os.environ['YOLK_TAP_PREFIX']} gw={gw} {a.cmdline}"
     with Guest(a.kernel, cmdline=cmdline, qemu_args=netdev, memory=a.memory, timeout=a.time_limit + 60) as g:
         try:

@@ -35,17 +35,11 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from guest import Guest, GuestError, free_port  # noqa: E402
+from guest import Checks, Guest, GuestError, free_port  # noqa: E402
 
 TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-problems = []
-
-
-def expect(cond, what):
-    print(("ok: " if cond else "FAIL: ") + what, flush=True)
-    if not cond:
-        problems.append(what)
-    return cond
+problems = Checks()
+expect = problems
 
 
 def curl(url, *opts):
