@@ -35,12 +35,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 net=${NET:-tap}
 case $net in
-tap)
-	if [ -z "${YOLK_TAP:-}" ]; then
-		exec "$top/tools/netns-run" "$0" "$@" # back here inside the namespace
-	fi
-	;;
-user) ;;
+tap | user) ;;
 *) echo "bench/http.sh: NET must be tap or user" >&2; exit 2 ;;
 esac
 build=$(realpath -m "${1:-$top/build-bench-http}")
@@ -56,6 +51,12 @@ virtio-net-pci) export LINUX_GUEST_MODULES="virtio_pci virtio_net" ;;
 e1000) export LINUX_GUEST_MODULES="e1000" LINUX_GUEST_FLAVOUR=amd64 ;; # not in the cloud kernel
 *) echo "bench/http.sh: NIC must be virtio-net-pci or e1000" >&2; exit 2 ;;
 esac
+debs="nginx libc6 libcrypt1 libpcre2-8-0 libssl3 zlib1g"
+if [ "$net" = tap ] && [ -z "${YOLK_TAP:-}" ]; then
+	# The namespace has no way out: the Linux guest's kernel and packages come from the archive first.
+	LINUX_GUEST_FETCH_ONLY=1 LINUX_GUEST_DEBS="$debs" "$top/tools/linux-guest" "$guest_cache" - -
+	exec "$top/tools/netns-run" "$0" "$@" # back here inside the namespace
+fi
 for tool in wrk curl; do
 	command -v $tool >/dev/null || { echo "bench/http.sh: $tool missing (run tools/bootstrap)" >&2; exit 1; }
 done
@@ -108,7 +109,7 @@ echo "linux-httpd: listening on ports 8000 (busybox) and 8080 (nginx)"
 \$b sleep 100000
 EOF
 chmod +x "$build/linux-httpd.sh"
-kernel=$(LINUX_GUEST_DEBS="nginx libc6 libcrypt1 libpcre2-8-0 libssl3 zlib1g" LINUX_GUEST_BINS=/usr/sbin/nginx \
+kernel=$(LINUX_GUEST_DEBS="$debs" LINUX_GUEST_BINS=/usr/sbin/nginx \
 	"$top/tools/linux-guest" "$guest_cache" "$build/http-initrd.gz" "$build/linux-httpd.sh")
 
 machine=(-machine q35 -cpu max -smp 1 -m 256M -display none -monitor none -no-reboot)
