@@ -90,6 +90,12 @@ int netdev_transmit(struct netdev *dev, const void *frame, size_t len)
 	return r;
 }
 
+void netdev_flush(struct netdev *dev)
+{
+	if (dev->ops->flush)
+		dev->ops->flush(dev);
+}
+
 struct netdev *netdev_at(unsigned n)
 {
 	kmutex_lock(&netdev_lock, WAIT_FOREVER);

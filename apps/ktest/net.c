@@ -2,7 +2,8 @@
  * ktest case "net": the socket API over lwIP's loopback interface — a TCP
  * echo of 1 MiB between threads, nonblocking connect/accept with poll()
  * over a socket and a pipe together, UDP round trips, names, SO_REUSEADDR,
- * shutdown and EOF, a refused connection, getaddrinfo and inet_*.
+ * shutdown and EOF, a socket outliving its connection, a refused
+ * connection, getaddrinfo and inet_*.
  * Built only with net/lwip selected.
  */
 #include <yolk-config/net-lwip.h>
@@ -194,6 +195,62 @@ static void net_churn(void)
 	close(lfd);
 }
 
+/* Binds fd to loopback port, waiting (up to 2 s) for an earlier connection's pcb on it to go. */
+static int bind_port_retry(int fd, int port)
+{
+	struct sockaddr_in me = loopback(port);
+	for (int i = 0; i < 200; i++) {
+		if (bind(fd, (struct sockaddr *)&me, sizeof(me)) == 0)
+			return 0;
+		if (errno != EADDRINUSE)
+			return -1;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/*
+ * A socket whose connection lwIP has freed under it must not act on the
+ * next connection given the same memory. Here the server closes first and
+ * reads nothing more: its half-closed socket still holds the connection,
+ * in TIME_WAIT; a SYN from the same client port ends the TIME_WAIT early,
+ * and the new connection's protocol block is the one just freed. Closing
+ * the old socket then closed (and reset) the new connection, as wrk saw at
+ * thousands of connections a second (issue 18).
+ */
+static void net_stale_pcb(void)
+{
+	int lfd = tcp_listener(7003, 1), one = 1;
+	struct sockaddr_in to = loopback(7003);
+	int c = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK(lfd >= 0 && c >= 0 && setsockopt(c, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == 0);
+	CHECK(bind_port_retry(c, 7004) == 0 && connect(c, (struct sockaddr *)&to, sizeof(to)) == 0);
+	int s = accept(lfd, NULL, NULL);
+	char b[8];
+	CHECK(s >= 0 && shutdown(s, SHUT_WR) == 0);
+	CHECK(recv(c, b, sizeof(b), 0) == 0);
+	close(c); /* the client's FIN: the server's side goes to TIME_WAIT */
+	struct pollfd pf = {s, POLLIN, 0};
+	CHECK(poll(&pf, 1, 2000) == 1); /* the FIN is there; s does not read it */
+
+	int c2 = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK(c2 >= 0 && setsockopt(c2, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == 0);
+	CHECK(bind_port_retry(c2, 7004) == 0 && connect(c2, (struct sockaddr *)&to, sizeof(to)) == 0);
+	int s2 = accept(lfd, NULL, NULL);
+	struct timeval limit = {2, 0}; /* a broken connection fails the check instead of hanging */
+	CHECK(s2 >= 0 && setsockopt(s2, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit)) == 0 &&
+	      setsockopt(c2, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit)) == 0);
+	CHECK(close(s) == 0);
+	int ok = send(c2, "ping", 4, 0) == 4 && recv(s2, b, sizeof(b), 0) == 4 && !memcmp(b, "ping", 4) &&
+		 send(s2, "pong", 4, 0) == 4 && recv(c2, b, sizeof(b), 0) == 4 && !memcmp(b, "pong", 4);
+	CHECK(ok);
+	if (ok)
+		printf("net: closing a socket whose connection ended leaves the next connection alone\n");
+	close(s2);
+	close(c2);
+	close(lfd);
+}
+
 static void net_udp(void)
 {
 	int a = socket(AF_INET, SOCK_DGRAM, 0), b = socket(AF_INET, SOCK_DGRAM, 0);
@@ -312,6 +369,7 @@ int ktest_net(int argc, char **argv)
 	net_echo();
 	net_nonblocking();
 	net_churn();
+	net_stale_pcb();
 	net_udp();
 	net_refused();
 	net_names();

@@ -96,6 +96,7 @@
 /* Ring sizes: descriptors are 16 bytes, the ring length a multiple of 128. */
 #define RX_RING 256
 #define TX_RING 128
+#define TX_TELL_BATCH 32      /* frames queued before TDT is written without waiting for a flush */
 #define BUF_SIZE 2048
 #define RX_BUDGET 64           /* frames per pass before the stack's thread gets a turn */
 #define TX_WAIT_NS 10000000ull /* how long transmit waits for a full ring to drain */
@@ -139,6 +140,7 @@ struct e1000 {
 	uint64_t rx_bufs, tx_bufs;  /* physical base of the buffer runs */
 	unsigned rx_next;           /* next descriptor the device fills */
 	unsigned tx_tail, tx_clean; /* next free descriptor; oldest not reclaimed */
+	unsigned tx_told;           /* the tail last written to TDT (e1000_flush) */
 	int rx_discard;             /* inside a frame that did not fit one buffer */
 	/* Shared with the interrupt handler: under lock. */
 	struct spinlock lock;
@@ -263,6 +265,16 @@ static int tx_full(const struct e1000 *e)
 	return (e->tx_tail + 1) % TX_RING == e->tx_clean;
 }
 
+/* Hands the descriptors up to tx_tail to the device: one register write for a burst of frames. */
+static void e1000_tx_tell(struct e1000 *e)
+{
+	if (e->tx_told == e->tx_tail)
+		return;
+	barrier(); /* the frames and descriptors before the tail that hands them over */
+	wr(e, REG_TDT, e->tx_tail);
+	e->tx_told = e->tx_tail;
+}
+
 /* The ring is full: wait (TXDW unmasked meanwhile) up to TX_WAIT_NS for the device to send some. */
 static int e1000_tx_wait(struct e1000 *e)
 {
@@ -283,6 +295,8 @@ static int e1000_transmit(struct netdev *dev, const void *frame, size_t len)
 	if (len > BUF_SIZE)
 		return -EMSGSIZE;
 	e1000_tx_reclaim(e);
+	if (tx_full(e))
+		e1000_tx_tell(e); /* what waits must have been handed over before waiting for it */
 	if (tx_full(e) && e1000_tx_wait(e))
 		return -ENOBUFS;
 	unsigned i = e->tx_tail;
@@ -291,9 +305,15 @@ static int e1000_transmit(struct netdev *dev, const void *frame, size_t len)
 	                            .len = (uint16_t)len,
 	                            .cmd = TXD_EOP | TXD_IFCS | TXD_RS};
 	e->tx_tail = (i + 1) % TX_RING;
-	barrier(); /* the frame and descriptor before the tail that hands them over */
-	wr(e, REG_TDT, e->tx_tail);
+	if ((e->tx_tail + TX_RING - e->tx_told) % TX_RING >= TX_TELL_BATCH)
+		e1000_tx_tell(e);
 	return 0;
+}
+
+/* The stack's burst is over (include/yolk/netdev.h): a TDT write exits to the hypervisor, so one per burst. */
+static void e1000_flush(struct netdev *dev)
+{
+	e1000_tx_tell(dev->priv);
 }
 
 /* The stack is attached: start the receive thread, take interrupts, report the link. */
@@ -315,6 +335,7 @@ static int e1000_open(struct netdev *dev)
 
 static const struct netdev_ops e1000_ops = {
     .transmit = e1000_transmit,
+    .flush = e1000_flush,
     .open = e1000_open,
 };
 

@@ -30,6 +30,16 @@ struct netdev_ops {
 	 * is full (the frame is dropped; TCP retransmits).
 	 */
 	int (*transmit)(struct netdev *dev, const void *frame, size_t len);
+	/*
+	 * Optional: transmit may leave frames on the device's queue without
+	 * telling the device yet (its doorbell: a register write that, in a
+	 * virtual machine, exits to the hypervisor, which then often waits for
+	 * a lock its I/O thread holds); flush tells it about all of them. A
+	 * driver still rings on its own once a batch is large or its queue
+	 * is full, so flushing late costs latency, never frames. Called as
+	 * transmit is: from threads, one call at a time with transmit.
+	 */
+	void (*flush)(struct netdev *dev);
 	/* Optional: the stack is attached, start receiving (core calls it once). 0 or -errno. */
 	int (*open)(struct netdev *dev);
 };
@@ -82,8 +92,16 @@ void netdev_rx(struct netdev *dev, const void *frame, size_t len);
 /* The driver read the link state: a change is logged and passed to the stack. */
 void netdev_set_link(struct netdev *dev, int up);
 
-/* Sends a frame through dev's driver (for the stack): 0 or -errno. */
+/*
+ * Sends a frame through dev's driver (for the stack): 0 or -errno. The
+ * device may not see it before netdev_flush(): a stack calls that at the
+ * end of every burst of transmits (net/lwip: as it lets go of its core
+ * lock), before anything that may wait.
+ */
 int netdev_transmit(struct netdev *dev, const void *frame, size_t len);
+
+/* Rings dev's doorbell for the frames netdev_transmit() left queued. */
+void netdev_flush(struct netdev *dev);
 
 /* The n-th device in registration order, or NULL past the end. */
 struct netdev *netdev_at(unsigned n);

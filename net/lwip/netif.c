@@ -64,6 +64,38 @@ static void set_ip4(ip4_addr_t *a, uint32_t host_order)
 	ip4_addr_set_u32(a, lwip_htonl(host_order));
 }
 
+/*
+ * The devices sent frames to since the core lock was taken, whose
+ * doorbells ring as it is let go (netdev_flush). Under the core lock.
+ */
+#define UNFLUSHED_MAX 4
+static struct netdev *unflushed[UNFLUSHED_MAX];
+static unsigned nunflushed;
+
+static void flush_all(void)
+{
+	for (unsigned i = 0; i < nunflushed; i++)
+		netdev_flush(unflushed[i]);
+	nunflushed = 0;
+}
+
+static void mark_unflushed(struct netdev *dev)
+{
+	for (unsigned i = 0; i < nunflushed; i++)
+		if (unflushed[i] == dev)
+			return;
+	if (nunflushed == UNFLUSHED_MAX)
+		flush_all();
+	unflushed[nunflushed++] = dev;
+}
+
+void yolk_lwip_unlock_core(void)
+{
+	if (nunflushed)
+		flush_all();
+	sys_mutex_unlock(&lock_tcpip_core);
+}
+
 /* lwIP's link output: the frame (maybe a pbuf chain) to the driver. Core lock held. */
 static err_t netif_linkoutput(struct netif *nif, struct pbuf *p)
 {
@@ -76,7 +108,9 @@ static err_t netif_linkoutput(struct netif *nif, struct pbuf *p)
 		pbuf_copy_partial(p, frame, p->tot_len, 0);
 		data = frame;
 	}
-	return netdev_transmit(dev, data, p->tot_len) < 0 ? ERR_IF : ERR_OK;
+	int r = netdev_transmit(dev, data, p->tot_len);
+	mark_unflushed(dev); /* a refused frame may be behind a full queue the device must hear of */
+	return r < 0 ? ERR_IF : ERR_OK;
 }
 
 static err_t netif_dev_init(struct netif *nif)

@@ -20,6 +20,13 @@
  * a second later.
  */
 #define LWIP_TCPIP_CORE_LOCKING_INPUT 1
+/*
+ * Letting go of the core lock first rings the doorbells of the devices it
+ * sent frames to (netif.c): one register write per burst, not per frame.
+ */
+void yolk_lwip_unlock_core(void);
+#define LOCK_TCPIP_CORE() sys_mutex_lock(&lock_tcpip_core)
+#define UNLOCK_TCPIP_CORE() yolk_lwip_unlock_core()
 #define LWIP_NETCONN 1
 #define LWIP_SOCKET 0 /* yolk's own sockets (sockets.c) sit on netconns */
 #define LWIP_NETCONN_SEM_PER_THREAD 0
@@ -110,6 +117,9 @@
  * TIME_WAIT lasts 2 * TCP_MSL (lwIP's 60 s). It refuses nothing: when the
  * pool of PCBs runs out, tcp_alloc() takes the oldest TIME_WAIT one.
  */
+/* RFC 6528 initial sequence numbers (tcp_isn.c), not lwIP's counter. */
+#define LWIP_HOOK_FILENAME "yolk_lwip_hooks.h"
+#define LWIP_HOOK_TCP_ISN yolk_lwip_tcp_isn
 #define TCP_QUEUE_OOSEQ 1
 #define LWIP_TCP_TIMESTAMPS 0
 
