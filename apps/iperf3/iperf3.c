@@ -9,7 +9,9 @@
  * Started from the shell or at boot (CONFIG_MAIN_APP="iperf3"), it runs in
  * the app's own thread; iperf3 3.9 drives every stream of a test from one
  * select() loop in that thread, so Ctrl-C (iperf3's SIGINT handler prints
- * the summary) or the end of a -1 test closes every socket it opened.
+ * the summary) or the end of a -1 test closes every socket it opened. An
+ * idle server waits in select() without a timeout, and yolk cuts no wait
+ * short (core/signal.c): its SIGINT handler runs once select() returns.
  */
 #include <string.h>
 #include <sys/socket.h>
