@@ -196,7 +196,6 @@ COMMANDS = {
                                  expect=(r"^ok: sequential: 200 of 200 connections", r"^ok: bursts: 256 of 256 ",
                                          r"^ok: free pages \d+ before")),
     (WORK, "bench/iperf.sh"): Cmd(env={"RUNS": "1", "DURATION": "2"}, timeout=1500,
-                                  needs="subprojects/packagefiles/iperf3_3.18.orig.tar.gz",
                                   expect=(r"^to guest +[\d.]+ +[\d.]+ +[\d.]+x$", r"^from guest +[\d.]+ +[\d.]+ +[\d.]+x$")),
     (WORK, "bench/fuzz.sh 10"): Cmd(env={"FUZZ_SECONDS": "2", "FSCK": "10"}, timeout=900, expect=(
         r"^http-head +\d+ +[1-9]\d* +\d+ +\d+ +\d+ +\d+ +0$", r"^fat +\d+ +[1-9]\d* ", r"^fat fsck: \d+ clean images written to, 0 left damaged")),

@@ -7,9 +7,11 @@
  *   iperf3 -c HOST [-p PORT] [-t S] [-R]  run one against another server
  *
  * Started from the shell or at boot (CONFIG_MAIN_APP="iperf3"), it runs in
- * the app's own thread; every stream of a test is a pthread of that run,
- * so Ctrl-C (iperf3's SIGINT handler prints the summary) or the end of a
- * -1 test closes every socket it opened.
+ * the app's own thread; iperf3 3.9 drives every stream of a test from one
+ * select() loop in that thread, so Ctrl-C (iperf3's SIGINT handler prints
+ * the summary) or the end of a -1 test closes every socket it opened. An
+ * idle server waits in select() without a timeout, and yolk cuts no wait
+ * short (core/signal.c): its SIGINT handler runs once select() returns.
  */
 #include <string.h>
 #include <sys/socket.h>
