@@ -32,6 +32,8 @@ static struct poll_waiter *pollers; /* zero-initialized: no .data in the smalles
 
 int file_pollers_waiting(void) { return __atomic_load_n(&pollers, __ATOMIC_RELAXED) != NULL; }
 
+void (*file_poll_enter_hook)(void);
+
 static int watches(const struct poll_waiter *w, const void *key)
 {
 	if (w->keys == NULL)
@@ -121,6 +123,8 @@ static uint64_t deadline_after_ms(int ms)
 
 static int poll_uncancelled(struct pollfd *fds, nfds_t n, int timeout_ms)
 {
+	if (file_poll_enter_hook)
+		file_poll_enter_hook();
 	uint64_t deadline = deadline_after_ms(timeout_ms);
 	const void *stack_keys[POLL_STACK_KEYS];
 	/* Out of memory for a long list: wake at every notify instead. */

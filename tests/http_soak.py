@@ -101,9 +101,10 @@ def status(host):
         while chunk := s.recv(4096):
             data += chunk
     m = re.search(rb"^memory: (\d+) pages free of (\d+)$", data, re.M)
-    if not m:
-        raise GuestError(f"/status has no memory line: {data!r}")
-    return int(m.group(1))
+    o = re.search(rb"^open: (\d+) connections$", data, re.M)
+    if not m or not o:
+        raise GuestError(f"/status has no memory or open line: {data!r}")
+    return int(m.group(1)), int(o.group(1))
 
 
 def qemu_cpu_ns(pid):
@@ -119,16 +120,17 @@ def qemu_cpu_ns(pid):
 
 
 def settled_pages(host):
-    """Free pages once they hold still: connections the clients have just closed
-    linger until their FIN reaches httpd (up to 2 s), holding their buffers.
-    Two equal readings 0.5 s apart, at most 8 s; (pages, every reading)."""
+    """Free pages once every connection but the /status one is gone (a connection a
+    client has just closed lingers until its FIN reaches httpd, up to 2 s, holding
+    its buffers) and two readings 0.5 s apart agree; at most 10 s.
+    (pages, every reading as (pages, open connections))."""
     seen = [status(host)]
-    for _ in range(16):
+    for _ in range(20):
+        if len(seen) > 1 and seen[-1] == seen[-2] and seen[-1][1] <= 1:
+            break
         time.sleep(0.5)
         seen.append(status(host))
-        if seen[-1] == seen[-2]:
-            break
-    return seen[-1], seen
+    return seen[-1][0], seen
 
 
 def keepalive(host, n):
@@ -225,7 +227,7 @@ def main():
             pages1, seen1 = settled_pages(host)
             expect(abs(pages1 - pages0) <= a.pages,
                    f"free pages {pages0} before, {pages1} after (differ by {pages1 - pages0:+d}, allowed {a.pages}; "
-                   f"read {' '.join(map(str, seen0))} / {' '.join(map(str, seen1))})")
+                   f"read {' '.join(f'{p}/{o}' for p, o in seen0)} / {' '.join(f'{p}/{o}' for p, o in seen1)} as pages/open)")
             n = keepalive(host, 10)
             expect(n == 10, f"still serving: {n} of 10 keep-alive requests answered")
         except (GuestError, OSError) as e:

@@ -122,15 +122,19 @@ static void conn_reply(struct conn *c, const struct reply *r)
 }
 
 /*
- * GET /status: every loop's CPU and counts, one line each, and the free
- * memory (sysconf's free pages, as on Linux: a soak compares it before and
- * after).
+ * GET /status: every loop's CPU and counts, one line each, the free memory
+ * (sysconf's free pages, as on Linux: a soak compares it before and after)
+ * and the connections open now (this one included: a soak waits for the
+ * ones it closed to be gone before it reads the memory).
  */
 static void status_page(const struct http_request *req, char *out, size_t cap, struct reply *r)
 {
-	char body[80 * LOOPS_MAX + 96];
-	size_t n = (size_t)snprintf(body, sizeof(body), "httpd: %d loops\nmemory: %ld pages free of %ld\n", nloops,
-				    sysconf(_SC_AVPHYS_PAGES), sysconf(_SC_PHYS_PAGES));
+	char body[80 * LOOPS_MAX + 128];
+	int open = 0;
+	for (int i = 0; i < nloops; i++)
+		open += __atomic_load_n(&loops[i].nconns, __ATOMIC_RELAXED);
+	size_t n = (size_t)snprintf(body, sizeof(body), "httpd: %d loops\nmemory: %ld pages free of %ld\nopen: %d connections\n",
+				    nloops, sysconf(_SC_AVPHYS_PAGES), sysconf(_SC_PHYS_PAGES), open);
 	for (int i = 0; i < nloops && n < sizeof(body); i++)
 		n += (size_t)snprintf(body + n, sizeof(body) - n, "loop %d cpu %d connections %lu requests %lu\n", i,
 				      loops[i].cpu, __atomic_load_n(&loops[i].accepted, __ATOMIC_RELAXED),

@@ -103,4 +103,12 @@ void file_notify_key(const void *key);
 /* Whether any thread sleeps in poll() or select() now (an unlocked look). */
 int file_pollers_waiting(void);
 
+/*
+ * Called at the start of every poll() and select(), when set: an
+ * event-driven program's pass over its ready files ends there, so a network
+ * stack that left the frames of nonblocking sends queued (one NIC doorbell
+ * for the whole pass, not one per send) hands them to the device now.
+ */
+extern void (*file_poll_enter_hook)(void);
+
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <yolk-config/net-lwip.h>
 #include <yolk/console.h>
+#include <yolk/file.h>
 #include <yolk/init.h>
 #include <yolk/netdev.h>
 #include <yolk/param.h>
@@ -89,11 +90,28 @@ static void mark_unflushed(struct netdev *dev)
 	unflushed[nunflushed++] = dev;
 }
 
+/* Set by a thread while it sends on a nonblocking socket: its frames wait for its next poll(). */
+static __thread int tx_deferred;
+
 void yolk_lwip_unlock_core(void)
 {
-	if (nunflushed)
+	if (nunflushed && !tx_deferred)
 		flush_all();
 	sys_mutex_unlock(&lock_tcpip_core);
+}
+
+void yolk_lwip_defer_tx(int on)
+{
+	tx_deferred = on;
+}
+
+/* Rings the doorbells deferred sends left (file_poll_enter_hook; a send that could not finish). */
+void yolk_lwip_flush_tx(void)
+{
+	if (__atomic_load_n(&nunflushed, __ATOMIC_RELAXED) == 0)
+		return;
+	LOCK_TCPIP_CORE();
+	UNLOCK_TCPIP_CORE(); /* flushes */
 }
 
 /* lwIP's link output: the frame (maybe a pbuf chain) to the driver. Core lock held. */
@@ -265,6 +283,7 @@ static int lwip_start(void)
 		UNLOCK_TCPIP_CORE();
 	}
 #endif
+	file_poll_enter_hook = yolk_lwip_flush_tx;
 	netdev_set_stack(&lwip_stack);
 	return 0;
 }

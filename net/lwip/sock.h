@@ -24,6 +24,10 @@ struct sock {
 /* lwIP's error as a positive errno. */
 int sock_errno(err_t err);
 
+/* Deferred doorbells (netif.c): sends of this thread leave frames queued while on; flush_tx rings. */
+void yolk_lwip_defer_tx(int on);
+void yolk_lwip_flush_tx(void);
+
 /* sockaddr (Linux layout) to lwIP's address and port: 0 or -errno. */
 int sock_from_sockaddr(const struct sockaddr *sa, socklen_t len, ip_addr_t *ip, u16_t *port);
 /* lwIP's address and port into *sa (truncated to *len); *len becomes the full size. */

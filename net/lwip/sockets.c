@@ -257,8 +257,12 @@ static ssize_t sock_recvfrom(struct file *f, void *buf, size_t len, int flags, s
 	struct sock *s = f->priv;
 	int nonblock = (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT);
 	sock_sync_nonblock(f);
+	if (!nonblock)
+		yolk_lwip_flush_tx(); /* a reply may be waiting for what this thread sent */
 	kmutex_lock(&s->rx_lock, WAIT_FOREVER);
 	ssize_t r;
+	/* A window update this read sends waits for the next poll() too (sock_sendto). */
+	yolk_lwip_defer_tx(nonblock);
 	if (s->type == SOCK_DGRAM) {
 		r = sock_udp_recv(s, buf, len, flags, nonblock, from, fromlen, msg_flags);
 	} else {
@@ -270,6 +274,7 @@ static ssize_t sock_recvfrom(struct file *f, void *buf, size_t len, int flags, s
 				sock_to_sockaddr(&ip, port, from, fromlen);
 		}
 	}
+	yolk_lwip_defer_tx(0);
 	kmutex_unlock(&s->rx_lock);
 	return r;
 }
@@ -286,7 +291,17 @@ static ssize_t sock_sendto(struct file *f, const void *buf, size_t len, int flag
 		size_t written = 0;
 		u8_t api = NETCONN_COPY | (nonblock ? NETCONN_DONTBLOCK : 0) |
 		           ((flags & MSG_MORE) ? NETCONN_MORE : 0);
+		/*
+		 * A nonblocking sender is event-driven: it goes back to poll() once
+		 * its pass over ready sockets is done, and the frames of the whole
+		 * pass go to the NIC there with one doorbell (yolk_lwip_flush_tx).
+		 * One that could not send everything flushes now: it is about to wait.
+		 */
+		yolk_lwip_defer_tx(nonblock);
 		err_t e = netconn_write_partly(s->conn, buf, len, api, &written);
+		yolk_lwip_defer_tx(0);
+		if (nonblock && (e != ERR_OK || written < len))
+			yolk_lwip_flush_tx();
 		if (e != ERR_OK && written == 0)
 			return e == ERR_CONN || e == ERR_CLSD || e == ERR_RST ? -EPIPE : sock_wait_errno(e);
 		return (ssize_t)written;
