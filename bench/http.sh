@@ -33,56 +33,22 @@
 # "16 256"), DURATION (seconds, default 10), RUNS, NET.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-net=${NET:-tap}
-case $net in
-tap | user) ;;
-*) echo "bench/http.sh: NET must be tap or user" >&2; exit 2 ;;
-esac
-build=$(realpath -m "${1:-$top/build-bench-http}")
-nic=${NIC:-virtio-net-pci}
+. "$top/bench/lib.sh"
+bench_net_settings http "$@"
 conns_list=${CONNS:-16 256}
-duration=${DURATION:-10}
-runs=${RUNS:-3}
-guest_cache=${YOLK_GUEST_CACHE:-$top/build-guest-cache}
-start=$(date +%s)
-
-case $nic in
-virtio-net-pci) export LINUX_GUEST_MODULES="virtio_pci virtio_net" ;;
-e1000) export LINUX_GUEST_MODULES="e1000" LINUX_GUEST_FLAVOUR=amd64 ;; # not in the cloud kernel
-*) echo "bench/http.sh: NIC must be virtio-net-pci or e1000" >&2; exit 2 ;;
-esac
 debs="nginx libc6 libcrypt1 libpcre2-8-0 libssl3 zlib1g"
-if [ "$net" = tap ] && [ -z "${YOLK_TAP:-}" ]; then
-	# The namespace has no way out: the Linux guest's kernel and packages come from the archive first.
-	LINUX_GUEST_FETCH_ONLY=1 LINUX_GUEST_DEBS="$debs" "$top/tools/linux-guest" "$guest_cache" - -
-	exec "$top/tools/netns-run" "$0" "$@" # back here inside the namespace
-fi
+bench_netns "$debs" "$@"
 for tool in wrk curl; do
 	command -v $tool >/dev/null || { echo "bench/http.sh: $tool missing (run tools/bootstrap)" >&2; exit 1; }
 done
 
-if [ ! -f "$build/build.ninja" ]; then
-	meson setup "$build" "$top" --cross-file "$top/cross/x86_64-yolk.ini" -Ddefconfig=httpd >/dev/null
-fi
-ninja -C "$build" yolk >/dev/null
-
-if [ "$net" = tap ]; then
-	guest=$YOLK_TAP_GUEST
-	gw=$YOLK_TAP_HOST
-	prefix=$YOLK_TAP_PREFIX
-else
-	guest=10.0.2.15 gw=10.0.2.2 prefix=24
-fi
+bench_image httpd
 
 # The Linux side: nginx and busybox httpd serving the same bytes, address set by hand.
-cat >"$build/linux-httpd.sh" <<EOF
-#!/bin/busybox sh
-b=/bin/busybox
-\$b ip link set lo up
-\$b ip addr add $guest/$prefix dev eth0
-\$b ip link set eth0 up
-\$b ip route add default via $gw
-\$b mkdir -p /www /etc/nginx /var/lib/nginx /var/log/nginx /tmp
+{
+	bench_linux_net_script
+	cat <<'EOF'
+$b mkdir -p /www /etc/nginx /var/lib/nginx /var/log/nginx /tmp
 echo "hello yolk" >/www/hello
 # nginx looks its worker's user up even as root.
 echo 'root:x:0:0:root:/:/bin/sh' >/etc/passwd
@@ -104,47 +70,21 @@ http {
 }
 CONF
 /usr/sbin/nginx -e stderr -c /etc/nginx/nginx.conf -g 'daemon off;' &
-\$b httpd -f -p 8000 -h /www &
+$b httpd -f -p 8000 -h /www &
 echo "linux-httpd: listening on ports 8000 (busybox) and 8080 (nginx)"
-\$b sleep 100000
+$b sleep 100000
 EOF
+} >"$build/linux-httpd.sh"
 chmod +x "$build/linux-httpd.sh"
 kernel=$(LINUX_GUEST_DEBS="$debs" LINUX_GUEST_BINS=/usr/sbin/nginx \
 	"$top/tools/linux-guest" "$guest_cache" "$build/http-initrd.gz" "$build/linux-httpd.sh")
 
-machine=(-machine q35 -cpu max -smp 1 -m 256M -display none -monitor none -no-reboot)
+bench_net_nic 8000 8080
+machine=(-machine q35 -cpu max -smp 1 -m 256M -display none -monitor none -no-reboot "${bench_nic_args[@]}")
 declare -A url
-if [ "$net" = tap ]; then
-	machine+=(-netdev "tap,id=n0,ifname=$YOLK_TAP,script=no,downscript=no" -device "$nic,netdev=n0")
-	url[yolk]=http://$guest:8000/hello
-	url[busybox]=http://$guest:8000/hello
-	url[nginx]=http://$guest:8080/hello
-else
-	free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-	p1=$(free_port) p2=$(free_port)
-	machine+=(-nic "user,model=$nic,hostfwd=tcp:127.0.0.1:$p1-:8000,hostfwd=tcp:127.0.0.1:$p2-:8080")
-	url[yolk]=http://127.0.0.1:$p1/hello
-	url[busybox]=http://127.0.0.1:$p1/hello
-	url[nginx]=http://127.0.0.1:$p2/hello
-fi
-qemu_pid=
-
-stop_guest() {
-	[ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null && wait "$qemu_pid" 2>/dev/null || true
-	qemu_pid=
-}
-trap stop_guest EXIT
-
-# Waits until server $1 answers GET /hello; 1 if it never does.
-wait_ready() {
-	local i
-	for i in $(seq 240); do
-		[ "$(curl -s --noproxy "*" --max-time 2 "${url[$1]}" 2>/dev/null)" = "hello yolk" ] && return 0
-		kill -0 "$qemu_pid" 2>/dev/null || break
-		sleep 0.5
-	done
-	return 1
-}
+url[yolk]=http://$bench_host:${bench_port[8000]}/hello
+url[busybox]=http://$bench_host:${bench_port[8000]}/hello
+url[nginx]=http://$bench_host:${bench_port[8080]}/hello
 
 # Runs every workload against server $1 (the guest is up), results in wrk-$1-LOAD-C.RUN.txt.
 load() {
@@ -161,26 +101,23 @@ load() {
 measure() {
 	local guest_os=$1 run=$2 who
 	if [ "$guest_os" = yolk ]; then
-		qemu-system-x86_64 "${machine[@]}" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-			-kernel "$build/yolk" -append "ip=$guest/$prefix gw=$gw" \
-			-serial "file:$build/http-yolk.$run.log" </dev/null 2>>"$build/http-qemu.log" &
+		bench_guest_boot "$build/http-yolk.$run.log" "${machine[@]}" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+			-kernel "$build/yolk" -append "ip=$guest/$prefix gw=$gw" 2>>"$build/http-qemu.log"
 		servers=(yolk)
 	else
-		qemu-system-x86_64 "${machine[@]}" -kernel "$kernel" -initrd "$build/http-initrd.gz" \
-			-append "console=ttyS0 quiet panic=-1" -serial "file:$build/http-linux.$run.log" </dev/null \
-			2>>"$build/http-qemu.log" &
+		bench_guest_boot "$build/http-linux.$run.log" "${machine[@]}" -kernel "$kernel" \
+			-initrd "$build/http-initrd.gz" -append "console=ttyS0 quiet panic=-1" 2>>"$build/http-qemu.log"
 		servers=(nginx busybox)
 	fi
-	qemu_pid=$!
 	for who in "${servers[@]}"; do
-		if ! wait_ready "$who"; then
+		if ! bench_guest_wait 240 0.5 bench_http_answers "${url[$who]}"; then
 			echo "bench/http.sh: $who never answered ${url[$who]} (see $build/http-$guest_os.$run.log)" >&2
-			stop_guest
+			bench_guest_stop
 			return 1
 		fi
 		load "$who" "$run"
 	done
-	stop_guest
+	bench_guest_stop
 }
 
 for run in $(seq "$runs"); do
@@ -233,5 +170,4 @@ if notes:
     print("errors by kind (wrk: read = reset or closed before the answer; timeout = no answer in 2 s):")
     print("\n".join(notes))
 PY
-echo "yolk image ($(sed -n 's/^PARTS=//p' "$build/yolk-selection.txt")): $(stat -c %s "$build/yolk") bytes"
-echo "run time: $(($(date +%s) - start)) s"
+bench_footer "$start"

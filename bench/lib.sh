@@ -1,5 +1,6 @@
 # bench/lib.sh — sourced by the benchmarks that run one program in yolk and
-# in a Linux guest under the same QEMU (TCG, -cpu max, 512 MiB).
+# in a Linux guest under the same QEMU (TCG, -cpu max, 512 MiB), and by those
+# that boot a guest serving the host over a NIC (the second half).
 # Expects $top (the source tree) and $build (the bench's build directory).
 
 # bench_image DEFCONFIG: configures $build for configs/DEFCONFIG_defconfig once, then builds the image.
@@ -43,4 +44,134 @@ bench_alternate() {
 bench_footer() {
 	echo "yolk image ($(sed -n 's/^PARTS=//p' "$build/yolk-selection.txt")): $(stat -c %s "$build/yolk") bytes"
 	echo "run time: $(($(date +%s) - $1)) s"
+}
+
+# --- Benchmarks that boot a guest serving the host over a NIC (http, iperf, smp) ---
+
+# bench_nic_modules NIC: exports what the Linux guest needs for QEMU's NIC model NIC
+# (tools/linux-guest's LINUX_GUEST_MODULES, and LINUX_GUEST_FLAVOUR where Debian's
+# cloud kernel lacks the driver); exits 2 on a model the benchmarks do not know.
+bench_nic_modules() {
+	case $1 in
+	virtio-net-pci) export LINUX_GUEST_MODULES="virtio_pci virtio_net" ;;
+	e1000) export LINUX_GUEST_MODULES="e1000" LINUX_GUEST_FLAVOUR=amd64 ;; # not in the cloud kernel
+	*) echo "bench/$(basename "$0"): NIC must be virtio-net-pci or e1000" >&2; exit 2 ;;
+	esac
+}
+
+# bench_net_settings NAME [BUILD_DIR]: the settings a network benchmark reads, as
+# globals: net (NET: tap, the default, or user), build (BUILD_DIR, default
+# build-bench-NAME), nic (NIC, default virtio-net-pci, its Linux modules
+# exported), duration (DURATION, default 10 s), runs (RUNS, default 3),
+# guest_cache (YOLK_GUEST_CACHE) and start (for bench_footer).
+bench_net_settings() {
+	net=${NET:-tap}
+	case $net in
+	tap | user) ;;
+	*) echo "bench/$(basename "$0"): NET must be tap or user" >&2; exit 2 ;;
+	esac
+	build=$(realpath -m "${2:-$top/build-bench-$1}")
+	nic=${NIC:-virtio-net-pci}
+	duration=${DURATION:-10}
+	runs=${RUNS:-3}
+	guest_cache=${YOLK_GUEST_CACHE:-$top/build-guest-cache}
+	start=$(date +%s)
+	bench_nic_modules "$nic"
+}
+
+# bench_netns DEBS ARGS...: with NET=tap, run from outside, fetches the Linux
+# guest's kernel, modules and Debian packages DEBS into guest_cache (the
+# namespace has no way out) and runs the calling script again with ARGS in a
+# network namespace with a TAP device (tools/netns-run; it does not return).
+# Inside it, and with NET=user, goes on to bench_guest_addr.
+bench_netns() {
+	local debs=$1
+	shift
+	if [ "$net" = tap ] && [ -z "${YOLK_TAP:-}" ]; then
+		LINUX_GUEST_FETCH_ONLY=1 LINUX_GUEST_DEBS="$debs" "$top/tools/linux-guest" "$guest_cache" - -
+		exec "$top/tools/netns-run" "$0" "$@" # back in the calling script, inside the namespace
+	fi
+	bench_guest_addr
+}
+
+# bench_guest_addr: sets guest, gw and prefix for $net: the guest's address,
+# its gateway (the host's side) and the prefix length.
+bench_guest_addr() {
+	if [ "$net" = tap ]; then
+		guest=$YOLK_TAP_GUEST gw=$YOLK_TAP_HOST prefix=$YOLK_TAP_PREFIX
+	else
+		guest=10.0.2.15 gw=10.0.2.2 prefix=24
+	fi
+}
+
+# bench_linux_net_script: prints the start of a Linux guest's /program (a
+# busybox shell script; $b is busybox) that sets its address by hand, as
+# yolk's ip= and gw= do: $guest/$prefix on eth0, the default route via $gw.
+bench_linux_net_script() {
+	cat <<EOF
+#!/bin/busybox sh
+b=/bin/busybox
+\$b ip link set lo up
+\$b ip addr add $guest/$prefix dev eth0
+\$b ip link set eth0 up
+\$b ip route add default via $gw
+EOF
+}
+
+# bench_net_nic PORT...: QEMU's arguments for the guest's NIC (model $nic) in
+# the array bench_nic_args, and where the host reaches the guest's TCP PORTs:
+# host bench_host, port ${bench_port[PORT]}. Over TAP that is the guest's own
+# address and port; on user networking a hostfwd from a free port of 127.0.0.1.
+bench_net_nic() {
+	local p fwd=
+	declare -gA bench_port=()
+	if [ "$net" = tap ]; then
+		bench_nic_args=(-netdev "tap,id=n0,ifname=$YOLK_TAP,script=no,downscript=no" -device "$nic,netdev=n0")
+		bench_host=$guest
+		for p in "$@"; do bench_port[$p]=$p; done
+	else
+		bench_host=127.0.0.1
+		for p in "$@"; do
+			bench_port[$p]=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+			fwd+=",hostfwd=tcp:127.0.0.1:${bench_port[$p]}-:$p"
+		done
+		bench_nic_args=(-nic "user,model=$nic$fwd")
+	fi
+}
+
+# bench_guest_boot SERIAL_LOG QEMU_ARGS...: starts qemu-system-x86_64 with
+# QEMU_ARGS in the background, no stdin, its serial output into SERIAL_LOG.
+# bench_guest_stop ends it, and so does the script's exit.
+bench_qemu_pid=
+bench_guest_boot() {
+	local log=$1
+	shift
+	trap bench_guest_stop EXIT
+	qemu-system-x86_64 "$@" -serial "file:$log" </dev/null &
+	bench_qemu_pid=$!
+}
+
+bench_guest_stop() {
+	[ -n "$bench_qemu_pid" ] && kill "$bench_qemu_pid" 2>/dev/null && wait "$bench_qemu_pid" 2>/dev/null || true
+	bench_qemu_pid=
+}
+
+# bench_guest_wait TRIES PAUSE CHECK...: runs the command CHECK until it
+# succeeds, at most TRIES times PAUSE seconds apart, while the guest boots;
+# 1 if it never did or QEMU exited first.
+bench_guest_wait() {
+	local tries=$1 pause=$2 i
+	shift 2
+	for i in $(seq "$tries"); do
+		"$@" && return 0
+		kill -0 "$bench_qemu_pid" 2>/dev/null || return 1
+		sleep "$pause"
+	done
+	return 1
+}
+
+# bench_http_answers URL: a CHECK for bench_guest_wait: GET URL answers
+# "hello yolk" (what the benchmarks' servers serve at /hello) within 2 s.
+bench_http_answers() {
+	[ "$(curl -s --noproxy "*" --max-time 2 "$1" 2>/dev/null)" = "hello yolk" ]
 }

@@ -39,18 +39,13 @@ cpus=${CPUS:-1 2 4}
 cache=${YOLK_GUEST_CACHE:-$top/build-guest-cache}
 conns=${CONNS:-16}
 duration=${DURATION:-10}
+. "$top/bench/lib.sh"
 command -v wrk >/dev/null || { echo "bench/smp.sh: wrk missing (run tools/bootstrap)" >&2; exit 1; }
 
-if [ ! -f "$build/build.ninja" ]; then
-	meson setup "$build" "$top" --cross-file "$top/cross/x86_64-yolk.ini" -Ddefconfig=bench-smp >/dev/null
-fi
-ninja -C "$build" yolk >/dev/null
+bench_image bench-smp
 gcc -O2 -static -pthread -o "$build/bench-smp-linux" "$top/apps/bench-smp/bench-smp.c"
 hbuild=$build/httpd-yolk
-if [ ! -f "$hbuild/build.ninja" ]; then
-	meson setup "$hbuild" "$top" --cross-file "$top/cross/x86_64-yolk.ini" -Ddefconfig=bench-smp-httpd >/dev/null
-fi
-ninja -C "$hbuild" yolk >/dev/null
+build=$hbuild bench_image bench-smp-httpd
 gcc -O2 -static -pthread -I "$top/tests/fuzz/include" -o "$build/httpd" \
 	"$top"/apps/httpd/{httpd,serve,http_parse}.c
 
@@ -85,55 +80,44 @@ if n != int(sys.argv[2]) or lost:
     sys.exit("bench/smp.sh: ping-pong round trips lost or unfinished")
 PY
 
-# httpd: the Linux side sets its address by hand, like bench/http.sh.
-cat >"$build/linux-httpd.sh" <<'EOF'
-#!/bin/busybox sh
-b=/bin/busybox
-$b ip link set lo up
-$b ip addr add 10.0.2.15/24 dev eth0
-$b ip link set eth0 up
-$b ip route add default via 10.0.2.2
+# httpd, on user networking (bench/http.sh measures over TAP); the Linux side sets its address by hand.
+net=user nic=virtio-net-pci
+bench_guest_addr
+bench_nic_modules "$nic"
+{
+	bench_linux_net_script
+	cat <<'EOF'
 $b mkdir -p /www
 /httpd -p 8000 -r /www &
 $b sleep 100000
 EOF
+} >"$build/linux-httpd.sh"
 chmod +x "$build/linux-httpd.sh"
-hkernel=$(LINUX_GUEST_MODULES="virtio_pci virtio_net" LINUX_GUEST_FILES="$build/httpd" \
-	"$top/tools/linux-guest" "$cache" "$build/httpd-initrd.gz" "$build/linux-httpd.sh")
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-url="http://127.0.0.1:$port/hello"
-qemu_pid=
-stop_guest() {
-	[ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null && wait "$qemu_pid" 2>/dev/null || true
-	qemu_pid=
-}
-trap stop_guest EXIT
+hkernel=$(LINUX_GUEST_FILES="$build/httpd" "$top/tools/linux-guest" "$cache" "$build/httpd-initrd.gz" \
+	"$build/linux-httpd.sh")
+bench_net_nic 8000
+url="http://$bench_host:${bench_port[8000]}/hello"
 # Boots $1 (yolk|linux) with $2 CPUs, waits for GET /hello, runs wrk into wrk-$1-$2.txt.
 measure_http() {
-	local who=$1 n=$2 i
-	local net=(-machine q35 -cpu max -smp "$n" -accel tcg,thread=multi -m 256M -display none -monitor none
-		-no-reboot -nic "user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:$port-:8000")
+	local who=$1 n=$2
+	local machine=(-machine q35 -cpu max -smp "$n" -accel tcg,thread=multi -m 256M -display none -monitor none
+		-no-reboot "${bench_nic_args[@]}")
 	if [ "$who" = yolk ]; then
-		qemu-system-x86_64 "${net[@]}" -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$hbuild/yolk" \
-			-append "ip=10.0.2.15/24 gw=10.0.2.2" -serial "file:$build/httpd-yolk-$n.log" </dev/null &
+		bench_guest_boot "$build/httpd-yolk-$n.log" "${machine[@]}" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+			-kernel "$hbuild/yolk" -append "ip=$guest/$prefix gw=$gw"
 	else
-		qemu-system-x86_64 "${net[@]}" -kernel "$hkernel" -initrd "$build/httpd-initrd.gz" \
-			-append "console=ttyS0 quiet panic=-1" -serial "file:$build/httpd-linux-$n.log" </dev/null &
+		bench_guest_boot "$build/httpd-linux-$n.log" "${machine[@]}" -kernel "$hkernel" \
+			-initrd "$build/httpd-initrd.gz" -append "console=ttyS0 quiet panic=-1"
 	fi
-	qemu_pid=$!
-	for i in $(seq 240); do
-		[ "$(curl -s --noproxy "*" --max-time 2 "$url" 2>/dev/null)" = "hello yolk" ] && break
-		sleep 0.5
-	done
-	if [ "$(curl -s --noproxy "*" --max-time 5 "$url")" != "hello yolk" ]; then
+	if ! bench_guest_wait 240 0.5 bench_http_answers "$url"; then
 		echo "bench/smp.sh: $who guest (-smp $n) never answered $url (see $build/httpd-$who-$n.log)" >&2
-		stop_guest
+		bench_guest_stop
 		exit 1
 	fi
 	wrk -t1 -c "$conns" -d 2s "$url" >/dev/null 2>&1 || true
 	wrk -t1 -c "$conns" -d "${duration}s" "$url" >"$build/wrk-$who-$n.txt" 2>&1 || true
 	curl -s --noproxy "*" --max-time 5 "${url%/hello}/status" >"$build/status-$who-$n.txt" || true
-	stop_guest
+	bench_guest_stop
 }
 for n in $cpus; do
 	measure_http yolk "$n"
