@@ -64,6 +64,13 @@ void netdev_rx(struct netdev *dev, const void *frame, size_t len)
 	s->rx(dev, frame, len);
 }
 
+void netdev_rx_done(struct netdev *dev)
+{
+	const struct netdev_stack *s = __atomic_load_n(&stack, __ATOMIC_ACQUIRE);
+	if (s && s->rx_done && dev->stack_priv)
+		s->rx_done(dev);
+}
+
 void netdev_set_link(struct netdev *dev, int up)
 {
 	up = up != 0;

@@ -413,6 +413,7 @@ static void fake_arp(struct netdev *dev, const uint8_t *f, size_t len)
 	memcpy(r + 32, f + 22, 10); /* the asker's MAC and IP */
 	arp_replies++;
 	netdev_rx(dev, r, sizeof(r));
+	netdev_rx_done(dev);
 }
 
 /* A UDP datagram to PEER_IP: back with addresses and ports swapped (the checksums stay valid). */
@@ -435,6 +436,7 @@ static void fake_udp(struct netdev *dev, const uint8_t *f, size_t len)
 	memcpy(r + 14 + ihl + 2, f + 14 + ihl, 2);
 	udp_echoes++;
 	netdev_rx(dev, r, len);
+	netdev_rx_done(dev);
 }
 
 static int fake_transmit(struct netdev *dev, const void *frame, size_t len)

@@ -214,6 +214,7 @@ static unsigned e1000_rx_poll(struct e1000 *e, unsigned budget)
 		barrier();
 		/* The device owns RDH up to RDT - 1: everything but the one just handled. */
 		wr(e, REG_RDT, (e->rx_next + RX_RING - 1) % RX_RING);
+		netdev_rx_done(&e->nd);
 	}
 	return n;
 }

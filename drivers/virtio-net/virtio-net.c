@@ -162,8 +162,10 @@ static unsigned vnet_rx_drain(struct vnet_pair *p, unsigned budget)
 		virtq_queue(&p->rxq, &vb, 1, b); /* cannot fail: its descriptor was just freed */
 		n++;
 	}
-	if (n)
+	if (n) {
 		virtq_kick(&p->rxq);
+		netdev_rx_done(&p->v->nd);
+	}
 	return n;
 }
 

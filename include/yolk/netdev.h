@@ -57,6 +57,8 @@ struct netdev_stack {
 	void (*attach)(struct netdev *dev);
 	/* A received frame (see netdev_rx); the stack copies it. */
 	void (*rx)(struct netdev *dev, const void *frame, size_t len);
+	/* Optional: the end of a batch of rx calls (see netdev_rx_done). */
+	void (*rx_done)(struct netdev *dev);
 	/* The link went up (1) or down (0). */
 	void (*link)(struct netdev *dev, int up);
 	/* The device's IPv4 configuration now, for netdev_addr(). */
@@ -88,6 +90,13 @@ int netdev_register(struct netdev *dev);
  * counted in rx_dropped.
  */
 void netdev_rx(struct netdev *dev, const void *frame, size_t len);
+
+/*
+ * The end of a batch of netdev_rx() calls, from the same thread, before it
+ * waits for more: what the stack answers to the batch (acknowledgments,
+ * SYN-ACKs) may be held back until here, to reach the device in one burst.
+ */
+void netdev_rx_done(struct netdev *dev);
 
 /* The driver read the link state: a change is logged and passed to the stack. */
 void netdev_set_link(struct netdev *dev, int up);

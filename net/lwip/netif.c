@@ -221,7 +221,11 @@ static void stack_rx(struct netdev *dev, const void *frame, size_t len)
 		return;
 	}
 	pbuf_take(p, frame, (u16_t)len);
-	if (nif->input(p, nif) != ERR_OK) {
+	int was = tx_deferred;
+	tx_deferred = 1; /* the answers go out together at stack_rx_done */
+	err_t e = nif->input(p, nif);
+	tx_deferred = was;
+	if (e != ERR_OK) {
 		pbuf_free(p);
 		__atomic_fetch_add(&dev->rx_dropped, 1, __ATOMIC_RELAXED);
 	}
@@ -255,9 +259,17 @@ static int stack_addr(struct netdev *dev, struct netdev_addr *out)
 	return 0;
 }
 
+/* The driver's receive batch is over: what lwIP answered goes to the devices. */
+static void stack_rx_done(struct netdev *dev)
+{
+	(void)dev;
+	yolk_lwip_flush_tx();
+}
+
 static const struct netdev_stack lwip_stack = {
     .attach = stack_attach,
     .rx = stack_rx,
+    .rx_done = stack_rx_done,
     .link = stack_link,
     .addr = stack_addr,
 };

@@ -374,7 +374,9 @@ static void sock_release(struct file *f)
 		netbuf_delete(s->rx_netbuf);
 	/* A poller still watching the closed fd looks again (and finds POLLNVAL). */
 	file_notify_key(s->conn);
+	yolk_lwip_defer_tx((f->flags & O_NONBLOCK) != 0); /* the FIN or RST waits for the next poll() (sock_sendto) */
 	netconn_delete(s->conn);
+	yolk_lwip_defer_tx(0);
 	free(s);
 }
 
@@ -723,7 +725,9 @@ int shutdown(int fd, int how)
 		r = -EOPNOTSUPP;
 	} else {
 		int rx = how != SHUT_WR, tx = how != SHUT_RD;
+		yolk_lwip_defer_tx((f->flags & O_NONBLOCK) != 0); /* the FIN waits for the next poll() (sock_sendto) */
 		r = -sock_errno(netconn_shutdown(s->conn, (u8_t)rx, (u8_t)tx));
+		yolk_lwip_defer_tx(0);
 		if (r == 0) {
 			s->rx_eof |= rx;
 			s->tx_shut |= tx;
