@@ -3,8 +3,9 @@
 # TAP device (tests/http_soak.py inside tools/netns-run: needs root):
 # SEQUENTIAL (default 100,000) connections one after another, each tenth's
 # req/s within 15 % of their median; BURSTS (default 20,000) more in bursts of
-# CONNS (default 256) opened at once, none failing; the guest's free pages
-# (GET /status) within a few of their value before; the guest still serves.
+# CONNS (default 256) opened at once, none failing; the guest's free memory
+# (GET /status: free pages plus malloc's free bytes) within a few pages of
+# its value before; the guest still serves.
 # The image is configs/httpd_defconfig (room for 256 clients at once).
 # TIME_LIMIT (seconds, default 3000) bounds the whole run; FLAT (default 15)
 # is the % each tenth may be off. A tenth's rate is per second of CPU time QEMU ran.

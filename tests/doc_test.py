@@ -194,7 +194,7 @@ COMMANDS = {
     (WORK, "bench/soak.sh"): Cmd(env={"SEQUENTIAL": "200", "BURSTS": "256", "CONNS": "64", "FLAT": "100",
                                       "TIME_LIMIT": "300"}, timeout=900,
                                  expect=(r"^ok: sequential: 200 of 200 connections", r"^ok: bursts: 256 of 256 ",
-                                         r"^ok: free pages \d+ before")),
+                                         r"^ok: free memory \d+ KiB before")),
     (WORK, "bench/iperf.sh"): Cmd(env={"RUNS": "1", "DURATION": "2"}, timeout=1500,
                                   expect=(r"^to guest +[\d.]+ +[\d.]+ +[\d.]+x$", r"^from guest +[\d.]+ +[\d.]+ +[\d.]+x$")),
     (WORK, "bench/fuzz.sh 10"): Cmd(env={"FUZZ_SECONDS": "2", "FSCK": "10"}, timeout=900, expect=(

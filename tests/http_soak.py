@@ -8,7 +8,7 @@ Runs itself inside a network namespace of its own (tools/netns-run: root, a
 TAP device; without root it skips with status 77). The guest runs httpd with
 ip=10.0.0.2/24 and this client talks to it from the namespace; nothing leaves.
   1. a warm-up burst of C connections (the heap grows to what C connections
-     need), then GET /status: the guest's free pages before;
+     need), then GET /status: the guest's free memory before;
   2. N sequential connections, each `GET /hello` with `Connection: close`,
      the answer read to the server's FIN and checked byte for byte; the
      requests/s of each tenth of them, per second of CPU time QEMU ran (a
@@ -17,8 +17,9 @@ ip=10.0.0.2/24 and this client talks to it from the namespace; nothing leaves.
   3. N more in bursts: C connections opened at once, each one request, the
      next burst when all are answered; every one must be answered exactly
      (a reset, a refused or timed-out connection, a short answer: failures);
-  4. GET /status again: free pages within P of step 1 (each read once two
-     readings 0.5 s apart agree: closing connections linger); then 10 keep-alive
+  4. GET /status again: free memory (free pages plus malloc's free bytes)
+     within P pages of step 1 (each read once two readings 0.5 s apart agree:
+     closing connections linger); then 10 keep-alive
      requests on one connection: the guest still serves; no panic on its console.
 Everything is bounded: each connection by 30 s, the whole run by S seconds.
 """
@@ -37,6 +38,7 @@ from guest import Checks, Guest, GuestError  # noqa: E402
 
 TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 PORT = 8000
+PAGE = 4096
 REQUEST = b"GET /hello HTTP/1.1\r\nHost: yolk\r\nConnection: close\r\n\r\n"
 CONN_TIMEOUT = 30.0
 
@@ -94,17 +96,26 @@ def bursts(host, total, conns, deadline):
 
 
 def status(host):
-    """The /status page's free pages (and the page text)."""
+    """The /status page's memory as (free pages, malloc's free bytes, open connections)."""
     with socket.create_connection((host, PORT), timeout=CONN_TIMEOUT) as s:
         s.sendall(b"GET /status HTTP/1.1\r\nHost: yolk\r\nConnection: close\r\n\r\n")
         data = b""
         while chunk := s.recv(4096):
             data += chunk
     m = re.search(rb"^memory: (\d+) pages free of (\d+)$", data, re.M)
+    h = re.search(rb"^heap: (\d+) bytes in use, (\d+) free$", data, re.M)
     o = re.search(rb"^open: (\d+) connections$", data, re.M)
-    if not m or not o:
-        raise GuestError(f"/status has no memory or open line: {data!r}")
-    return int(m.group(1)), int(o.group(1))
+    if not m or not h or not o:
+        raise GuestError(f"/status has no memory, heap or open line: {data!r}")
+    return int(m.group(1)), int(h.group(2)), int(o.group(1))
+
+
+def free_kib(reading):
+    """Free memory of a status() reading: free pages and what malloc holds free
+    (malloc returns pages only from its heap's top, so pages alone move with
+    whichever block lies there)."""
+    pages, heap_free, _ = reading
+    return (pages * PAGE + heap_free) // 1024
 
 
 def qemu_cpu_ns(pid):
@@ -119,18 +130,18 @@ def qemu_cpu_ns(pid):
     return total
 
 
-def settled_pages(host):
-    """Free pages once every connection but the /status one is gone (a connection a
-    client has just closed lingers until its FIN reaches httpd, up to 2 s, holding
-    its buffers) and two readings 0.5 s apart agree; at most 10 s.
-    (pages, every reading as (pages, open connections))."""
+def settled_memory(host):
+    """Free memory in KiB once every connection but the /status one is gone (a
+    connection a client has just closed lingers until its FIN reaches httpd, up
+    to 2 s, holding its buffers) and two readings 0.5 s apart agree; at most
+    10 s. (KiB, every reading)."""
     seen = [status(host)]
     for _ in range(20):
-        if len(seen) > 1 and seen[-1] == seen[-2] and seen[-1][1] <= 1:
+        if len(seen) > 1 and seen[-1] == seen[-2] and seen[-1][2] <= 1:
             break
         time.sleep(0.5)
         seen.append(status(host))
-    return seen[-1][0], seen
+    return free_kib(seen[-1]), seen
 
 
 def keepalive(host, n):
@@ -157,7 +168,7 @@ def main():
     p.add_argument("--bursts", type=int, default=1000, help="connections in bursts (total)")
     p.add_argument("--conns", type=int, default=64, help="connections per burst")
     p.add_argument("--flat", type=float, default=15.0, help="each tenth's req/s within this %% of their median")
-    p.add_argument("--pages", type=int, default=4, help="free pages may differ by this many after the soak")
+    p.add_argument("--pages", type=int, default=4, help="free memory may differ by this many pages after the soak")
     p.add_argument("--time-limit", type=float, default=400.0)
     p.add_argument("--nic", default="virtio-net-pci")
     p.add_argument("--cmdline", default="app=httpd", help="kernel parameters after ip=/gw=")
@@ -183,7 +194,7 @@ def main():
             g.wait_for(r"^httpd: listening on port 8000", 120)
             failures, reasons, done, secs = bursts(host, a.conns, a.conns, deadline)
             expect(failures == 0, f"warm-up burst of {a.conns}: {failures} failures {reasons}")
-            pages0, seen0 = settled_pages(host)
+            free0, seen0 = settled_memory(host)
 
             # Sequential connections, timed per tenth.
             # A tenth's rate is counted per second of host CPU that QEMU ran (all its
@@ -224,10 +235,12 @@ def main():
                    f"bursts: {done} of {a.bursts} connections, {a.conns} at once, in {secs:.1f} s "
                    f"({done / secs:.0f}/s), {failures} failures {reasons}")
 
-            pages1, seen1 = settled_pages(host)
-            expect(abs(pages1 - pages0) <= a.pages,
-                   f"free pages {pages0} before, {pages1} after (differ by {pages1 - pages0:+d}, allowed {a.pages}; "
-                   f"read {' '.join(f'{p}/{o}' for p, o in seen0)} / {' '.join(f'{p}/{o}' for p, o in seen1)} as pages/open)")
+            free1, seen1 = settled_memory(host)
+            allowed = a.pages * PAGE // 1024
+            expect(abs(free1 - free0) <= allowed,
+                   f"free memory {free0} KiB before, {free1} KiB after (differ by {free1 - free0:+d} KiB, "
+                   f"allowed {allowed}; read {' '.join('%d+%d/%d' % r for r in seen0)} / "
+                   f"{' '.join('%d+%d/%d' % r for r in seen1)} as pages+malloc's free bytes/open)")
             n = keepalive(host, 10)
             expect(n == 10, f"still serving: {n} of 10 keep-alive requests answered")
         except (GuestError, OSError) as e:

@@ -31,6 +31,7 @@
 #define _GNU_SOURCE /* accept4 on Linux */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -123,9 +124,12 @@ static void conn_reply(struct conn *c, const struct reply *r)
 
 /*
  * GET /status: every loop's CPU and counts, one line each, the free memory
- * (sysconf's free pages, as on Linux: a soak compares it before and after)
  * and the connections open now (this one included: a soak waits for the
- * ones it closed to be gone before it reads the memory).
+ * ones it closed to be gone before it reads the memory). Free memory is two
+ * lines because malloc gives pages back only from the top of its heap:
+ * which block happens to lie there moves sysconf's free pages by a few
+ * pages either way, while pages plus malloc's free bytes do not move unless
+ * something leaked.
  */
 static void status_page(const struct http_request *req, char *out, size_t cap, struct reply *r)
 {
@@ -133,8 +137,12 @@ static void status_page(const struct http_request *req, char *out, size_t cap, s
 	int open = 0;
 	for (int i = 0; i < nloops; i++)
 		open += __atomic_load_n(&loops[i].nconns, __ATOMIC_RELAXED);
-	size_t n = (size_t)snprintf(body, sizeof(body), "httpd: %d loops\nmemory: %ld pages free of %ld\nopen: %d connections\n",
-				    nloops, sysconf(_SC_AVPHYS_PAGES), sysconf(_SC_PHYS_PAGES), open);
+	struct mallinfo heap = mallinfo();
+	size_t n = (size_t)snprintf(body, sizeof(body),
+				    "httpd: %d loops\nmemory: %ld pages free of %ld\n"
+				    "heap: %zu bytes in use, %zu free\nopen: %d connections\n",
+				    nloops, sysconf(_SC_AVPHYS_PAGES), sysconf(_SC_PHYS_PAGES), (size_t)heap.uordblks,
+				    (size_t)heap.fordblks, open);
 	for (int i = 0; i < nloops && n < sizeof(body); i++)
 		n += (size_t)snprintf(body + n, sizeof(body) - n, "loop %d cpu %d connections %lu requests %lu\n", i,
 				      loops[i].cpu, __atomic_load_n(&loops[i].accepted, __ATOMIC_RELAXED),
