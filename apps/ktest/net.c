@@ -439,11 +439,77 @@ static void fake_udp(struct netdev *dev, const uint8_t *f, size_t len)
 	netdev_rx_done(dev);
 }
 
+/*
+ * TCP to PEER_IP: the peer answers a SYN and then only watches. With
+ * tcp_refuse set, the next data segment is refused as a full transmit queue
+ * refuses it (-ENOBUFS); tcp_resent counts data segments that came after.
+ */
+static int tcp_refuse;
+static unsigned tcp_refused, tcp_resent;
+static uint8_t syn_ack[54]; /* delivered by the test, not from inside lwIP's connect */
+static int syn_ack_ready;
+
+static uint16_t csum(uint32_t sum, const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static int fake_tcp(const uint8_t *f, size_t len)
+{
+	size_t ihl = (size_t)(f[14] & 15) * 4, total = (size_t)f[16] << 8 | f[17];
+	const uint8_t *t = f + 14 + ihl;
+	if (len < 14 + ihl + 20 || get32(f + 30) != PEER_IP || total > len - 14)
+		return 0;
+	size_t data = total - ihl - (size_t)(t[12] >> 4) * 4;
+	if ((t[13] & 0x12) == 0x02) { /* SYN: SYN-ACK, no options */
+		uint8_t *r = syn_ack;
+		memset(r, 0, sizeof(syn_ack));
+		memcpy(r, f + 6, 6);
+		memcpy(r + 6, peer_mac, 6);
+		r[12] = 0x08;
+		uint8_t *ip = r + 14, *th = r + 34;
+		ip[0] = 0x45, ip[3] = 40, ip[6] = 0x40, ip[8] = 64, ip[9] = 6;
+		put32(ip + 12, PEER_IP);
+		memcpy(ip + 16, f + 26, 4);
+		uint16_t c = csum(0, ip, 20);
+		ip[10] = (uint8_t)(c >> 8), ip[11] = (uint8_t)c;
+		memcpy(th, t + 2, 2);
+		memcpy(th + 2, t, 2);
+		put32(th + 4, 1000);
+		put32(th + 8, get32(t + 4) + 1);
+		th[12] = 5 << 4, th[13] = 0x12, th[14] = 0xff, th[15] = 0xff;
+		uint8_t pseudo[12];
+		memcpy(pseudo, ip + 12, 8);
+		pseudo[8] = 0, pseudo[9] = 6, pseudo[10] = 0, pseudo[11] = 20;
+		uint16_t p = csum(0, pseudo, 12);
+		c = csum((uint16_t)~p, th, 20);
+		th[16] = (uint8_t)(c >> 8), th[17] = (uint8_t)c;
+		syn_ack_ready = 1;
+	} else if (data > 0) {
+		if (tcp_refuse) {
+			tcp_refuse = 0;
+			tcp_refused++;
+			return -ENOBUFS;
+		}
+		if (tcp_refused)
+			tcp_resent++;
+	}
+	return 0;
+}
+
 static int fake_transmit(struct netdev *dev, const void *frame, size_t len)
 {
 	const uint8_t *f = frame;
 	if (len >= 14 && f[12] == 0x08 && f[13] == 0x06)
 		fake_arp(dev, f, len);
+	else if (len >= 34 && f[12] == 0x08 && f[13] == 0x00 && f[23] == 6)
+		return fake_tcp(f, len);
 	else if (len >= 34 && f[12] == 0x08 && f[13] == 0x00)
 		fake_udp(dev, f, len);
 	return 0;
@@ -495,6 +561,29 @@ int ktest_netdev(int argc, char **argv)
 	      !memcmp(buf, "over the wire", 13) && from.sin_addr.s_addr == htonl(PEER_IP) &&
 	      from.sin_port == htons(7));
 	close(u);
+
+	/*
+	 * A segment the device refuses (its queue full) goes out at the
+	 * sender's next poll(), not at lwIP's next timer for the connection
+	 * (up to a second): at 256 connections whole bursts of responses
+	 * waited half a second that way.
+	 */
+	int t = socket(AF_INET, SOCK_STREAM, 0);
+	peer.sin_port = htons(80);
+	CHECK(fcntl(t, F_SETFL, O_NONBLOCK) == 0);
+	CHECK(connect(t, (struct sockaddr *)&peer, sizeof(peer)) < 0 && errno == EINPROGRESS && syn_ack_ready);
+	netdev_rx(&fake, syn_ack, sizeof(syn_ack));
+	netdev_rx_done(&fake);
+	struct pollfd tp = {t, POLLOUT, 0};
+	CHECK(poll(&tp, 1, 3000) == 1 && tp.revents == POLLOUT);
+	tcp_refuse = 1;
+	CHECK(send(t, "refused once", 12, 0) == 12);
+	CHECK(tcp_refused == 1 && tcp_resent == 0);
+	tp.events = POLLIN;
+	CHECK(poll(&tp, 1, 100) == 0);
+	CHECK(tcp_resent == 1);
+	printf("netdev: a refused segment went out at the next poll(): %s\n", tcp_resent == 1 ? "yes" : "no");
+	close(t);
 	printf("netdev: arp_replies=%u udp_echoes=%u tx=%lu rx=%lu dropped=%lu\n", arp_replies, udp_echoes,
 	       fake.tx_frames, fake.rx_frames, fake.rx_dropped);
 	printf("netdev: %d failures\n", ktest_failures);

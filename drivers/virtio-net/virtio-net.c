@@ -11,8 +11,9 @@
  *             notifies the device once per batch.
  *   transmit  the frame is copied into a free buffer; completed ones are
  *             reclaimed on the next transmit (the queue never interrupts);
- *             none free is -ENOBUFS. The device is notified once per burst
- *             (the stack's flush), or every TX_KICK_BATCH frames.
+ *             none free is -ENOBUFS (the stack sends it again at its
+ *             next poll or receive batch). The device is notified once per
+ *             burst (the stack's flush), or every TX_KICK_BATCH frames.
  *
  * Multiqueue (VIRTIO_NET_F_MQ, issue 19): a card that offers several
  * receive/transmit queue pairs gets one per online CPU (at most its
@@ -247,6 +248,15 @@ static struct vnet_pair *vnet_tx_pair(struct vnet *v)
 	return &v->pairs[v->pair_of_cpu[sched_this_cpu() % PAIRS_MAX]];
 }
 
+/* Notifies the device of the frames queued since the last notify. tx_lock held. */
+static void vnet_tx_tell(struct vnet_pair *p)
+{
+	if (p->tx_unkicked) {
+		virtq_kick(&p->txq);
+		p->tx_unkicked = 0;
+	}
+}
+
 static int vnet_transmit(struct netdev *nd, const void *frame, size_t len)
 {
 	struct vnet *v = nd->priv;
@@ -265,14 +275,11 @@ static int vnet_transmit(struct netdev *nd, const void *frame, size_t len)
 			p->tx_free[p->ntx_free++] = b;
 			r = -ENOBUFS;
 		} else if (++p->tx_unkicked >= TX_KICK_BATCH) {
-			virtq_kick(&p->txq);
-			p->tx_unkicked = 0;
+			vnet_tx_tell(p);
 		}
 	}
-	if (r < 0 && p->tx_unkicked) { /* full: the device must hear of what waits */
-		virtq_kick(&p->txq);
-		p->tx_unkicked = 0;
-	}
+	if (r < 0) /* full: the device must hear of what waits */
+		vnet_tx_tell(p);
 	spin_unlock_irqrestore(&p->tx_lock, on);
 	return r;
 }
@@ -291,10 +298,7 @@ static void vnet_flush(struct netdev *nd)
 		if (__atomic_load_n(&p->tx_unkicked, __ATOMIC_RELAXED) == 0)
 			continue;
 		int on = spin_lock_irqsave(&p->tx_lock);
-		if (p->tx_unkicked) {
-			virtq_kick(&p->txq);
-			p->tx_unkicked = 0;
-		}
+		vnet_tx_tell(p);
 		spin_unlock_irqrestore(&p->tx_lock, on);
 	}
 }

@@ -20,6 +20,7 @@
 #include "lwip/etharp.h"
 #include "lwip/ethip6.h"
 #include "lwip/netif.h"
+#include "lwip/priv/tcp_priv.h" /* tcp_active_pcbs: resend_refused */
 #include "lwip/tcpip.h"
 #include "netif/ethernet.h"
 
@@ -105,12 +106,37 @@ void yolk_lwip_defer_tx(int on)
 	tx_deferred = on;
 }
 
-/* Rings the doorbells deferred sends left (file_poll_enter_hook; a send that could not finish). */
+/*
+ * Set when a device refused a frame (its transmit queue was full). lwIP
+ * keeps a refused TCP segment unsent and tries it again only when the
+ * connection next hears from its peer or at its 500 ms poll: at 256
+ * connections whole bursts of responses waited 0.5 s that way (wrk's p99
+ * 300-700 ms). Under the core lock.
+ */
+static int tx_refused;
+
+/* Sends again what lwIP kept back after a refusal: the queue has had time to drain. Core lock held. */
+static void resend_refused(void)
+{
+	if (!tx_refused)
+		return;
+	tx_refused = 0;
+	for (struct tcp_pcb *pcb = tcp_active_pcbs; pcb; pcb = pcb->next)
+		if (pcb->unsent)
+			tcp_output(pcb);
+}
+
+/*
+ * Rings the doorbells deferred sends left and sends what a full queue
+ * refused (file_poll_enter_hook; the end of a receive batch; a send that
+ * could not finish).
+ */
 void yolk_lwip_flush_tx(void)
 {
-	if (__atomic_load_n(&nunflushed, __ATOMIC_RELAXED) == 0)
+	if (__atomic_load_n(&nunflushed, __ATOMIC_RELAXED) == 0 && !__atomic_load_n(&tx_refused, __ATOMIC_RELAXED))
 		return;
 	LOCK_TCPIP_CORE();
+	resend_refused();
 	UNLOCK_TCPIP_CORE(); /* flushes */
 }
 
@@ -128,6 +154,8 @@ static err_t netif_linkoutput(struct netif *nif, struct pbuf *p)
 	}
 	int r = netdev_transmit(dev, data, p->tot_len);
 	mark_unflushed(dev); /* a refused frame may be behind a full queue the device must hear of */
+	if (r == -ENOBUFS)
+		tx_refused = 1;
 	return r < 0 ? ERR_IF : ERR_OK;
 }
 
