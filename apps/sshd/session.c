@@ -101,25 +101,33 @@ static int pump(int fd, int is_err, struct conn *c)
 	return n == 0 || errno != EAGAIN ? -1 : 0;
 }
 
+/*
+ * The fd callbacks below return -1 when they took their own fd out of the
+ * event: that is how libssh's ssh_poll_ctx_dopoll() learns its entry is gone.
+ * Returning 0 there made it write the freed entry's events into its array,
+ * which the removal may have shrunk, and decrement the freed handle's lock
+ * count: with 8 sessions at once under load, malloc later faulted on a
+ * chunk whose size word had gained a 1 (POLLIN) in its upper half.
+ */
 static int on_out(socket_t fd, int revents, void *userdata)
 {
 	struct conn *c = userdata;
-	if (revents & (POLLIN | POLLHUP | POLLERR))
-		if (pump(fd, 0, c) < 0) {
-			ssh_event_remove_fd(c->event, fd);
-			close_fd(&c->out_fd);
-		}
+	if ((revents & (POLLIN | POLLHUP | POLLERR)) && pump(fd, 0, c) < 0) {
+		ssh_event_remove_fd(c->event, fd);
+		close_fd(&c->out_fd);
+		return -1;
+	}
 	return 0;
 }
 
 static int on_err(socket_t fd, int revents, void *userdata)
 {
 	struct conn *c = userdata;
-	if (revents & (POLLIN | POLLHUP | POLLERR))
-		if (pump(fd, 1, c) < 0) {
-			ssh_event_remove_fd(c->event, fd);
-			close_fd(&c->err_fd);
-		}
+	if ((revents & (POLLIN | POLLHUP | POLLERR)) && pump(fd, 1, c) < 0) {
+		ssh_event_remove_fd(c->event, fd);
+		close_fd(&c->err_fd);
+		return -1;
+	}
 	return 0;
 }
 
@@ -131,6 +139,7 @@ static int on_done(socket_t fd, int revents, void *userdata)
 		c->status = status;
 		c->exited = 1;
 		ssh_event_remove_fd(c->event, fd);
+		return -1;
 	}
 	return 0;
 }
