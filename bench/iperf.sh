@@ -65,8 +65,10 @@ measure() {
 		bench_guest_boot "$build/iperf-linux.$run.log" "${machine[@]}" -kernel "$kernel" \
 			-initrd "$build/iperf-initrd.gz" -append "console=ttyS0 quiet panic=-1"
 	fi
-	bench_guest_wait 120 1 timeout 20 iperf3 -c "$host" -p "$port" -t 1 --connect-timeout 3000 >/dev/null 2>&1 ||
-		echo "bench/iperf.sh: $who never passed a 1 s test (see $build/iperf-$who.$run.log)" >&2
+	if ! bench_guest_wait 120 1 timeout 20 iperf3 -c "$host" -p "$port" -t 1 --connect-timeout 3000 >/dev/null 2>&1; then
+		echo "bench/iperf.sh: $who never passed a 1 s test" >&2
+		bench_guest_report "$build/iperf-$who.$run.log"
+	fi
 	client "$build/iperf-$who-to.$run.json"
 	client "$build/iperf-$who-from.$run.json" -R
 	bench_guest_stop

@@ -143,6 +143,7 @@ bench_net_nic() {
 # QEMU_ARGS in the background, no stdin, its serial output into SERIAL_LOG.
 # bench_guest_stop ends it, and so does the script's exit.
 bench_qemu_pid=
+bench_guest_why=
 bench_guest_boot() {
 	local log=$1
 	shift
@@ -158,16 +159,28 @@ bench_guest_stop() {
 
 # bench_guest_wait TRIES PAUSE CHECK...: runs the command CHECK until it
 # succeeds, at most TRIES times PAUSE seconds apart, while the guest boots;
-# 1 if it never did or QEMU exited first.
+# 1 if it never did or QEMU exited first, with bench_guest_why saying which.
 bench_guest_wait() {
-	local tries=$1 pause=$2 i
+	local tries=$1 pause=$2 i start=$SECONDS
 	shift 2
 	for i in $(seq "$tries"); do
 		"$@" && return 0
-		kill -0 "$bench_qemu_pid" 2>/dev/null || return 1
+		if ! kill -0 "$bench_qemu_pid" 2>/dev/null; then
+			bench_guest_why="QEMU exited after $((SECONDS - start)) s"
+			return 1
+		fi
 		sleep "$pause"
 	done
+	bench_guest_why="no answer in $tries tries over $((SECONDS - start)) s, QEMU still running"
 	return 1
+}
+
+# bench_guest_report LOG: why the last bench_guest_wait gave up and the end
+# of the guest's console LOG, on stderr: a benchmark that fails in CI leaves
+# nothing else behind (the scratch tree goes with the CI root).
+bench_guest_report() {
+	echo "  $bench_guest_why; the end of $1:" >&2
+	tail -n 25 "$1" 2>/dev/null | sed 's/^/  | /' >&2 || true
 }
 
 # bench_http_answers URL: a CHECK for bench_guest_wait: GET URL answers

@@ -110,7 +110,8 @@ measure_http() {
 			-initrd "$build/httpd-initrd.gz" -append "console=ttyS0 quiet panic=-1"
 	fi
 	if ! bench_guest_wait 240 0.5 bench_http_answers "$url"; then
-		echo "bench/smp.sh: $who guest (-smp $n) never answered $url (see $build/httpd-$who-$n.log)" >&2
+		echo "bench/smp.sh: $who guest (-smp $n) never answered $url" >&2
+		bench_guest_report "$build/httpd-$who-$n.log"
 		bench_guest_stop
 		exit 1
 	fi
