@@ -18,6 +18,11 @@
 # qemu` uses. Its slirp thread bounds new connections and breaks bursts
 # (hostfwd listens with a backlog of 1), so it measures slirp as much as the
 # guest: kept to see what `ninja qemu` users see.
+# NET=passt: user-mode networking without root inside, like slirp, but by
+# passt (Debian's package), a process of its own that QEMU reaches with
+# -netdev stream: it forwards 127.0.0.1's ports (in a namespace of this run's
+# own, as NET=tap) to the guest through listeners with a real backlog, so
+# it measures the guest, not a listener's queue of 2.
 #
 # wrk (one thread, C connections, DURATION seconds; one 2 s warm-up per
 # server) measures two workloads at each C of CONNS:
@@ -154,7 +159,8 @@ def read(path):
     kinds.append(int(non2xx.group(1)) if non2xx else 0)
     return (float(rate.group(1)), ms(*lat["50"].groups()) if lat["50"] else float("nan"),
             ms(*lat["99"].groups()) if lat["99"] else float("nan"), kinds)
-where = "a TAP device (network namespace)" if net == "tap" else "QEMU user networking (hostfwd)"
+where = {"tap": "a TAP device (network namespace)", "user": "QEMU user networking (slirp, hostfwd)",
+         "passt": "passt user-mode networking (-netdev stream, network namespace)"}[net]
 print(f"GET /hello (11-byte body) over {nic} on {where}; TCG, 1 CPU; wrk -t1 -cC -d{duration}s; "
       f"median of {runs} runs; errors summed over the runs")
 print(f"{'workload':9} {'c':>4} | {'req/s yolk':>10} {'nginx':>7} {'busybox':>7} | {'yolk/nginx':>10} {'yolk/bb':>7} | "

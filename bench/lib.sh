@@ -60,15 +60,15 @@ bench_nic_modules() {
 }
 
 # bench_net_settings NAME [BUILD_DIR]: the settings a network benchmark reads, as
-# globals: net (NET: tap, the default, or user), build (BUILD_DIR, default
+# globals: net (NET: tap, the default, user or passt), build (BUILD_DIR, default
 # build-bench-NAME), nic (NIC, default virtio-net-pci, its Linux modules
 # exported), duration (DURATION, default 10 s), runs (RUNS, default 3),
 # guest_cache (YOLK_GUEST_CACHE) and start (for bench_footer).
 bench_net_settings() {
 	net=${NET:-tap}
 	case $net in
-	tap | user) ;;
-	*) echo "bench/$(basename "$0"): NET must be tap or user" >&2; exit 2 ;;
+	tap | user | passt) ;;
+	*) echo "bench/$(basename "$0"): NET must be tap, user or passt" >&2; exit 2 ;;
 	esac
 	build=$(realpath -m "${2:-$top/build-bench-$1}")
 	nic=${NIC:-virtio-net-pci}
@@ -79,15 +79,15 @@ bench_net_settings() {
 	bench_nic_modules "$nic"
 }
 
-# bench_netns DEBS ARGS...: with NET=tap, run from outside, fetches the Linux
-# guest's kernel, modules and Debian packages DEBS into guest_cache (the
-# namespace has no way out) and runs the calling script again with ARGS in a
-# network namespace with a TAP device (tools/netns-run; it does not return).
-# Inside it, and with NET=user, goes on to bench_guest_addr.
+# bench_netns DEBS ARGS...: with NET=tap or passt, run from outside, fetches
+# the Linux guest's kernel, modules and Debian packages DEBS into guest_cache
+# (the namespace has no way out) and runs the calling script again with ARGS
+# in a network namespace with a TAP device (tools/netns-run; it does not
+# return). Inside it, and with NET=user, goes on to bench_guest_addr.
 bench_netns() {
 	local debs=$1
 	shift
-	if [ "$net" = tap ] && [ -z "${YOLK_TAP:-}" ]; then
+	if [ "$net" != user ] && [ -z "${YOLK_TAP:-}" ]; then
 		LINUX_GUEST_FETCH_ONLY=1 LINUX_GUEST_DEBS="$debs" "$top/tools/linux-guest" "$guest_cache" - -
 		exec "$top/tools/netns-run" "$0" "$@" # back in the calling script, inside the namespace
 	fi
@@ -97,6 +97,11 @@ bench_netns() {
 # bench_guest_addr: sets guest, gw and prefix for $net: the guest's address,
 # its gateway (the host's side) and the prefix length.
 bench_guest_addr() {
+	if [ "$net" = passt ]; then
+		# passt wants a default route to take its addresses from; in the
+		# namespace it leads into the TAP device, which nothing reads.
+		ip route add default via "$YOLK_TAP_GUEST" dev "$YOLK_TAP" 2>/dev/null || true
+	fi
 	if [ "$net" = tap ]; then
 		guest=$YOLK_TAP_GUEST gw=$YOLK_TAP_HOST prefix=$YOLK_TAP_PREFIX
 	else
@@ -121,7 +126,9 @@ EOF
 # bench_net_nic PORT...: QEMU's arguments for the guest's NIC (model $nic) in
 # the array bench_nic_args, and where the host reaches the guest's TCP PORTs:
 # host bench_host, port ${bench_port[PORT]}. Over TAP that is the guest's own
-# address and port; on user networking a hostfwd from a free port of 127.0.0.1.
+# address and port; on user networking a hostfwd from a free port of 127.0.0.1;
+# with passt the same port of 127.0.0.1 in the namespace (bench_passt_args,
+# for passt, which bench_guest_boot starts).
 bench_net_nic() {
 	local p fwd=
 	declare -gA bench_port=()
@@ -129,6 +136,18 @@ bench_net_nic() {
 		bench_nic_args=(-netdev "tap,id=n0,ifname=$YOLK_TAP,script=no,downscript=no" -device "$nic,netdev=n0")
 		bench_host=$guest
 		for p in "$@"; do bench_port[$p]=$p; done
+	elif [ "$net" = passt ]; then
+		# In /tmp: passt drops to nobody, and Debian's AppArmor profile for it
+		# lets it make sockets there and in /run/user, not in a build directory.
+		bench_passt_sock=/tmp/yolk-passt-$$.sock
+		bench_nic_args=(-netdev "stream,id=n0,server=off,addr.type=unix,addr.path=$bench_passt_sock"
+			-device "$nic,netdev=n0")
+		bench_passt_args=(-a "$guest" -n "$prefix" -g "$gw")
+		bench_host=127.0.0.1
+		for p in "$@"; do
+			bench_port[$p]=$p
+			bench_passt_args+=(-t "127.0.0.1/$p")
+		done
 	else
 		bench_host=127.0.0.1
 		for p in "$@"; do
@@ -140,21 +159,38 @@ bench_net_nic() {
 }
 
 # bench_guest_boot SERIAL_LOG QEMU_ARGS...: starts qemu-system-x86_64 with
-# QEMU_ARGS in the background, no stdin, its serial output into SERIAL_LOG.
-# bench_guest_stop ends it, and so does the script's exit.
+# QEMU_ARGS in the background, no stdin, its serial output into SERIAL_LOG
+# (with NET=passt, a passt for it first, its log beside SERIAL_LOG).
+# bench_guest_stop ends them, and so does the script's exit.
 bench_qemu_pid=
+bench_passt_pid=
 bench_guest_why=
 bench_guest_boot() {
-	local log=$1
+	local log=$1 i
 	shift
 	trap bench_guest_stop EXIT
+	if [ "$net" = passt ]; then
+		rm -f "$bench_passt_sock"
+		# -1: it ends with its one client, QEMU; -f: in the foreground, ours to stop.
+		passt -f -1 -q -s "$bench_passt_sock" -l "${log%.log}.passt.log" "${bench_passt_args[@]}" </dev/null &
+		bench_passt_pid=$!
+		for i in $(seq 100); do [ -S "$bench_passt_sock" ] && break; sleep 0.05; done
+		if ! kill -0 "$bench_passt_pid" 2>/dev/null; then
+			# In a chroot (tools/fresh-root) the kernel refuses passt its user namespace.
+			echo "bench/$(basename "$0"): passt exited; the end of its log:" >&2
+			tail -n 5 "${log%.log}.passt.log" | sed 's/^/  | /' >&2
+			exit 1
+		fi
+	fi
 	qemu-system-x86_64 "$@" -serial "file:$log" </dev/null &
 	bench_qemu_pid=$!
 }
 
 bench_guest_stop() {
 	[ -n "$bench_qemu_pid" ] && kill "$bench_qemu_pid" 2>/dev/null && wait "$bench_qemu_pid" 2>/dev/null || true
-	bench_qemu_pid=
+	[ -n "$bench_passt_pid" ] && kill "$bench_passt_pid" 2>/dev/null && wait "$bench_passt_pid" 2>/dev/null || true
+	[ -z "${bench_passt_sock:-}" ] || rm -f "$bench_passt_sock"
+	bench_qemu_pid= bench_passt_pid=
 }
 
 # bench_guest_wait TRIES PAUSE CHECK...: runs the command CHECK until it
