@@ -172,8 +172,10 @@ for c in conns:
         res = {w: [read(f"{build}/wrk-{w}-{load}-{c}.{r}.txt") for r in range(1, int(runs) + 1)] for w in servers}
         med = {w: [statistics.median(x[i] for x in res[w]) for i in range(3)] for w in servers}
         err = {w: [sum(x[3][k] for x in res[w]) for k in range(5)] for w in servers}
+        # A baseline that answered nothing (0 req/s) has no ratio: '-'.
+        ratio = lambda w, width: f"{med['yolk'][0] / med[w][0]:{width}.2f}x" if med[w][0] else f"{'-':>{width + 1}}"
         print(f"{load:9} {c:>4} | {med['yolk'][0]:10.0f} {med['nginx'][0]:7.0f} {med['busybox'][0]:7.0f} | "
-              f"{med['yolk'][0] / med['nginx'][0]:9.2f}x {med['yolk'][0] / med['busybox'][0]:6.2f}x | "
+              f"{ratio('nginx', 9)} {ratio('busybox', 6)} | "
               f"{med['yolk'][1]:11.2f} {med['nginx'][1]:6.2f} {med['busybox'][1]:6.2f} | "
               f"{med['yolk'][2]:11.2f} {med['nginx'][2]:6.2f} {med['busybox'][2]:6.2f} | "
               f"{sum(err['yolk']):11d} {sum(err['nginx']):5d} {sum(err['busybox']):5d}")
