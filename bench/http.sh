@@ -125,6 +125,7 @@ measure() {
 	done
 	for who in "${servers[@]}"; do
 		load "$who" "$run"
+		bench_passt_check "$who's runs (run $run): the results after it are not the guest's" || true
 	done
 	bench_guest_stop
 }

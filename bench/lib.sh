@@ -186,6 +186,20 @@ bench_guest_boot() {
 	bench_qemu_pid=$!
 }
 
+# bench_passt_check WHAT: with NET=passt, says on stderr (and returns 1) when
+# passt is no longer running while the guest is: Debian 12's passt
+# (0.0~git20230309) dies of SIGFPE under connection churn, with yolk and Linux
+# guests alike, and what was measured after that is its absence.
+bench_passt_check() {
+	local status=0
+	[ "$net" = passt ] && [ -n "$bench_passt_pid" ] || return 0
+	kill -0 "$bench_passt_pid" 2>/dev/null && return 0
+	wait "$bench_passt_pid" 2>/dev/null || status=$?
+	echo "bench/$(basename "$0"): passt exited (status $status$([ $status -gt 128 ] && echo ", signal $((status - 128))")) during $1" >&2
+	bench_passt_pid=
+	return 1
+}
+
 bench_guest_stop() {
 	[ -n "$bench_qemu_pid" ] && kill "$bench_qemu_pid" 2>/dev/null && wait "$bench_qemu_pid" 2>/dev/null || true
 	[ -n "$bench_passt_pid" ] && kill "$bench_passt_pid" 2>/dev/null && wait "$bench_passt_pid" 2>/dev/null || true
@@ -203,6 +217,10 @@ bench_guest_wait() {
 		"$@" && return 0
 		if ! kill -0 "$bench_qemu_pid" 2>/dev/null; then
 			bench_guest_why="QEMU exited after $((SECONDS - start)) s"
+			return 1
+		fi
+		if ! bench_passt_check "the boot"; then
+			bench_guest_why="passt exited after $((SECONDS - start)) s"
 			return 1
 		fi
 		sleep "$pause"
