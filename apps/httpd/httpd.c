@@ -408,7 +408,10 @@ static int listen_on(int port)
 	int one = 1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(fd, MAX_CONNS) != 0) {
+	/* Room for a whole new wave of clients while the last one's connections
+	 * close (net-lwip caps it at CONFIG_NET_LWIP_ACCEPT_BACKLOG): with only
+	 * MAX_CONNS, 256 clients reconnecting at once overflowed it. */
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(fd, 2 * MAX_CONNS) != 0) {
 		perror("httpd: bind/listen");
 		close(fd);
 		return -1;

@@ -271,6 +271,7 @@ static const struct {
 #ifdef CONFIG_NET_LWIP
 	{"net", ktest_net}, {"netdev", ktest_netdev}, {"nic", ktest_nic}, {"sendmsg", ktest_sendmsg},
 	{"tcp-churn", ktest_tcp_churn},
+	{"listen-burst", ktest_listen_burst},
 #endif
 };
 

@@ -27,6 +27,7 @@ int ktest_thread_churn(int argc, char **argv);
 int ktest_thread_concurrent(int argc, char **argv);
 int ktest_sendmsg(int argc, char **argv);
 int ktest_tcp_churn(int argc, char **argv);
+int ktest_listen_burst(int argc, char **argv);
 int ktest_blk(int argc, char **argv);
 int ktest_irqroute(int argc, char **argv);
 int ktest_pciirq(int argc, char **argv);

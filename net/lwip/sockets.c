@@ -481,7 +481,7 @@ int listen(int fd, int backlog)
 	/* Never past the accept queue: lwIP would reset what completes beyond it (lwipopts.h). */
 	backlog = backlog < 1 ? 1 : backlog > DEFAULT_ACCEPTMBOX_SIZE ? DEFAULT_ACCEPTMBOX_SIZE : backlog;
 	r = s->type != SOCK_STREAM ? -EOPNOTSUPP
-	                           : -sock_errno(netconn_listen_with_backlog(s->conn, (u8_t)backlog));
+	                           : -sock_errno(netconn_listen_with_backlog(s->conn, (u16_t)backlog));
 	fd_put(f);
 	return sock_ret(r);
 }
