@@ -175,9 +175,8 @@ bench_guest_boot() {
 		passt -f -1 -q -s "$bench_passt_sock" -l "${log%.log}.passt.log" "${bench_passt_args[@]}" </dev/null &
 		bench_passt_pid=$!
 		for i in $(seq 100); do [ -S "$bench_passt_sock" ] && break; sleep 0.05; done
-		if ! kill -0 "$bench_passt_pid" 2>/dev/null; then
+		if ! bench_passt_check "its start"; then
 			# In a chroot, for one, the kernel refuses passt its user namespace.
-			echo "bench/$(basename "$0"): passt exited; the end of its log:" >&2
 			tail -n 5 "${log%.log}.passt.log" | sed 's/^/  | /' >&2
 			exit 1
 		fi

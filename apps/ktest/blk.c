@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <yolk/blkdev.h>
 #include <yolk/pci.h>
 #include "ktest.h"
@@ -39,13 +38,6 @@ static void pattern(uint8_t *p, size_t n, uint32_t seed)
 		seed = seed * 1103515245u + 12345u;
 		p[i] = (uint8_t)(seed >> 16);
 	}
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static void show(struct blkdev *d, void *arg)
@@ -140,7 +132,7 @@ static int step_threads(struct blkdev *d, int n, int rounds)
 	pthread_attr_init(&a);
 	pthread_attr_setstacksize(&a, 64 * 1024);
 	n = n > 8 ? 8 : n;
-	uint64_t t0 = now_ns();
+	uint64_t t0 = ktest_ns();
 	for (int i = 0; i < n; i++) {
 		rs[i] = (struct reader){.d = d, .index = i, .rounds = rounds};
 		rs[i].count = (1u << 20) / d->sector_size;
@@ -149,7 +141,7 @@ static int step_threads(struct blkdev *d, int n, int rounds)
 	}
 	for (int i = 0; i < n; i++)
 		pthread_join(rs[i].thread, NULL);
-	uint64_t ms = (now_ns() - t0) / 1000000;
+	uint64_t ms = (ktest_ns() - t0) / 1000000;
 	for (int i = 0; i < n; i++)
 		printf("thread %d %s %llu %llu %016llx consistent=%d err=%d\n", i, d->name,
 		       (unsigned long long)rs[i].lba, (unsigned long long)rs[i].count,
@@ -227,10 +219,10 @@ static int bench_read(struct blkdev *d, unsigned mib)
 	size_t chunk = 65536 / d->sector_size, total = (size_t)mib * (1u << 20) / d->sector_size;
 	uint8_t *buf = malloc(65536);
 	int r = buf ? 0 : -ENOMEM;
-	uint64_t t0 = now_ns();
+	uint64_t t0 = ktest_ns();
 	for (size_t s = 0; s < total && r == 0; s += chunk)
 		r = blkdev_read(d, s % (d->sectors - d->sectors % chunk), buf, chunk);
-	uint64_t ns = now_ns() - t0;
+	uint64_t ns = ktest_ns() - t0;
 	free(buf);
 	printf("bench %s read_64k MiB=%u ms=%llu MBps=%llu r=%d\n", d->name, mib,
 	       (unsigned long long)(ns / 1000000), (unsigned long long)mbps((uint64_t)mib << 20, ns), r);
@@ -241,7 +233,7 @@ static int bench_read(struct blkdev *d, unsigned mib)
 static int bench_cache_read(struct blkdev *d, unsigned mib)
 {
 	struct bcache *c = bcache_new(d, 4096, 256);
-	uint64_t blocks = (uint64_t)mib << 8, dev_blocks = d->sectors * d->sector_size / 4096, t0 = now_ns();
+	uint64_t blocks = (uint64_t)mib << 8, dev_blocks = d->sectors * d->sector_size / 4096, t0 = ktest_ns();
 	int r = c ? 0 : -ENOMEM;
 	bcache_set_readahead(c, 16);
 	for (uint64_t i = 0; i < blocks && r == 0; i++) {
@@ -249,7 +241,7 @@ static int bench_cache_read(struct blkdev *d, unsigned mib)
 		if ((r = bread(c, i % dev_blocks, &b)) == 0)
 			brelse(c, b);
 	}
-	uint64_t ns = now_ns() - t0;
+	uint64_t ns = ktest_ns() - t0;
 	bcache_free(c);
 	printf("bench %s cache_read_4k_ra16 MiB=%u MBps=%llu r=%d\n", d->name, mib,
 	       (unsigned long long)mbps((uint64_t)mib << 20, ns), r);
@@ -259,7 +251,7 @@ static int bench_cache_read(struct blkdev *d, unsigned mib)
 /* Dirties the last 2 MiB of the disk in 4 KiB blocks, then bsync writes them coalesced. */
 static int bench_cache_write(struct blkdev *d)
 {
-	uint64_t nblocks = 512, first = d->sectors * d->sector_size / 4096 - nblocks, t0 = now_ns();
+	uint64_t nblocks = 512, first = d->sectors * d->sector_size / 4096 - nblocks, t0 = ktest_ns();
 	struct bcache *c = bcache_new(d, 4096, nblocks);
 	int r = c ? 0 : -ENOMEM;
 	for (uint64_t i = 0; i < nblocks && r == 0; i++) {
@@ -272,7 +264,7 @@ static int bench_cache_write(struct blkdev *d)
 	}
 	if (r == 0)
 		r = bsync(c);
-	uint64_t ns = now_ns() - t0;
+	uint64_t ns = ktest_ns() - t0;
 	bcache_free(c);
 	printf("bench %s cache_write_4k_bsync MiB=2 MBps=%llu r=%d\n", d->name,
 	       (unsigned long long)mbps(nblocks * 4096, ns), r);

@@ -180,8 +180,7 @@ int ktest_fatwrite(int argc, char **argv)
 	gone(dir, "guest dir a");
 	gone(dir, "delete me.tmp");
 	gone(dir, "tmp dir");
-	printf("fatwrite: %d failures\n", ktest_failures);
-	return ktest_failures ? 1 : 0;
+	return ktest_result("fatwrite");
 }
 
 /* Writes DIR/churnK with size bytes (no fsync): clusters allocated and freed between syncs. */

@@ -23,13 +23,6 @@
 #include <yolk/vfs.h>
 #include "ktest.h"
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static int in_heap(const void *p)
 {
 	return (uintptr_t)p >= HEAP_BASE && (uintptr_t)p < HEAP_LIMIT;
@@ -87,8 +80,7 @@ int ktest_console_fds(int argc, char **argv)
 	CHECK(dup2(1, 1) == 1 && fd_refs(1) == 2);
 	size_t heap1 = (size_t)mallinfo().uordblks;
 	printf("console-fds: closed and replaced 0-2 20 times, heap in use %zu -> %zu bytes\n", heap0, heap1);
-	printf("console-fds: %d failures\n", ktest_failures);
-	return ktest_failures ? 1 : 0;
+	return ktest_result("console-fds");
 }
 
 /* --- kill-storm --- */
@@ -176,9 +168,9 @@ int ktest_kill_storm(int argc, char **argv)
 	CHECK(mkdir(STORM_MOUNT "/d", 0755) == 0 && close(open(STORM_FILE, O_WRONLY | O_CREAT, 0644)) == 0);
 	storm_fd[BLOCK_READ] = storm_fd[BLOCK_POLL] = blocking[0];
 	storm_fd[SPIN_READ] = storm_fd[SPIN_POLL] = spinning[0];
-	uint64_t t0 = mono_ms();
+	uint64_t t0 = ktest_ms();
 	long done = 0, killed = 0;
-	for (; done < rounds && mono_ms() - t0 < 60000; done++) {
+	for (; done < rounds && ktest_ms() - t0 < 60000; done++) {
 		int k = storm_round(5 + (int)(done % 4) * 5);
 		if (k < 0)
 			break;
@@ -197,7 +189,7 @@ int ktest_kill_storm(int argc, char **argv)
 	for (int i = 0; i < 4; i++)
 		CHECK(close(fds[i]) == 0);
 	printf("kill-storm: %ld rounds, %ld of %ld workers killed (status 130) in %llu ms\n", done, killed,
-	       done * MODES, (unsigned long long)(mono_ms() - t0));
+	       done * MODES, (unsigned long long)(ktest_ms() - t0));
 	CHECK(refs_ok);
 	CHECK(done == rounds && killed == done * MODES);
 	/*
@@ -215,8 +207,7 @@ int ktest_kill_storm(int argc, char **argv)
 	CHECK(unmounted == 0 && rmdir(STORM_MOUNT) == 0);
 	printf("kill-storm: refcounts %s, pipes work, mount %s (%d fds left open by killed workers)\n",
 	       refs_ok ? "ok" : "WRONG", unmounted == 0 ? "released" : "BUSY", leftover);
-	printf("kill-storm: %d failures\n", ktest_failures);
-	return ktest_failures ? 1 : 0;
+	return ktest_result("kill-storm");
 }
 
 /* --- append: a positioned file whose size is unknown (no fstat) or unknowable (fstat fails) --- */
@@ -266,6 +257,5 @@ int ktest_append(int argc, char **argv)
 	CHECK(pread(fd, buf, 4, 0) == 4 && strcmp(buf, "abcd") == 0);
 	CHECK(close(fd) == 0 && unlink("/append-test") == 0);
 	printf("append: fstat failing or missing fails the write (%d pwrites)\n", pwrites);
-	printf("append: %d failures\n", ktest_failures);
-	return ktest_failures ? 1 : 0;
+	return ktest_result("append");
 }

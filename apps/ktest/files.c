@@ -18,17 +18,6 @@
 #include <unistd.h>
 #include "ktest.h"
 
-int ktest_failures;
-
-void ktest_check(int ok, const char *what, int line)
-{
-	if (!ok) {
-		printf("FAIL line %d: %s (errno %d %s)\n", line, what, errno, strerror(errno));
-		ktest_failures++;
-	}
-}
-
-
 static int write_str(const char *path, const char *s, int flags)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | flags, 0644);
@@ -239,8 +228,7 @@ int ktest_files(int argc, char **argv)
 	files_stdio();
 	files_syscalls();
 	files_mmap();
-	printf("files: %d failures\n", ktest_failures);
-	return ktest_failures ? 1 : 0;
+	return ktest_result("files");
 }
 
 /* --- pipe --- */
@@ -293,8 +281,7 @@ int ktest_pipe(int argc, char **argv)
 	close(p[0]);
 	CHECK_ERR(write(p[1], "x", 1), EPIPE);
 	close(p[1]);
-	printf("pipe: %d failures\n", ktest_failures);
-	return ktest_failures ? 1 : 0;
+	return ktest_result("pipe");
 }
 
 /* --- devfs --- */
@@ -333,8 +320,7 @@ int ktest_devfs(int argc, char **argv)
 	CHECK(fd >= 0 && isatty(fd) && write(fd, "via /dev/console\n", 17) == 17);
 	close(fd);
 	CHECK_ERR(open("/dev/nothing", O_RDONLY), ENOENT);
-	printf("devfs: %d failures\n", ktest_failures);
-	return ktest_failures ? 1 : 0;
+	return ktest_result("devfs");
 }
 
 /* --- tree: what the host packed, read back --- */

@@ -69,9 +69,14 @@ unsigned char ktest_pattern(size_t i);
 size_t ktest_echo_stream(int fd, size_t bytes, size_t *wrong);
 
 
-/* Checks shared by the case files (files.c): a false one prints "FAIL line N: ..." and counts. */
+/* Checks shared by the case files (check.c): a false one prints "FAIL line N: ..." and counts. */
 extern int ktest_failures;
 void ktest_check(int ok, const char *what, int line);
+/* Prints "NAME: N failures", the line the host tests look for, and returns the case's exit status. */
+int ktest_result(const char *name);
+/* CLOCK_MONOTONIC in nanoseconds and in milliseconds. */
+uint64_t ktest_ns(void);
+uint64_t ktest_ms(void);
 #define CHECK(c) ktest_check((c) != 0, #c, __LINE__)
 #define CHECK_ERR(call, e) ktest_check((call) == -1 && errno == (e), #call " fails with " #e, __LINE__)
 

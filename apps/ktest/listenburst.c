@@ -18,28 +18,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 #include "ktest.h"
 
 #define BURST_PORT 7011
 #define BURST_MAX 400
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 int ktest_listen_burst(int argc, char **argv)
 {
 	static int client[BURST_MAX];
 	static struct pollfd pending[BURST_MAX];
 	unsigned long n = argc > 2 ? strtoul(argv[2], NULL, 10) : 300, opened = 0, connected = 0, accepted = 0;
-	CHECK(n >= 1 && n <= BURST_MAX);
-	if (n < 1 || n > BURST_MAX)
+	if (n < 1 || n > BURST_MAX) {
+		printf("listen-burst: N must be 1..%d, not %lu\n", BURST_MAX, n);
 		return 1;
+	}
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(BURST_PORT)};
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	int lfd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
@@ -56,11 +49,11 @@ int ktest_listen_burst(int argc, char **argv)
 	CHECK(opened == n); /* else too few sockets (CONFIG_NET_LWIP_SOCKETS) */
 	n = opened;
 	/* Connected = writable with no pending error; one second is hundreds of times what loopback needs. */
-	uint64_t t0 = mono_ms();
+	uint64_t t0 = ktest_ms();
 	unsigned long left = n;
 	for (unsigned long i = 0; i < n; i++)
 		pending[i] = (struct pollfd){.fd = client[i], .events = POLLOUT};
-	while (left > 0 && mono_ms() - t0 < 1000) {
+	while (left > 0 && ktest_ms() - t0 < 1000) {
 		if (poll(pending, n, 50) < 0)
 			break;
 		for (unsigned long i = 0; i < n; i++) {
@@ -74,7 +67,7 @@ int ktest_listen_burst(int argc, char **argv)
 			left--;
 		}
 	}
-	uint64_t ms = mono_ms() - t0;
+	uint64_t ms = ktest_ms() - t0;
 	CHECK(fcntl(lfd, F_SETFL, O_NONBLOCK) == 0);
 	for (int c; (c = accept(lfd, NULL, NULL)) >= 0; accepted++)
 		close(c);
@@ -85,8 +78,7 @@ int ktest_listen_burst(int argc, char **argv)
 	for (unsigned long i = 0; i < n; i++)
 		close(client[i]);
 	close(lfd);
-	printf("listen-burst: %d failures\n", ktest_failures);
-	return ktest_failures ? 1 : 0;
+	return ktest_result("listen-burst");
 }
 #else
 typedef int ktest_listen_burst_not_configured; /* ISO C wants something in a file */

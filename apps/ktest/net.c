@@ -359,8 +359,7 @@ int ktest_sendmsg(int argc, char **argv)
 	m.msg_iovlen = 2;
 	CHECK(sendmsg(fd, &m, 0) == 8);
 	CHECK(close(fd) == 0);
-	printf("sendmsg: %d failures\n", ktest_failures);
-	return ktest_failures ? 1 : 0;
+	return ktest_result("sendmsg");
 }
 
 int ktest_net(int argc, char **argv)
@@ -373,8 +372,7 @@ int ktest_net(int argc, char **argv)
 	net_udp();
 	net_refused();
 	net_names();
-	printf("net: %d failures\n", ktest_failures);
-	return ktest_failures ? 1 : 0;
+	return ktest_result("net");
 }
 
 /*
@@ -535,8 +533,7 @@ static int netdev_dhcp(void)
 	struct netdev_addr na;
 	CHECK(netdev_addr(&fake, &na) == 0 && na.ip == 0 && na.dhcp == 1);
 	printf("netdev: dhcp=%d discovers_sent=%d\n", na.dhcp, dhcp_discovers > 0);
-	printf("netdev: %d failures\n", ktest_failures);
-	return ktest_failures ? 1 : 0;
+	return ktest_result("netdev");
 }
 
 int ktest_netdev(int argc, char **argv)
@@ -586,8 +583,7 @@ int ktest_netdev(int argc, char **argv)
 	close(t);
 	printf("netdev: arp_replies=%u udp_echoes=%u tx=%lu rx=%lu dropped=%lu\n", arp_replies, udp_echoes,
 	       fake.tx_frames, fake.rx_frames, fake.rx_dropped);
-	printf("netdev: %d failures\n", ktest_failures);
-	return ktest_failures ? 1 : 0;
+	return ktest_result("netdev");
 }
 #else
 typedef int ktest_net_not_configured; /* ISO C wants something in a file */

@@ -31,7 +31,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 #include <yolk/cpu.h>
 #include <yolk/irq.h>
@@ -52,13 +51,6 @@
 #define MSIX_CTRL_ENABLE 0x8000
 #define MSI_CTRL_ENABLE 0x1
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 
 static struct sockaddr_in sockaddr(uint32_t ip_net, int port)
 {
@@ -78,7 +70,7 @@ static void set_timeouts(int fd)
 /* Waits for dev's address; 0 with *na filled, -1 at the deadline. */
 static int wait_addr(struct netdev *dev, struct netdev_addr *na)
 {
-	for (uint64_t end = now_ms() + ADDR_WAIT_MS; now_ms() < end; usleep(50000))
+	for (uint64_t end = ktest_ms() + ADDR_WAIT_MS; ktest_ms() < end; usleep(50000))
 		if (netdev_addr(dev, na) == 0 && na->up && na->ip != 0)
 			return 0;
 	return -1;
@@ -163,7 +155,7 @@ static void serve_datagram(struct server *s)
 static void *server_thread(void *arg)
 {
 	struct server *s = arg;
-	for (uint64_t end = now_ms() + SERVE_MS; !s->done && now_ms() < end;) {
+	for (uint64_t end = ktest_ms() + SERVE_MS; !s->done && ktest_ms() < end;) {
 		struct pollfd pf[2] = {{s->tcp, POLLIN, 0}, {s->udp, POLLIN, 0}};
 		if (poll(pf, 2, 200) <= 0)
 			continue;
@@ -197,7 +189,7 @@ static void tcp_echo(struct netdev *dev, uint32_t host, int port)
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in a = sockaddr(host, port);
 	set_timeouts(fd);
-	uint64_t t0 = now_ms();
+	uint64_t t0 = ktest_ms();
 	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
 		printf("FAIL: %s: connect to %s:%d: %s\n", dev->name, inet_ntoa(a.sin_addr), port,
 		       strerror(errno));
@@ -207,7 +199,7 @@ static void tcp_echo(struct netdev *dev, uint32_t host, int port)
 	}
 	size_t bad;
 	size_t total = ktest_echo_stream(fd, ECHO_BYTES, &bad);
-	uint64_t ms = now_ms() - t0;
+	uint64_t ms = ktest_ms() - t0;
 	close(fd);
 	printf("nic: %s tcp echo %zu bytes, %zu wrong, %llu ms, %llu KiB/s\n", dev->name, total, bad,
 	       (unsigned long long)ms, (unsigned long long)(total / 1024 * 1000 / (ms ? ms : 1)));
@@ -332,7 +324,7 @@ static int wait_link(struct netdev *dev, int up)
 {
 	printf("nic: waiting for link %s\n", up ? "up" : "down");
 	fflush(stdout);
-	for (uint64_t end = now_ms() + LINK_WAIT_MS; now_ms() < end; usleep(20000)) {
+	for (uint64_t end = ktest_ms() + LINK_WAIT_MS; ktest_ms() < end; usleep(20000)) {
 		struct netdev_addr na;
 		if (dev->link_up == up && netdev_addr(dev, &na) == 0 && na.up == up) {
 			printf("nic: %s link %s\n", dev->name, up ? "up" : "down");
@@ -408,8 +400,7 @@ int ktest_nic(int argc, char **argv)
 		printf("nic: %s rx %lu frames (%lu dropped), tx %lu frames (%lu errors)\n", devs[i]->name,
 		       devs[i]->rx_frames, devs[i]->rx_dropped, devs[i]->tx_frames, devs[i]->tx_errors);
 	pci_foreach(show_irq_cpus, NULL);
-	printf("nic: %d failures\n", ktest_failures);
-	return ktest_failures ? 1 : 0;
+	return ktest_result("nic");
 }
 #else
 typedef int ktest_nic_not_configured; /* ISO C wants something in a file */

@@ -25,13 +25,6 @@
 #endif
 #include "ktest.h"
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static void pause_ms(int ms)
 {
 	usleep((useconds_t)ms * 1000);
@@ -291,11 +284,11 @@ static int cancel_in(const struct point *p, int pending, int delay_us)
 		sched_yield();
 	if (!pending && delay_us != 0)
 		usleep(delay_us < 0 ? 30000 : (useconds_t)delay_us);
-	uint64_t t0 = mono_ms();
+	uint64_t t0 = ktest_ms();
 	int err = pthread_cancel(t);
 	r.requested = 1;
 	int joined = pthread_join(t, &ret);
-	uint64_t ms = mono_ms() - t0;
+	uint64_t ms = ktest_ms() - t0;
 	if (!pending && delay_us < 0 && ms > worst_ms)
 		worst_ms = ms;
 	int cond = strncmp(p->name, "pthread_cond", 12) == 0;
@@ -489,9 +482,9 @@ static void *disabled_sleeper(void *arg)
 {
 	(void)arg;
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
-	uint64_t t0 = mono_ms();
+	uint64_t t0 = ktest_ms();
 	usleep(60000); /* a cancellation point, but disabled: sleeps the whole time */
-	usleep_done = mono_ms() - t0 >= 55;
+	usleep_done = ktest_ms() - t0 >= 55;
 	pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
 	pthread_testcancel();
 	usleep_done = 0; /* not reached */
@@ -538,14 +531,14 @@ static void states(void)
 	void *ret = NULL;
 	CHECK(pthread_create(&t, NULL, async_spinner, NULL) == 0);
 	pause_ms(30);
-	uint64_t t0 = mono_ms();
+	uint64_t t0 = ktest_ms();
 	int spun = spins > 0; /* it runs no cancellation point: only an asynchronous cancellation ends it */
 	CHECK(pthread_cancel(t) == 0);
 	CHECK(pthread_join(t, &ret) == 0 && ret == PTHREAD_CANCELED && late_cleanup);
 	printf("posix-cancel: asynchronous: a thread spinning (%d) with no cancellation point ended in %llu "
 	       "ms\n",
-	       spun, (unsigned long long)(mono_ms() - t0));
-	CHECK(spun && mono_ms() - t0 < 2000);
+	       spun, (unsigned long long)(ktest_ms() - t0));
+	CHECK(spun && ktest_ms() - t0 < 2000);
 
 	CHECK(pthread_create(&t, NULL, disabled_sleeper, NULL) == 0);
 	pause_ms(10);
@@ -597,8 +590,8 @@ static void under_stream_lock(void)
 	CHECK(pthread_cancel(t) == 0);
 	pause_ms(30);
 	fcntl(p[0], F_SETFL, O_NONBLOCK);
-	uint64_t end = mono_ms() + 2000;
-	while (!stream_done && mono_ms() < end)
+	uint64_t end = ktest_ms() + 2000;
+	while (!stream_done && ktest_ms() < end)
 		if (read(p[0], buf, sizeof(buf)) <= 0)
 			pause_ms(1);
 	CHECK(pthread_join(t, &ret) == 0 && ret == PTHREAD_CANCELED);
@@ -614,13 +607,13 @@ static void under_stream_lock(void)
 int ktest_posix_cancel(int argc, char **argv)
 {
 	(void)argc, (void)argv;
-	uint64_t t0 = mono_ms();
+	uint64_t t0 = ktest_ms();
 	setup();
 	states();
 	handler_order();
 	under_stream_lock();
 	every_point();
 	printf("posix-cancel: %d failures in %llu ms\n", ktest_failures,
-	       (unsigned long long)(mono_ms() - t0));
+	       (unsigned long long)(ktest_ms() - t0));
 	return ktest_failures ? 1 : 0;
 }

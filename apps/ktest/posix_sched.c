@@ -24,17 +24,10 @@
 #error "<unistd.h> must announce _POSIX_PRIORITY_SCHEDULING"
 #endif
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static void spin_ms(int ms)
 {
-	uint64_t end = mono_ms() + (uint64_t)ms;
-	while (mono_ms() < end)
+	uint64_t end = ktest_ms() + (uint64_t)ms;
+	while (ktest_ms() < end)
 		;
 }
 
@@ -253,8 +246,8 @@ static void equal_priority(void)
 	ran = 0;
 	CHECK(set_self(SCHED_RR, 10) == 0);
 	CHECK(pthread_create(&t, NULL, set_ran, NULL) == 0); /* inherits RR 10 */
-	uint64_t end = mono_ms() + 2000;
-	while (!ran && mono_ms() < end)
+	uint64_t end = ktest_ms() + 2000;
+	while (!ran && ktest_ms() < end)
 		;
 	printf("posix-sched: equal RR thread ran during a spin: %d\n", ran);
 	CHECK(ran);
@@ -323,7 +316,7 @@ static void preempt_on_signal(void)
 int ktest_posix_sched(int argc, char **argv)
 {
 	(void)argc, (void)argv;
-	uint64_t t0 = mono_ms();
+	uint64_t t0 = ktest_ms();
 	ranges();
 	attributes();
 	thread_params();
@@ -332,6 +325,6 @@ int ktest_posix_sched(int argc, char **argv)
 	equal_priority();
 	preempted_to_head();
 	preempt_on_signal();
-	printf("posix-sched: %d failures in %llu ms\n", ktest_failures, (unsigned long long)(mono_ms() - t0));
+	printf("posix-sched: %d failures in %llu ms\n", ktest_failures, (unsigned long long)(ktest_ms() - t0));
 	return ktest_failures ? 1 : 0;
 }

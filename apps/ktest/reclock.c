@@ -97,6 +97,5 @@ int ktest_reclock(int argc, char **argv)
 	close(wo);
 	CHECK(unlink(PATH) == 0 && unlink("/reclock-other") == 0);
 	printf("reclock: one process's locks through 3 fds and 2 threads, dropped by close and dup2\n");
-	printf("reclock: %d failures\n", ktest_failures);
-	return ktest_failures ? 1 : 0;
+	return ktest_result("reclock");
 }

@@ -8,16 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 #include <yolk/mm.h>
 #include "ktest.h"
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 /*
  * Writes one byte every 256 below the caller's frame, `bytes` deep: a stack
@@ -57,11 +49,11 @@ static int churn_one(size_t size)
 int ktest_thread_churn(int argc, char **argv)
 {
 	long n = argc > 2 ? strtol(argv[2], NULL, 10) : 100000;
-	uint64_t t0 = mono_ms();
+	uint64_t t0 = ktest_ms();
 	churn_one(16384); /* first use: malloc's and the stack list's own set-up */
 	size_t pages0 = pmm_free_pages(), heap0 = (size_t)mallinfo().uordblks;
 	long done = 0;
-	for (; done < n && mono_ms() - t0 < 300000; done++) {
+	for (; done < n && ktest_ms() - t0 < 300000; done++) {
 		/* Sizes that are not whole pages: the stack must be rounded up, never down. */
 		if (!churn_one(done % 3 == 0 ? 16384 + 3000 : 16384)) {
 			printf("FAIL churn: thread %ld\n", done);
@@ -69,7 +61,7 @@ int ktest_thread_churn(int argc, char **argv)
 		}
 	}
 	size_t pages1 = pmm_free_pages(), heap1 = (size_t)mallinfo().uordblks;
-	printf("thread-churn: %ld threads in %llu ms\n", done, (unsigned long long)(mono_ms() - t0));
+	printf("thread-churn: %ld threads in %llu ms\n", done, (unsigned long long)(ktest_ms() - t0));
 	printf("thread-churn: free pages %zu -> %zu, heap in use %zu -> %zu bytes, heap mapped %zu KiB\n",
 	       pages0, pages1, heap0, heap1, heap_mapped_bytes() / 1024);
 	long lost_pages = (long)pages0 - (long)pages1, lost_heap = (long)heap1 - (long)heap0;
@@ -99,7 +91,7 @@ int ktest_thread_concurrent(int argc, char **argv)
 	long rounds = argc > 2 ? strtol(argv[2], NULL, 10) : 2000;
 	static struct creator c[CREATORS];
 	pthread_t t[CREATORS];
-	uint64_t t0 = mono_ms();
+	uint64_t t0 = ktest_ms();
 	size_t pages0 = pmm_free_pages();
 	for (int i = 0; i < CREATORS; i++) {
 		c[i] = (struct creator){rounds, 0};
@@ -111,7 +103,7 @@ int ktest_thread_concurrent(int argc, char **argv)
 		ok += c[i].ok;
 	}
 	printf("thread-concurrent: %d creators, %ld of %ld threads ran with whole stacks in %llu ms\n",
-	       CREATORS, ok, rounds * CREATORS, (unsigned long long)(mono_ms() - t0));
+	       CREATORS, ok, rounds * CREATORS, (unsigned long long)(ktest_ms() - t0));
 	printf("thread-concurrent: free pages %zu -> %zu\n", pages0, pmm_free_pages());
 	CHECK(ok == rounds * CREATORS);
 	return ktest_failures ? 1 : 0;

@@ -180,6 +180,5 @@ int ktest_stdio_runs(int argc, char **argv)
 		CHECK(last_fails == 1 && last_ok == 0);
 		printf("stdio-runs: pipeline status is the last stage's: %d %d\n", last_fails, last_ok);
 	}
-	printf("stdio-runs: %d failures\n", ktest_failures);
-	return ktest_failures ? 1 : 0;
+	return ktest_result("stdio-runs");
 }

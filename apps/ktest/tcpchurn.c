@@ -26,13 +26,6 @@
 
 static unsigned long sessions_ended; /* server threads that have finished */
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /* One connection: echo until the client closes. */
 static void *serve(void *arg)
 {
@@ -118,10 +111,10 @@ int ktest_tcp_churn(int argc, char **argv)
 		session(i);
 	settle(warm);
 	size_t pages0 = pmm_free_pages(), heap0 = (size_t)mallinfo().uordblks;
-	uint64_t t0 = mono_ms();
-	for (; done < n && mono_ms() - t0 < 400000; done++)
+	uint64_t t0 = ktest_ms();
+	for (; done < n && ktest_ms() - t0 < 400000; done++)
 		ok += session(done);
-	uint64_t ms = mono_ms() - t0;
+	uint64_t ms = ktest_ms() - t0;
 	settle(warm + done);
 	size_t pages1 = pmm_free_pages(), heap1 = (size_t)mallinfo().uordblks;
 	long lost_pages = (long)pages0 - (long)pages1, lost_heap = (long)heap1 - (long)heap0;
@@ -135,8 +128,7 @@ int ktest_tcp_churn(int argc, char **argv)
 	CHECK(lost_heap <= 8192);
 	shutdown(lfd, SHUT_RDWR);
 	close(lfd);
-	printf("tcp-churn: %d failures\n", ktest_failures);
-	return ktest_failures ? 1 : 0;
+	return ktest_result("tcp-churn");
 }
 #else
 typedef int ktest_tcp_churn_not_configured; /* ISO C wants something in a file */

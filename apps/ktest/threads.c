@@ -12,13 +12,6 @@
 #include <yolk/sync.h>
 #include "ktest.h"
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static pthread_attr_t small_stack(void)
 {
 	pthread_attr_t a;
@@ -35,7 +28,7 @@ int ktest_threads(int argc, char **argv)
 	enum { N = 1000 };
 	static pthread_t t[N];
 	pthread_attr_t a = small_stack();
-	uint64_t sum = 0, t0 = mono_ns();
+	uint64_t sum = 0, t0 = ktest_ns();
 	(void)argc, (void)argv;
 	for (uintptr_t i = 0; i < N; i++)
 		if (pthread_create(&t[i], &a, times_two, (void *)i) != 0) {
@@ -49,7 +42,7 @@ int ktest_threads(int argc, char **argv)
 		sum += (uintptr_t)r;
 	}
 	printf("threads=%d sum=%llu ms=%llu\n", N, (unsigned long long)sum,
-	       (unsigned long long)(mono_ns() - t0) / 1000000);
+	       (unsigned long long)(ktest_ns() - t0) / 1000000);
 	return 0;
 }
 
@@ -108,14 +101,14 @@ int ktest_pingpong(int argc, char **argv)
 	struct pingpong p = {chan_new(sizeof(int), 0), chan_new(sizeof(int), 0), n};
 	pthread_t t;
 	pthread_create(&t, NULL, ponger, &p);
-	uint64_t t0 = mono_ns();
+	uint64_t t0 = ktest_ns();
 	for (int i = 0; i < n; i++) {
 		int v = i, ok;
 		chan_send(p.ping, &v);
 		chan_recv(p.pong, &v, &ok);
 		bad += v != i + 1 || !ok;
 	}
-	uint64_t ns = mono_ns() - t0;
+	uint64_t ns = ktest_ns() - t0;
 	pthread_join(t, NULL);
 	printf("pingpong=%d out_of_order=%d round_trip_ns=%llu\n", n, bad, (unsigned long long)(ns / (uint64_t)n));
 	return bad != 0;
@@ -142,10 +135,10 @@ int ktest_select(int argc, char **argv)
 	printf("select_fairness a=%d b=%d\n", hits[0], hits[1]);
 	struct chan_case idle[1] = {{never, CHAN_RECV, &v, 0}};
 	printf("select_default=%s\n", chan_select(idle, 1, 0) == CHAN_WOULDBLOCK ? "wouldblock" : "wrong");
-	uint64_t t0 = mono_ns();
+	uint64_t t0 = ktest_ns();
 	int r = chan_select(idle, 1, 50 * 1000000);
 	printf("select_timeout=%s waited_ms=%llu\n", r == CHAN_TIMEOUT ? "timeout" : "wrong",
-	       (unsigned long long)(mono_ns() - t0) / 1000000);
+	       (unsigned long long)(ktest_ns() - t0) / 1000000);
 	struct chan *buf1 = chan_new(sizeof(int), 1);
 	struct chan_case send[2] = {{never, CHAN_RECV, &v, 0}, {buf1, CHAN_SEND, &v, 0}};
 	printf("select_send=%d\n", chan_select(send, 2, -1));
@@ -262,9 +255,9 @@ static void *spinner(void *arg)
 
 static void *sleeper(void *arg)
 {
-	uint64_t *late = arg, want = mono_ns() + 30000000;
+	uint64_t *late = arg, want = ktest_ns() + 30000000;
 	usleep(30000);
-	*late = mono_ns() - want;
+	*late = ktest_ns() - want;
 	return NULL;
 }
 
@@ -397,12 +390,12 @@ int ktest_sync(int argc, char **argv)
 	pthread_mutex_lock(&plain);
 	int relock = pthread_mutex_lock(&plain);
 	struct ksem sem = KSEM_INIT(0);
-	uint64_t t0 = mono_ns();
+	uint64_t t0 = ktest_ns();
 	int sem_timeout = ksem_wait(&sem, t0 + 10000000);
 	ksem_post(&sem);
 	int sem_ok = ksem_wait(&sem, WAIT_FOREVER) == 0 && ksem_trywait(&sem) == -EAGAIN;
 	printf("semaphore timeout=%s waited_ge_10ms=%d then_ok=%d\n", sem_timeout == -ETIMEDOUT ? "ETIMEDOUT" : "wrong",
-	       mono_ns() - t0 >= 10000000, sem_ok);
+	       ktest_ns() - t0 >= 10000000, sem_ok);
 	printf("cond_signal_ok=%d cond_timeout=%s once_runs=%d destructor_runs=%d\n", ready,
 	       timed == ETIMEDOUT ? "ETIMEDOUT" : "wrong", once_runs, destructor_runs);
 	printf("rwlock second_reader=%d writer_blocked=%s writer_after=%d recursive_ok=%d relock=%s\n",
