@@ -15,9 +15,11 @@
 # of this run's own (tools/netns-run: needs root); the guest is 10.0.0.2 and
 # wrk runs in the namespace. No traffic leaves it.
 # NET=user: QEMU's user networking with hostfwd from 127.0.0.1, what `ninja
-# qemu` uses. Its slirp thread bounds new connections and breaks bursts
-# (hostfwd listens with a backlog of 1), so it measures slirp as much as the
-# guest: kept to see what `ninja qemu` users see.
+# qemu` uses, with QEMU's listen backlog raised as `ninja qemu` raises it
+# (tools/slirp-backlog.c; SLIRP=stock leaves libslirp's backlog of 1, which
+# breaks wrk's connect bursts). Its slirp thread bounds new connections, so
+# it measures slirp as much as the guest: kept to see what `ninja qemu`
+# users see.
 # NET=passt: user-mode networking without root inside, like slirp, but by
 # passt (Debian's package), a process of its own that QEMU reaches with
 # -netdev stream: it forwards 127.0.0.1's ports (in a namespace of this run's
@@ -35,7 +37,7 @@
 # anew; the table shows medians, since a loaded host moves single runs a lot.
 #
 # NIC (QEMU model: virtio-net-pci, default, or e1000), CONNS (default
-# "16 256"), DURATION (seconds, default 10), RUNS, NET.
+# "16 256"), DURATION (seconds, default 10), RUNS, NET, SLIRP.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/bench/lib.sh"
@@ -141,7 +143,9 @@ for run in $(seq "$runs"); do
 	fi
 done
 
-python3 - "$build" "$runs" "$nic" "$duration" "$net" $conns_list <<'PY'
+net_shown=$net
+[ "$net" = user ] && [ "$slirp" = stock ] && net_shown=user-stock
+python3 - "$build" "$runs" "$nic" "$duration" "$net_shown" $conns_list <<'PY'
 import re, statistics, sys
 build, runs, nic, duration, net = sys.argv[1:6]
 conns = sys.argv[6:]
@@ -160,7 +164,9 @@ def read(path):
     kinds.append(int(non2xx.group(1)) if non2xx else 0)
     return (float(rate.group(1)), ms(*lat["50"].groups()) if lat["50"] else float("nan"),
             ms(*lat["99"].groups()) if lat["99"] else float("nan"), kinds)
-where = {"tap": "a TAP device (network namespace)", "user": "QEMU user networking (slirp, hostfwd)",
+where = {"tap": "a TAP device (network namespace)",
+         "user": "QEMU user networking (slirp, hostfwd; listen backlog raised, tools/slirp-backlog.c)",
+         "user-stock": "QEMU user networking (slirp, hostfwd; libslirp's listen backlog of 1)",
          "passt": "passt user-mode networking (-netdev stream, network namespace)"}[net]
 print(f"GET /hello (11-byte body) over {nic} on {where}; TCG, 1 CPU; wrk -t1 -cC -d{duration}s; "
       f"median of {runs} runs; errors summed over the runs")

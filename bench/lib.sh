@@ -9,6 +9,9 @@ bench_image() {
 		meson setup "$build" "$top" --cross-file "$top/cross/x86_64-yolk.ini" -Ddefconfig="$1" >/dev/null
 	fi
 	ninja -C "$build" yolk >/dev/null
+	if [ "${net:-}" = user ] && [ "$slirp" = backlog ]; then
+		ninja -C "$build" slirp-backlog.so >/dev/null
+	fi
 }
 
 # bench_native_target SUBPROJECT TARGET: builds the subproject's host-side
@@ -63,12 +66,19 @@ bench_nic_modules() {
 # globals: net (NET: tap, the default, user or passt), build (BUILD_DIR, default
 # build-bench-NAME), nic (NIC, default virtio-net-pci, its Linux modules
 # exported), duration (DURATION, default 10 s), runs (RUNS, default 3),
-# guest_cache (YOLK_GUEST_CACHE) and start (for bench_footer).
+# guest_cache (YOLK_GUEST_CACHE), slirp (SLIRP: with NET=user, "backlog", the
+# default, preloads tools/slirp-backlog.c into QEMU as `ninja qemu` does;
+# "stock" leaves libslirp's hostfwd backlog at 1) and start (for bench_footer).
 bench_net_settings() {
 	net=${NET:-tap}
 	case $net in
 	tap | user | passt) ;;
 	*) echo "bench/$(basename "$0"): NET must be tap, user or passt" >&2; exit 2 ;;
+	esac
+	slirp=${SLIRP:-backlog}
+	case $slirp in
+	backlog | stock) ;;
+	*) echo "bench/$(basename "$0"): SLIRP must be backlog or stock" >&2; exit 2 ;;
 	esac
 	build=$(realpath -m "${2:-$top/build-bench-$1}")
 	nic=${NIC:-virtio-net-pci}
@@ -181,7 +191,11 @@ bench_guest_boot() {
 			exit 1
 		fi
 	fi
-	qemu-system-x86_64 "$@" -serial "file:$log" </dev/null &
+	local preload=()
+	if [ "$net" = user ] && [ "$slirp" = backlog ]; then
+		preload=(env "LD_PRELOAD=$build/slirp-backlog.so${LD_PRELOAD:+ $LD_PRELOAD}")
+	fi
+	"${preload[@]}" qemu-system-x86_64 "$@" -serial "file:$log" </dev/null &
 	bench_qemu_pid=$!
 }
 

@@ -181,7 +181,11 @@ def run(args):
         # Empty it now, not when QEMU gets to it: --until must not match the last run's lines.
         open(args.log, "wb").close()
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=stdin, stdout=stdout, start_new_session=args.log is not None)
+    env = None
+    if args.preload:
+        env = dict(os.environ)
+        env["LD_PRELOAD"] = " ".join(filter(None, [os.path.abspath(args.preload), env.get("LD_PRELOAD")]))
+    proc = subprocess.Popen(cmd, stdin=stdin, stdout=stdout, env=env, start_new_session=args.log is not None)
     if stdin is subprocess.PIPE:
         threading.Thread(target=feed_input, args=(proc, args.log, script, args.timeout), daemon=True).start()
     try:
@@ -238,6 +242,9 @@ def parser():
     p.add_argument("--check-hostfwd", action="store_true",
                    help="only check the --hostfwd values (for meson configure) and exit")
     p.add_argument("--qemu-arg", action="append", default=[], help="extra QEMU argument")
+    p.add_argument("--preload", metavar="LIB",
+                   help="LD_PRELOAD LIB into QEMU (`ninja qemu` with -Dhostfwd: the library of "
+                        "tools/slirp-backlog.c, for a hostfwd listen backlog beyond 1)")
     p.add_argument("-v", "--verbose", action="store_true")
     return p
 
