@@ -444,6 +444,9 @@ static void fake_udp(struct netdev *dev, const uint8_t *f, size_t len)
  */
 static int tcp_refuse;
 static unsigned tcp_refused, tcp_resent;
+#define SYN_PORT 8081
+#define SYN_COUNT 300
+static unsigned syn_acks_sent;
 static uint8_t syn_ack[54]; /* delivered by the test, not from inside lwIP's connect */
 static int syn_ack_ready;
 
@@ -458,6 +461,37 @@ static uint16_t csum(uint32_t sum, const uint8_t *p, size_t len)
 	return (uint16_t)~sum;
 }
 
+/* TCP's checksum of segment th (len bytes) from src to dst, both in network order. */
+static uint16_t tcp_csum(const uint8_t *src, const uint8_t *dst, const uint8_t *th, size_t len)
+{
+	uint8_t pseudo[12];
+	memcpy(pseudo, src, 4);
+	memcpy(pseudo + 4, dst, 4);
+	pseudo[8] = 0, pseudo[9] = 6, pseudo[10] = (uint8_t)(len >> 8), pseudo[11] = (uint8_t)len;
+	return csum((uint16_t)~csum(0, pseudo, 12), th, len);
+}
+
+/* A SYN from the peer's port `from` to SYN_PORT at the device's address `to` (network order). */
+static void peer_syn(struct netdev *dev, uint32_t to, uint16_t from)
+{
+	uint8_t r[54] = {0}, *ip = r + 14, *th = r + 34;
+	memcpy(r, dev->mac, 6);
+	memcpy(r + 6, peer_mac, 6);
+	r[12] = 0x08;
+	ip[0] = 0x45, ip[3] = 40, ip[6] = 0x40, ip[8] = 64, ip[9] = 6;
+	put32(ip + 12, PEER_IP);
+	memcpy(ip + 16, &to, 4);
+	uint16_t c = csum(0, ip, 20);
+	ip[10] = (uint8_t)(c >> 8), ip[11] = (uint8_t)c;
+	th[0] = (uint8_t)(from >> 8), th[1] = (uint8_t)from;
+	th[2] = SYN_PORT >> 8, th[3] = SYN_PORT & 0xff;
+	put32(th + 4, (uint32_t)from * 100000u);
+	th[12] = 5 << 4, th[13] = 0x02, th[14] = 0xff, th[15] = 0xff;
+	c = tcp_csum(ip + 12, ip + 16, th, 20);
+	th[16] = (uint8_t)(c >> 8), th[17] = (uint8_t)c;
+	netdev_rx(dev, r, sizeof(r));
+}
+
 static int fake_tcp(const uint8_t *f, size_t len)
 {
 	size_t ihl = (size_t)(f[14] & 15) * 4, total = (size_t)f[16] << 8 | f[17];
@@ -465,6 +499,10 @@ static int fake_tcp(const uint8_t *f, size_t len)
 	if (len < 14 + ihl + 20 || get32(f + 30) != PEER_IP || total > len - 14)
 		return 0;
 	size_t data = total - ihl - (size_t)(t[12] >> 4) * 4;
+	if ((t[13] & 0x12) == 0x12 && (t[0] << 8 | t[1]) == SYN_PORT) {
+		syn_acks_sent++; /* a listener's answer to peer_syn(): the peer never acknowledges it */
+		return 0;
+	}
 	if ((t[13] & 0x12) == 0x02) { /* SYN: SYN-ACK, no options */
 		uint8_t *r = syn_ack;
 		memset(r, 0, sizeof(syn_ack));
@@ -482,11 +520,7 @@ static int fake_tcp(const uint8_t *f, size_t len)
 		put32(th + 4, 1000);
 		put32(th + 8, get32(t + 4) + 1);
 		th[12] = 5 << 4, th[13] = 0x12, th[14] = 0xff, th[15] = 0xff;
-		uint8_t pseudo[12];
-		memcpy(pseudo, ip + 12, 8);
-		pseudo[8] = 0, pseudo[9] = 6, pseudo[10] = 0, pseudo[11] = 20;
-		uint16_t p = csum(0, pseudo, 12);
-		c = csum((uint16_t)~p, th, 20);
+		c = tcp_csum(ip + 12, ip + 16, th, 20);
 		th[16] = (uint8_t)(c >> 8), th[17] = (uint8_t)c;
 		syn_ack_ready = 1;
 	} else if (data > 0) {
@@ -581,6 +615,27 @@ int ktest_netdev(int argc, char **argv)
 	CHECK(tcp_resent == 1);
 	printf("netdev: a refused segment went out at the next poll(): %s\n", tcp_resent == 1 ? "yes" : "no");
 	close(t);
+
+	/*
+	 * SYN_COUNT connection requests that the peer never completes: each
+	 * answer (SYN-ACK) waits in its own TCP segment until acknowledged, as
+	 * a response and a FIN do for a client slow to acknowledge them. A
+	 * segment pool sized for the send buffers (256) instead of the sockets
+	 * left the 257th SYN unanswered, and slirp resends a SYN only after
+	 * 3 s (wrk timeouts at close c = 256 over user networking).
+	 */
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in any = {.sin_family = AF_INET, .sin_port = htons(SYN_PORT)};
+	CHECK(l >= 0 && bind(l, (struct sockaddr *)&any, sizeof(any)) == 0 && listen(l, SYN_COUNT) == 0);
+	for (unsigned i = 0; i < SYN_COUNT; i++) {
+		peer_syn(&fake, na.ip, (uint16_t)(20000 + i));
+		netdev_rx_done(&fake);
+	}
+	for (int i = 0; i < 100 && syn_acks_sent < SYN_COUNT; i++)
+		usleep(10000);
+	printf("netdev: %u of %d SYNs answered\n", syn_acks_sent, SYN_COUNT);
+	CHECK(syn_acks_sent == SYN_COUNT);
+	close(l);
 	printf("netdev: arp_replies=%u udp_echoes=%u tx=%lu rx=%lu dropped=%lu\n", arp_replies, udp_echoes,
 	       fake.tx_frames, fake.rx_frames, fake.rx_dropped);
 	return ktest_result("netdev");

@@ -69,7 +69,13 @@ void yolk_lwip_unlock_core(void);
 #define MEMP_NUM_TCP_PCB_LISTEN CONFIG_NET_LWIP_SOCKETS
 #define MEMP_NUM_UDP_PCB (CONFIG_NET_LWIP_SOCKETS + 4)
 #define MEMP_NUM_NETBUF (2 * CONFIG_NET_LWIP_SOCKETS)
-#define MEMP_NUM_TCP_SEG (4 * TCP_SND_QUEUELEN)
+/*
+ * Every segment sent and not yet acknowledged holds one: a SYN-ACK, a
+ * response, a FIN. A pool sized for one connection's send queues left a
+ * server with hundreds of clients unable to answer a SYN (lwIP drops it).
+ */
+#define MEMP_NUM_TCP_SEG \
+	(4 * CONFIG_NET_LWIP_SOCKETS > 4 * TCP_SND_QUEUELEN ? 4 * CONFIG_NET_LWIP_SOCKETS : 4 * TCP_SND_QUEUELEN)
 #define MEMP_NUM_PBUF 64
 #define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 4)
 #define MEMP_NUM_TCPIP_MSG_INPKT 64
