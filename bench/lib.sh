@@ -9,7 +9,7 @@ bench_image() {
 		meson setup "$build" "$top" --cross-file "$top/cross/x86_64-yolk.ini" -Ddefconfig="$1" >/dev/null
 	fi
 	ninja -C "$build" yolk >/dev/null
-	if [ "${net:-}" = user ] && [ "$slirp" = backlog ]; then
+	if [ "${net:-}" = user ] && [ "${slirp:-}" = backlog ]; then
 		ninja -C "$build" slirp-backlog.so >/dev/null
 	fi
 }
@@ -192,7 +192,7 @@ bench_guest_boot() {
 		fi
 	fi
 	local preload=()
-	if [ "$net" = user ] && [ "$slirp" = backlog ]; then
+	if [ "$net" = user ] && [ "${slirp:-}" = backlog ]; then
 		preload=(env "LD_PRELOAD=$build/slirp-backlog.so${LD_PRELOAD:+ $LD_PRELOAD}")
 	fi
 	"${preload[@]}" qemu-system-x86_64 "$@" -serial "file:$log" </dev/null &
