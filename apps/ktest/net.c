@@ -447,7 +447,8 @@ static unsigned tcp_refused, tcp_resent;
 #define SYN_PORT 8081
 #define SYN_COUNT 300
 static unsigned syn_acks_sent;
-static uint8_t syn_ack[54]; /* delivered by the test, not from inside lwIP's connect */
+#define PEER_SEGMENT_LEN 54 /* Ethernet, IPv4 and TCP headers */
+static uint8_t syn_ack[PEER_SEGMENT_LEN]; /* delivered by the test, not from inside lwIP's connect */
 static int syn_ack_ready;
 
 static uint16_t csum(uint32_t sum, const uint8_t *p, size_t len)
@@ -461,34 +462,39 @@ static uint16_t csum(uint32_t sum, const uint8_t *p, size_t len)
 	return (uint16_t)~sum;
 }
 
-/* TCP's checksum of segment th (len bytes) from src to dst, both in network order. */
-static uint16_t tcp_csum(const uint8_t *src, const uint8_t *dst, const uint8_t *th, size_t len)
+/*
+ * A TCP segment from the peer, without options or data, as a whole frame in
+ * r: to MAC `mac` and address `ip_to` (4 bytes, network order), from port
+ * `from` to port `to`.
+ */
+static void peer_segment(uint8_t r[PEER_SEGMENT_LEN], const uint8_t *mac, const uint8_t *ip_to, uint16_t from,
+			 uint16_t to, uint32_t seq, uint32_t ack, uint8_t flags)
 {
-	uint8_t pseudo[12];
-	memcpy(pseudo, src, 4);
-	memcpy(pseudo + 4, dst, 4);
-	pseudo[8] = 0, pseudo[9] = 6, pseudo[10] = (uint8_t)(len >> 8), pseudo[11] = (uint8_t)len;
-	return csum((uint16_t)~csum(0, pseudo, 12), th, len);
+	uint8_t *ip = r + 14, *th = r + 34, pseudo[12];
+	memset(r, 0, PEER_SEGMENT_LEN);
+	memcpy(r, mac, 6);
+	memcpy(r + 6, peer_mac, 6);
+	r[12] = 0x08;
+	ip[0] = 0x45, ip[3] = 40, ip[6] = 0x40, ip[8] = 64, ip[9] = 6;
+	put32(ip + 12, PEER_IP);
+	memcpy(ip + 16, ip_to, 4);
+	uint16_t c = csum(0, ip, 20);
+	ip[10] = (uint8_t)(c >> 8), ip[11] = (uint8_t)c;
+	th[0] = (uint8_t)(from >> 8), th[1] = (uint8_t)from, th[2] = (uint8_t)(to >> 8), th[3] = (uint8_t)to;
+	put32(th + 4, seq);
+	put32(th + 8, ack);
+	th[12] = 5 << 4, th[13] = flags, th[14] = 0xff, th[15] = 0xff;
+	memcpy(pseudo, ip + 12, 8);
+	pseudo[8] = 0, pseudo[9] = 6, pseudo[10] = 0, pseudo[11] = 20;
+	c = csum((uint16_t)~csum(0, pseudo, 12), th, 20);
+	th[16] = (uint8_t)(c >> 8), th[17] = (uint8_t)c;
 }
 
 /* A SYN from the peer's port `from` to SYN_PORT at the device's address `to` (network order). */
 static void peer_syn(struct netdev *dev, uint32_t to, uint16_t from)
 {
-	uint8_t r[54] = {0}, *ip = r + 14, *th = r + 34;
-	memcpy(r, dev->mac, 6);
-	memcpy(r + 6, peer_mac, 6);
-	r[12] = 0x08;
-	ip[0] = 0x45, ip[3] = 40, ip[6] = 0x40, ip[8] = 64, ip[9] = 6;
-	put32(ip + 12, PEER_IP);
-	memcpy(ip + 16, &to, 4);
-	uint16_t c = csum(0, ip, 20);
-	ip[10] = (uint8_t)(c >> 8), ip[11] = (uint8_t)c;
-	th[0] = (uint8_t)(from >> 8), th[1] = (uint8_t)from;
-	th[2] = SYN_PORT >> 8, th[3] = SYN_PORT & 0xff;
-	put32(th + 4, (uint32_t)from * 100000u);
-	th[12] = 5 << 4, th[13] = 0x02, th[14] = 0xff, th[15] = 0xff;
-	c = tcp_csum(ip + 12, ip + 16, th, 20);
-	th[16] = (uint8_t)(c >> 8), th[17] = (uint8_t)c;
+	uint8_t r[PEER_SEGMENT_LEN];
+	peer_segment(r, dev->mac, (const uint8_t *)&to, from, SYN_PORT, (uint32_t)from * 100000u, 0, 0x02);
 	netdev_rx(dev, r, sizeof(r));
 }
 
@@ -504,24 +510,8 @@ static int fake_tcp(const uint8_t *f, size_t len)
 		return 0;
 	}
 	if ((t[13] & 0x12) == 0x02) { /* SYN: SYN-ACK, no options */
-		uint8_t *r = syn_ack;
-		memset(r, 0, sizeof(syn_ack));
-		memcpy(r, f + 6, 6);
-		memcpy(r + 6, peer_mac, 6);
-		r[12] = 0x08;
-		uint8_t *ip = r + 14, *th = r + 34;
-		ip[0] = 0x45, ip[3] = 40, ip[6] = 0x40, ip[8] = 64, ip[9] = 6;
-		put32(ip + 12, PEER_IP);
-		memcpy(ip + 16, f + 26, 4);
-		uint16_t c = csum(0, ip, 20);
-		ip[10] = (uint8_t)(c >> 8), ip[11] = (uint8_t)c;
-		memcpy(th, t + 2, 2);
-		memcpy(th + 2, t, 2);
-		put32(th + 4, 1000);
-		put32(th + 8, get32(t + 4) + 1);
-		th[12] = 5 << 4, th[13] = 0x12, th[14] = 0xff, th[15] = 0xff;
-		c = tcp_csum(ip + 12, ip + 16, th, 20);
-		th[16] = (uint8_t)(c >> 8), th[17] = (uint8_t)c;
+		peer_segment(syn_ack, f + 6, f + 26, (uint16_t)(t[2] << 8 | t[3]), (uint16_t)(t[0] << 8 | t[1]), 1000,
+			     get32(t + 4) + 1, 0x12);
 		syn_ack_ready = 1;
 	} else if (data > 0) {
 		if (tcp_refuse) {
