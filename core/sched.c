@@ -827,6 +827,14 @@ unsigned sched_this_cpu(void)
 	return id;
 }
 
+uint64_t sched_idle_count(void)
+{
+	int irq = irq_save();
+	uint64_t n = this_cpu()->idle_entries;
+	irq_restore(irq);
+	return n;
+}
+
 void sched_preempt_point_voluntary(void)
 {
 	/* Not a lock: sched_preempt_point() runs with interrupts off, as on an interrupt's way out. */
@@ -917,6 +925,7 @@ static void *idle_loop(void *arg)
 	(void)arg;
 	struct cpu *me = this_cpu(); /* the idle thread never leaves its CPU (affinity) */
 	for (;;) {
+		me->idle_entries++;
 		reap();
 		uint64_t until = time_monotonic_ns() + IDLE_POLL_NS;
 		while (!queued && !me->need_resched && time_monotonic_ns() < until)

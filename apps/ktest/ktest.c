@@ -251,7 +251,7 @@ static const struct {
 	{"clock", run_clock},       {"malloc", run_malloc},   {"libc", run_libc},
 	{"assert", run_assert},     {"null", run_null},       {"write-text", run_write_text},
 	{"exec-data", run_exec_data}, {"overflow", run_overflow}, {"canary", run_canary}, {"kassert", run_kassert}, {"lock", ktest_lock},
-	{"threads", ktest_threads}, {"mutex", ktest_mutex}, {"pingpong", ktest_pingpong},
+	{"threads", ktest_threads}, {"mutex", ktest_mutex}, {"pingpong", ktest_pingpong}, {"idle-count", ktest_idle_count},
 	{"select", ktest_select}, {"chan-close", ktest_chan_close},
 	{"thread-overflow", ktest_thread_overflow}, {"tls", ktest_tls}, {"preempt", ktest_preempt},
 	{"ps", ktest_ps}, {"sync", ktest_sync}, {"apprun", ktest_apprun}, {"foreground", ktest_foreground},

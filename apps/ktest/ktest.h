@@ -9,6 +9,7 @@ int ktest_threads(int argc, char **argv);
 int ktest_lock(int argc, char **argv);
 int ktest_mutex(int argc, char **argv);
 int ktest_pingpong(int argc, char **argv);
+int ktest_idle_count(int argc, char **argv);
 int ktest_select(int argc, char **argv);
 int ktest_chan_close(int argc, char **argv);
 int ktest_thread_overflow(int argc, char **argv);

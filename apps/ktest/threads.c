@@ -1,6 +1,7 @@
 /* ktest cases for threads, locks and channels. Each prints key=value lines. */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -284,6 +285,36 @@ int ktest_preempt(int argc, char **argv)
 	pthread_join(s2, NULL);
 	printf("preempt_ok=1 high_prio_wakeup_late_us=%llu\n", (unsigned long long)late / 1000);
 	return 0;
+}
+
+/*
+ * sched_idle_count() (virtio-net's early notify reads it): the CPU of a
+ * thread that sleeps with nothing else to run goes idle; kept busy by this
+ * thread and a spinner beside it, it never does. Both run on CPU 0 only.
+ */
+int ktest_idle_count(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	pthread_t s;
+	cpu_set_t cpu0;
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	pthread_setaffinity_np(pthread_self(), sizeof(cpu0), &cpu0);
+	uint64_t before_sleep = sched_idle_count();
+	usleep(20 * 1000);
+	uint64_t after_sleep = sched_idle_count();
+	spin_stop = 0;
+	pthread_create(&s, NULL, spinner, NULL);
+	pthread_setaffinity_np(s, sizeof(cpu0), &cpu0);
+	uint64_t before_busy = sched_idle_count(), until = ktest_ns() + 50 * 1000 * 1000;
+	while (ktest_ns() < until)
+		;
+	uint64_t after_busy = sched_idle_count();
+	spin_stop = 1;
+	pthread_join(s, NULL);
+	printf("idle-count: a sleep %s, 50 ms busy beside a spinner %s\n",
+	       after_sleep > before_sleep ? "idled" : "did not idle", after_busy == before_busy ? "did not idle" : "idled");
+	return after_sleep > before_sleep && after_busy == before_busy ? 0 : 1;
 }
 
 static void print_thread(const struct thread_info *i, void *arg)

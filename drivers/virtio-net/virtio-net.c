@@ -13,7 +13,8 @@
  *             reclaimed on the next transmit (the queue never interrupts);
  *             none free is -ENOBUFS (the stack sends it again at its
  *             next poll or receive batch). The device is notified once per
- *             burst (the stack's flush), or every TX_KICK_BATCH frames.
+ *             burst (the stack's flush), or every TX_KICK_BATCH frames, and
+ *             early in a burst that follows an idle CPU (vnet_tx_early).
  *
  * Multiqueue (VIRTIO_NET_F_MQ, issue 19): a card that offers several
  * receive/transmit queue pairs gets one per online CPU (at most its
@@ -72,6 +73,7 @@
 #define MTU 1500
 #define RX_BUDGET 32 /* frames handed over before other threads (lwIP's) get a turn */
 #define TX_KICK_BATCH 32 /* frames queued before the device is notified without waiting for a flush */
+#define TX_KICK_EARLY 8  /* frames of a burst after an idle CPU before the device is notified */
 
 struct vnet_buf {
 	uint8_t *data; /* header, then the frame */
@@ -91,7 +93,9 @@ struct vnet_pair {
 	struct vnet_buf *tx_free[QUEUE_MAX];
 	unsigned ntx_free;
 	unsigned tx_unkicked;    /* frames queued since the last notify (vnet_flush) */
-	struct spinlock tx_lock; /* tx_free, ntx_free, tx_unkicked: senders on several CPUs may pick one pair */
+	unsigned tx_burst;       /* frames queued since the last flush */
+	uint64_t tx_idle_seen;   /* sched_idle_count() at the flush that ended the last burst */
+	struct spinlock tx_lock; /* tx_*: senders on several CPUs may pick one pair */
 	struct waitq rx_wait;    /* the receive thread, between batches */
 	struct spinlock rx_lock; /* rx_wait, the rx interrupt's on/off (pair 0: config_changed too) */
 };
@@ -257,6 +261,24 @@ static void vnet_tx_tell(struct vnet_pair *p)
 	}
 }
 
+/*
+ * Whether to notify the device in the middle of a burst, after its first
+ * TX_KICK_EARLY frames: when the CPU went idle since the last burst. Then
+ * the guest is waiting for the network (keep-alive clients, a few at a
+ * time), and the device (QEMU's I/O thread, on another host CPU) sends the
+ * first frames while the rest are made. A CPU that never idles is the
+ * bottleneck itself: a notify is a trapped write, and the earlier answers
+ * only bring the next requests in among the rest of this burst. Measured
+ * (1 CPU, TCG, TAP, wrk keep-alive): c = 16 went from 31-34k to 36-42k
+ * req/s, while notifying early in every burst cost c = 256 from 46-54k to
+ * 38-44k; with this test the CPU had idled before 88 % of c = 16's bursts
+ * and before 1 % of c = 256's. tx_lock held.
+ */
+static int vnet_tx_early(struct vnet_pair *p)
+{
+	return p->tx_burst == TX_KICK_EARLY && sched_idle_count() != p->tx_idle_seen;
+}
+
 static int vnet_transmit(struct netdev *nd, const void *frame, size_t len)
 {
 	struct vnet *v = nd->priv;
@@ -274,8 +296,10 @@ static int vnet_transmit(struct netdev *nd, const void *frame, size_t len)
 		if (r < 0) {
 			p->tx_free[p->ntx_free++] = b;
 			r = -ENOBUFS;
-		} else if (++p->tx_unkicked >= TX_KICK_BATCH) {
-			vnet_tx_tell(p);
+		} else {
+			p->tx_burst++;
+			if (++p->tx_unkicked >= TX_KICK_BATCH || vnet_tx_early(p))
+				vnet_tx_tell(p);
 		}
 	}
 	if (r < 0) /* full: the device must hear of what waits */
@@ -295,9 +319,11 @@ static void vnet_flush(struct netdev *nd)
 	struct vnet *v = nd->priv;
 	for (unsigned i = 0; i < v->npairs; i++) {
 		struct vnet_pair *p = &v->pairs[i];
-		if (__atomic_load_n(&p->tx_unkicked, __ATOMIC_RELAXED) == 0)
+		if (__atomic_load_n(&p->tx_burst, __ATOMIC_RELAXED) == 0) /* none queued since the last flush */
 			continue;
 		int on = spin_lock_irqsave(&p->tx_lock);
+		p->tx_burst = 0;
+		p->tx_idle_seen = sched_idle_count();
 		vnet_tx_tell(p);
 		spin_unlock_irqrestore(&p->tx_lock, on);
 	}

@@ -242,6 +242,13 @@ int thread_set_affinity(struct thread *t, uint64_t mask);
 uint64_t thread_get_affinity(const struct thread *t);
 /* The CPU the caller runs on (may be stale once it returns, unless the thread is pinned). */
 unsigned sched_this_cpu(void);
+/*
+ * How many times the caller's CPU has run out of threads to run. Two
+ * readings that differ tell a driver the CPU caught up with its work in
+ * between: what it does now answers the outside world, which waits for it,
+ * rather than work queued behind other work.
+ */
+uint64_t sched_idle_count(void);
 
 /* --- POSIX scheduling policies (core/sched_policy.c) --- */
 

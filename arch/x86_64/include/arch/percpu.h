@@ -45,6 +45,7 @@ struct cpu {
 	int need_resched;            /* under sched_lock: pick again at the next preemption point */
 	int slice_over;              /* need_resched because the time slice ended, not a preemption */
 	volatile uint64_t resched_ipis; /* reschedule IPIs taken (VECTOR_RESCHED) */
+	volatile uint64_t idle_entries; /* times it ran out of threads to run (sched_idle_count) */
 	volatile int tlb_pending;    /* a TLB shootdown asked of this CPU and not yet done (tlb.c) */
 	volatile int online;         /* set by the CPU itself once it idles; read by others */
 	void *idle_stack;            /* top of the stack the CPU idles on (APs) */
