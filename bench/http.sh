@@ -34,7 +34,11 @@
 # Prints requests/s, p50 and p99 latency, wrk's socket errors (connect, read,
 # write, timeout; summed over the runs) and the ratios yolk/nginx and
 # yolk/busybox (> 1: yolk is faster). RUNS rounds (default 3) boot each guest
-# anew; the table shows medians, since a loaded host moves single runs a lot.
+# anew; the table shows medians, since a loaded host moves single runs a lot,
+# and each ratio is the median of the rounds' own ratios (a round measures
+# the servers minutes apart; the host's speed drifts more between rounds). A
+# run wrk got no figure from (a guest that stopped answering) is named under
+# the table and left out of the medians, and the script then exits 1.
 #
 # NIC (QEMU model: virtio-net-pci, default, or e1000), CONNS (default
 # "16 256"), DURATION (seconds, default 10), RUNS, NET, SLIRP.
@@ -152,11 +156,13 @@ conns = sys.argv[6:]
 servers = ("yolk", "nginx", "busybox")
 def ms(v, unit):
     return float(v) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+failed = []  # runs wrk got no figure from: named below the table, left out of the medians
 def read(path):
     text = open(path, errors="replace").read()
     rate = re.search(r"^Requests/sec:\s+([\d.]+)", text, re.M)
     if not rate:
-        sys.exit(f"{path}: no result\n{text}")
+        failed.append(f"  {path}: {text.strip().splitlines()[-1] if text.strip() else 'empty'}")
+        return None
     lat = {q: re.search(rf"^\s+{q}%\s+([\d.]+)(us|ms|s)\s*$", text, re.M) for q in ("50", "99")}
     errs = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
@@ -169,18 +175,25 @@ where = {"tap": "a TAP device (network namespace)",
          "user-stock": "QEMU user networking (slirp, hostfwd; libslirp's listen backlog of 1)",
          "passt": "passt user-mode networking (-netdev stream, network namespace)"}[net]
 print(f"GET /hello (11-byte body) over {nic} on {where}; TCG, 1 CPU; wrk -t1 -cC -d{duration}s; "
-      f"median of {runs} runs; errors summed over the runs")
+      f"median of {runs} runs (ratios: median of each run's); errors summed over the runs")
 print(f"{'workload':9} {'c':>4} | {'req/s yolk':>10} {'nginx':>7} {'busybox':>7} | {'yolk/nginx':>10} {'yolk/bb':>7} | "
       f"{'p50 ms yolk':>11} {'nginx':>6} {'bb':>6} | {'p99 ms yolk':>11} {'nginx':>6} {'bb':>6} | "
       f"{'errors yolk':>11} {'nginx':>5} {'bb':>5}")
 notes = []
 for c in conns:
     for load in ("keepalive", "close"):
-        res = {w: [read(f"{build}/wrk-{w}-{load}-{c}.{r}.txt") for r in range(1, int(runs) + 1)] for w in servers}
-        med = {w: [statistics.median(x[i] for x in res[w]) for i in range(3)] for w in servers}
+        by_run = {w: {r: read(f"{build}/wrk-{w}-{load}-{c}.{r}.txt") for r in range(1, int(runs) + 1)}
+                  for w in servers}
+        res = {w: [x for x in by_run[w].values() if x] for w in servers}
+        med = {w: [statistics.median(x[i] for x in res[w]) if res[w] else float("nan") for i in range(3)]
+               for w in servers}
         err = {w: [sum(x[3][k] for x in res[w]) for k in range(5)] for w in servers}
-        # A baseline that answered nothing (0 req/s) has no ratio: '-'.
-        ratio = lambda w, width: f"{med['yolk'][0] / med[w][0]:{width}.2f}x" if med[w][0] else f"{'-':>{width + 1}}"
+        # Ratios pair the servers run by run (one round measures all three within
+        # minutes, while the host's speed drifts between rounds), then take the
+        # median. A baseline that answered nothing (0 req/s) has no ratio: '-'.
+        def ratio(w, width):
+            pairs = [y[0] / b[0] for y, b in zip(by_run["yolk"].values(), by_run[w].values()) if y and b and b[0]]
+            return f"{statistics.median(pairs):{width}.2f}x" if pairs else f"{'-':>{width + 1}}"
         print(f"{load:9} {c:>4} | {med['yolk'][0]:10.0f} {med['nginx'][0]:7.0f} {med['busybox'][0]:7.0f} | "
               f"{ratio('nginx', 9)} {ratio('busybox', 6)} | "
               f"{med['yolk'][1]:11.2f} {med['nginx'][1]:6.2f} {med['busybox'][1]:6.2f} | "
@@ -194,5 +207,9 @@ for c in conns:
 if notes:
     print("errors by kind (wrk: read = reset or closed before the answer; timeout = no answer in 2 s):")
     print("\n".join(notes))
+if failed:
+    print(f"{len(failed)} run(s) without a result (medians are of the others; nan: none left):")
+    print("\n".join(failed))
+    sys.exit(1)
 PY
 bench_footer "$start"
