@@ -24,7 +24,6 @@
 #include <yolk/cpu.h>
 #include <yolk/mm.h>
 #include <yolk/sched.h>
-#include <yolk/time.h>
 #include "ktest.h"
 
 #define SPREAD_MS 300
@@ -35,8 +34,6 @@
 #define LATENCY_ROUNDS 200
 #define PINGPONG_LIMIT_NS (20 * 1000000000ull)
 #define WAIT_LIMIT_S 5
-
-static uint64_t now_ns(void) { return time_monotonic_ns(); }
 
 static int pin(pthread_t t, int cpu)
 {
@@ -50,8 +47,8 @@ static int pin(pthread_t t, int cpu)
 
 static void *spread_worker(void *arg)
 {
-	uint64_t *seen = arg, end = now_ns() + SPREAD_MS * 1000000ull;
-	while (now_ns() < end)
+	uint64_t *seen = arg, end = ktest_ns() + SPREAD_MS * 1000000ull;
+	while (ktest_ns() < end)
 		__atomic_or_fetch(seen, 1ull << sched_getcpu(), __ATOMIC_RELAXED);
 	return NULL;
 }
@@ -214,7 +211,7 @@ static void *latency_waiter(void *arg)
 			p->lost++;
 			return NULL;
 		}
-		p->lat_ns[i] = now_ns() - p->sent_at;
+		p->lat_ns[i] = ktest_ns() - p->sent_at;
 		sem_post(&p->pong);
 	}
 	return NULL;
@@ -240,7 +237,7 @@ static void check_latency(int ncpu)
 	for (int i = 0; i < LATENCY_ROUNDS && !p.lost; i++) {
 		struct timespec pause = {0, 1000000}; /* the waiter is asleep, its CPU idle, when the post comes */
 		nanosleep(&pause, NULL);
-		p.sent_at = now_ns();
+		p.sent_at = ktest_ns();
 		sem_post(&p.ping);
 		if (wait_sem(&p.pong))
 			p.lost++;
@@ -286,9 +283,9 @@ static void check_pingpong(const char *who, int ncpu, long rounds, uint64_t limi
 	pin(pthread_self(), 0);
 	pthread_create(&t, NULL, ponger, &p);
 	pin(t, ncpu - 1);
-	uint64_t t0 = now_ns(), deadline = t0 + limit_ns;
+	uint64_t t0 = ktest_ns(), deadline = t0 + limit_ns;
 	long n = 0;
-	while (n < rounds && now_ns() < deadline) {
+	while (n < rounds && ktest_ns() < deadline) {
 		sem_post(&p.ping);
 		if (wait_sem(&p.pong)) {
 			p.lost++;
@@ -299,7 +296,7 @@ static void check_pingpong(const char *who, int ncpu, long rounds, uint64_t limi
 	p.done = 1;
 	sem_post(&p.ping);
 	pthread_join(t, NULL);
-	uint64_t ms = (now_ns() - t0) / 1000000;
+	uint64_t ms = (ktest_ns() - t0) / 1000000;
 	printf("%s: pingpong cpu 0 <-> cpu %d: %ld round trips in %llu ms (%s, %llu/s), lost %d\n", who, ncpu - 1, n,
 	       (unsigned long long)ms, n == rounds ? "all" : "time bound",
 	       (unsigned long long)(n * 1000ull / (ms ? ms : 1)), p.lost);
@@ -380,8 +377,8 @@ int ktest_smp_tlb(int argc, char **argv)
 	*(volatile int *)tlb_page = 42;
 	pthread_create(&t, NULL, tlb_toucher, NULL);
 	pin(t, 1);
-	uint64_t end = now_ns() + 5000000000ull;
-	while (tlb_step != 1 && now_ns() < end)
+	uint64_t end = ktest_ns() + 5000000000ull;
+	while (tlb_step != 1 && ktest_ns() < end)
 		sched_yield();
 	uint64_t before = tlb_shootdowns();
 	vm_free_stack(top, 4096);
